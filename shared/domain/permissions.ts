@@ -1,0 +1,57 @@
+import { KeywardError } from '../errors.ts';
+
+export const keyTypes = ['system', 'privileged', 'viewer'] as const;
+export type KeyType = (typeof keyTypes)[number];
+
+export const permissions = ['keys:read', 'keys:write', 'keys:admin'] as const;
+export type Permission = (typeof permissions)[number];
+
+const typeRank: Record<KeyType, number> = { viewer: 1, privileged: 2, system: 3 };
+
+const typePermissions: Record<KeyType, readonly Permission[]> = {
+  system: ['keys:read', 'keys:write', 'keys:admin'],
+  privileged: ['keys:read', 'keys:write'],
+  viewer: ['keys:read'],
+};
+
+export interface Grant {
+  type: KeyType;
+  scopes: readonly string[];
+}
+
+/** Everything a key of this type and these custom scopes is allowed, as carried in a token's `scope`. */
+export function grantedScopes(grant: Grant): string[] {
+  return [...typePermissions[grant.type], ...grant.scopes];
+}
+
+export const hasPermission = (grant: Grant, permission: Permission) => typePermissions[grant.type].includes(permission);
+
+/** Refuses a caller that lacks `permission`, naming it so the fix is obvious. */
+export function requirePermission(grant: Grant, permission: Permission): void {
+  if (!hasPermission(grant, permission)) {
+    throw new KeywardError('auth.forbidden', `This call needs the '${permission}' permission, which a ${grant.type} key does not have.`);
+  }
+}
+
+/**
+ * The no-escalation rule: a caller may create or change only keys that rank no higher
+ * than its own and whose custom scopes it holds itself; `keys:admin` holders may grant
+ * any custom scope, and only they may manage `system` keys.
+ */
+export function requireCanManage(caller: Grant, target: Grant): void {
+  const admin = hasPermission(caller, 'keys:admin');
+  if (target.type === 'system' && !admin) {
+    throw new KeywardError('auth.forbidden', "Managing a system key needs the 'keys:admin' permission.");
+  }
+  if (typeRank[target.type] > typeRank[caller.type]) {
+    throw new KeywardError('auth.forbidden', `A ${caller.type} key cannot create or change a ${target.type} key.`);
+  }
+  if (admin) return;
+  const missing = target.scopes.filter((scope) => !caller.scopes.includes(scope));
+  if (missing.length > 0) {
+    throw new KeywardError(
+      'auth.forbidden',
+      `You cannot grant scopes you do not hold yourself: ${missing.map((s) => `'${s}'`).join(', ')}.`,
+    );
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The closed set of error codes the API answers with, and the HTTP status of each.
+ * Every deliberate failure is a `KeywardError` with one of these codes; anything else
+ * becomes `internal.error` without detail.
+ */
+export const errorStatus = {
+  'request.invalid': 400,
+  'request.malformed_json': 400,
+  'request.invalid_cursor': 400,
+  'request.too_large': 413,
+  'request.unsupported_media_type': 415,
+  'request.idempotency_in_progress': 409,
+  'request.idempotency_mismatch': 422,
+  'route.not_found': 404,
+  'route.method_not_allowed': 405,
+  'auth.missing_credentials': 401,
+  'auth.invalid_token': 401,
+  'auth.token_expired': 401,
+  'auth.forbidden': 403,
+  'authentication.invalid_api_key': 401,
+  'authentication.key_disabled': 401,
+  'authentication.key_revoked': 401,
+  'authentication.key_expired': 401,
+  'key.not_found': 404,
+  'key.protected': 403,
+  'key.not_editable': 409,
+  'key.conflict': 409,
+  'key.not_recoverable': 409,
+  'tenant.exists': 409,
+  'service.not_initialised': 503,
+  'internal.error': 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** A deliberate, client-facing failure: its code, message and details are safe to show. */
+export class KeywardError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ErrorDetail[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+  /** The RFC 6749 error to answer on OAuth routes, when the default mapping is not right. */
+  readonly oauthError: 'unsupported_grant_type' | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: ErrorDetail[]; headers?: Record<string, string>; oauthError?: 'unsupported_grant_type' } = {},
+  ) {
+    super(message);
+    this.name = 'KeywardError';
+    this.code = code;
+    this.status = errorStatus[code];
+    this.details = options.details;
+    this.headers = options.headers;
+    this.oauthError = options.oauthError;
+  }
+}
+
+/** The one message for every unknown, mistyped or invented key, so nobody learns which keys exist. */
+export const invalidApiKey = () =>
+  new KeywardError('authentication.invalid_api_key', 'The API key is not valid: check that it was copied whole, or ask an admin for a new one.');
+
+export const keyNotFound = (keyId: string) =>
+  new KeywardError('key.not_found', `No key with id '${keyId}' exists in your tenant.`);

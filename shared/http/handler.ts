@@ -1,0 +1,160 @@
+import middy from '@middy/core';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { z } from 'zod';
+import { KeywardError, type ErrorDetail } from '../errors.ts';
+import { logger, metrics, tracer } from '../observability.ts';
+import { getServices, type Services } from '../runtime.ts';
+import { requirePermission } from '../domain/permissions.ts';
+import type { Caller } from '../services/authenticator.ts';
+import type { RouteDefinition } from './routes.ts';
+
+/** API.md: bodies over 16 KiB are refused. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface HttpRequest<R extends RouteDefinition> {
+  body: Parsed<R['body']>;
+  query: Parsed<R['query']>;
+  params: Parsed<R['params']>;
+  headers: Record<string, string | undefined>;
+  caller: R['access'] extends 'public' ? undefined : Caller;
+  services: Services;
+  requestId: string;
+  sourceIp: string | null;
+  now: Date;
+}
+
+const withHeadersTag = Symbol('withHeaders');
+interface WithHeaders {
+  [withHeadersTag]: true;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+/** A success body with extra response headers. */
+export const withHeaders = (body: unknown, headers: Record<string, string>): WithHeaders => ({ [withHeadersTag]: true, body, headers });
+
+const baseHeaders = (requestId: string, cacheable: boolean) => ({
+  'content-type': 'application/json; charset=utf-8',
+  'x-request-id': requestId,
+  'x-content-type-options': 'nosniff',
+  'cache-control': cacheable ? 'public, max-age=300' : 'no-store',
+});
+
+const requestIdOf = (event: APIGatewayProxyEvent, context: Context) => event.requestContext?.requestId || context.awsRequestId;
+
+function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value ?? undefined;
+  return headers;
+}
+
+function validate<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const details: ErrorDetail[] = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const first = details[0];
+  const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''} in details)` : '';
+  throw new KeywardError('request.invalid', `The ${where} is not valid: ${first?.path ? `${first.path} ` : ''}${first?.message}${more}.`, { details });
+}
+
+const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded' } as const;
+
+function readBody(route: RouteDefinition, event: APIGatewayProxyEvent, headers: Record<string, string | undefined>): unknown {
+  const raw = event.body == null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+    throw new KeywardError('request.too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB; send less.`);
+  }
+  if (!route.bodyType) return undefined;
+  if (raw.trim() === '') return {};
+  const expected = mediaTypes[route.bodyType];
+  const given = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (given !== expected) {
+    throw new KeywardError('request.unsupported_media_type', `Send the body as ${expected} with a matching Content-Type header${given ? `, not ${given}` : ''}.`);
+  }
+  if (route.bodyType === 'form') {
+    const params = new URLSearchParams(raw);
+    const names = [...params.keys()];
+    const repeated = names.find((name, i) => names.indexOf(name) !== i);
+    if (repeated) throw new KeywardError('request.invalid', `The form parameter '${repeated}' is repeated; send each parameter once.`);
+    return Object.fromEntries(params);
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    // The parser's own message quotes the body, which may hold a secret: never echo it.
+    throw new KeywardError('request.malformed_json', 'The body is not valid JSON: send one JSON object, such as {"name": "my key"}.');
+  }
+}
+
+/** Maps any error to the API's JSON error body: deliberate errors as they are, anything else as a bare 500. */
+function errorBoundary(route: RouteDefinition): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: async (request) => {
+      const { error } = request;
+      const requestId = requestIdOf(request.event, request.context);
+      const known = error instanceof KeywardError ? error : undefined;
+      if (!known || known.status >= 500) logger.error('request failed', { route: route.path, error: error as Error });
+      const failure = known ?? new KeywardError('internal.error', 'Something went wrong on our side: retry, and quote the requestId if it keeps happening.');
+      const headers = { ...baseHeaders(requestId, false), ...failure.headers };
+      const body =
+        route.errorFormat === 'oauth'
+          ? oauthError(failure)
+          : { code: failure.code, message: failure.message, requestId, ...(failure.details ? { details: failure.details } : {}) };
+      request.response = { statusCode: route.errorFormat === 'oauth' ? oauthStatus(failure) : failure.status, headers, body: JSON.stringify(body) };
+      logger.info('request', { route: route.path, status: request.response.statusCode, code: failure.code });
+    },
+  };
+}
+
+function oauthError(error: KeywardError) {
+  const kind =
+    error.oauthError ??
+    (error.status >= 500 ? 'server_error' : error.status === 401 ? 'invalid_client' : 'invalid_request');
+  return { error: kind, error_description: error.message };
+}
+
+const oauthStatus = (error: KeywardError) => (error.status === 401 || error.status >= 413 ? error.status : 400);
+
+/**
+ * Builds a route's Lambda handler: parse and validate the request, authenticate and check
+ * the route's permission, run `action`, and shape the answer. Handlers stay one call long.
+ */
+export function httpHandler<R extends RouteDefinition>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(errorBoundary(route))
+    .handler(async (event, context) => {
+      const requestId = requestIdOf(event, context);
+      const headers = lowerCaseHeaders(event);
+      const sourceIp = event.requestContext?.identity?.sourceIp ?? null;
+      const body = readBody(route, event, headers);
+      const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query string') : undefined;
+      const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
+      const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
+      const services = await getServices();
+      const now = new Date();
+      let caller: Caller | undefined;
+      if (route.access !== 'public') {
+        caller = await services.authenticator.callerFrom(headers, sourceIp, now);
+        if (route.access !== 'any') requirePermission(caller.key, route.access);
+        logger.appendKeys({ tenant: caller.tenant, callerKeyId: caller.key.keyId });
+      }
+      const result = await action({ body: parsedBody, query, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>);
+      const tagged = typeof result === 'object' && result !== null && withHeadersTag in result ? (result as WithHeaders) : undefined;
+      const status = route.success.status;
+      logger.info('request', { route: route.path, status });
+      return {
+        statusCode: status,
+        headers: { ...baseHeaders(requestId, route.access === 'public' && route.method === 'GET'), ...tagged?.headers },
+        body: status === 204 ? '' : JSON.stringify(tagged ? tagged.body : result),
+      };
+    });
+}

@@ -1,0 +1,135 @@
+import type { z } from 'zod';
+import type { Permission } from '../domain/permissions.ts';
+import * as s from './schemas.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway resource path, with `{param}` placeholders. */
+  path: string;
+  /** File name in `functions/` (without `.ts`): one Lambda function per route. */
+  handler: string;
+  /** `public`: no credential; `any`: any valid credential; otherwise the permission needed. */
+  access: 'public' | 'any' | Permission;
+  summary: string;
+  /** The body's media type, when the route takes one. */
+  bodyType?: 'json' | 'form';
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  /** Success status and body schema (none for 204). */
+  success: { status: number; schema?: z.ZodType; description: string };
+  /** OAuth routes answer errors in RFC 6749 form. */
+  errorFormat?: 'oauth';
+  /** Takes an `Idempotency-Key` header. */
+  idempotent?: boolean;
+  /** OpenAPI tags. */
+  tags: readonly string[];
+}
+
+/**
+ * The single source of truth for the HTTP surface: the local server routes with it, the
+ * CDK stack builds API Gateway methods and functions from it, and the OpenAPI document
+ * is generated from it. Keys are stable operation ids.
+ */
+export const routes = {
+  authenticate: {
+    method: 'POST', path: '/v1/authentication', handler: 'authenticate', access: 'public', tags: ['Tokens'],
+    summary: 'Exchange an API key for a short-lived access token',
+    bodyType: 'json', body: s.authenticationRequest,
+    success: { status: 200, schema: s.authenticationResponse, description: 'A bearer token' },
+  },
+  oauthToken: {
+    method: 'POST', path: '/v1/oauth/token', handler: 'oauth-token', access: 'public', tags: ['Tokens'],
+    summary: 'OAuth 2.0 client credentials grant (RFC 6749 4.4)',
+    bodyType: 'form', body: s.oauthTokenRequest, errorFormat: 'oauth',
+    success: { status: 200, schema: s.oauthTokenResponse, description: 'An OAuth token response' },
+  },
+  jwks: {
+    method: 'GET', path: '/.well-known/jwks.json', handler: 'jwks', access: 'public', tags: ['Tokens'],
+    summary: 'Public keys that verify Keyward tokens',
+    success: { status: 200, schema: s.jwksResponse, description: 'A JSON Web Key Set' },
+  },
+  openIdConfiguration: {
+    method: 'GET', path: '/.well-known/openid-configuration', handler: 'openid-configuration', access: 'public', tags: ['Tokens'],
+    summary: 'Discovery document for standard JWT validators',
+    success: { status: 200, schema: s.openIdConfigurationResponse, description: 'OpenID provider metadata' },
+  },
+  openApi: {
+    method: 'GET', path: '/openapi.json', handler: 'openapi', access: 'public', tags: ['Meta'],
+    summary: 'This API described as OpenAPI 3.1',
+    success: { status: 200, description: 'An OpenAPI 3.1 document' },
+  },
+  createKey: {
+    method: 'POST', path: '/v1/keys', handler: 'create-key', access: 'keys:write', tags: ['Keys'],
+    summary: 'Create a key; its secret is shown only in this answer',
+    bodyType: 'json', body: s.createKeyRequest, idempotent: true,
+    success: { status: 201, schema: s.issuedKeyResponse, description: 'The new key and its secret' },
+  },
+  listKeys: {
+    method: 'GET', path: '/v1/keys', handler: 'list-keys', access: 'keys:read', tags: ['Keys'],
+    summary: 'List or search keys of your tenant, newest first',
+    query: s.listKeysQuery,
+    success: { status: 200, schema: s.keyListResponse, description: 'A page of keys' },
+  },
+  verifyKey: {
+    method: 'POST', path: '/v1/keys/verify', handler: 'verify-key', access: 'keys:read', tags: ['Keys'],
+    summary: 'Check whether an API key or token of your tenant is valid now',
+    bodyType: 'json', body: s.verifyRequest,
+    success: { status: 200, schema: s.verifyResponse, description: 'The verdict' },
+  },
+  getKey: {
+    method: 'GET', path: '/v1/keys/{keyId}', handler: 'get-key', access: 'keys:read', tags: ['Keys'],
+    summary: 'Get one key', params: s.keyIdParams,
+    success: { status: 200, schema: s.keyViewSchema, description: 'The key' },
+  },
+  updateKey: {
+    method: 'PATCH', path: '/v1/keys/{keyId}', handler: 'update-key', access: 'keys:write', tags: ['Keys'],
+    summary: 'Rename, describe, enable or disable a key, or change its scopes', params: s.keyIdParams,
+    bodyType: 'json', body: s.updateKeyRequest,
+    success: { status: 200, schema: s.keyViewSchema, description: 'The changed key' },
+  },
+  deleteKey: {
+    method: 'DELETE', path: '/v1/keys/{keyId}', handler: 'delete-key', access: 'keys:write', tags: ['Keys'],
+    summary: 'Delete a key for good', params: s.keyIdParams,
+    success: { status: 204, description: 'Deleted' },
+  },
+  regenerateKey: {
+    method: 'POST', path: '/v1/keys/{keyId}/regenerate', handler: 'regenerate-key', access: 'keys:write', tags: ['Keys'],
+    summary: 'Issue a new secret for the same key id, with an optional grace period for the old one', params: s.keyIdParams,
+    bodyType: 'json', body: s.regenerateKeyRequest,
+    success: { status: 200, schema: s.issuedKeyResponse, description: 'The key and its new secret' },
+  },
+  revokeKey: {
+    method: 'POST', path: '/v1/keys/{keyId}/revoke', handler: 'revoke-key', access: 'keys:write', tags: ['Keys'],
+    summary: 'Revoke a key, irreversibly', params: s.keyIdParams,
+    bodyType: 'json', body: s.revokeKeyRequest,
+    success: { status: 200, schema: s.keyViewSchema, description: 'The revoked key' },
+  },
+  revealKey: {
+    method: 'GET', path: '/v1/keys/{keyId}/secret', handler: 'reveal-key', access: 'keys:admin', tags: ['Keys'],
+    summary: 'Reveal the full key of a recoverable key (audited)', params: s.keyIdParams,
+    success: { status: 200, schema: s.revealResponse, description: 'The full key' },
+  },
+  whoami: {
+    method: 'GET', path: '/v1/whoami', handler: 'whoami', access: 'any', tags: ['Keys'],
+    summary: 'Describe the credential of this call',
+    success: { status: 200, schema: s.whoamiResponse, description: 'The caller' },
+  },
+  audit: {
+    method: 'GET', path: '/v1/audit', handler: 'audit', access: 'keys:read', tags: ['Audit'],
+    summary: 'Audit events of your tenant, newest first',
+    query: s.auditQuery,
+    success: { status: 200, schema: s.auditListResponse, description: 'A page of audit events' },
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export type RouteId = keyof typeof routes;
+export const routeList: (RouteDefinition & { id: RouteId })[] = Object.entries(routes).map(([id, route]) => ({ ...route, id: id as RouteId }));
+
+/** Scheduled jobs: one function each, run by EventBridge in AWS and by the local server's timer. */
+export const jobs = {
+  purgeExpiredKeys: { handler: 'purge-expired-keys', schedule: 'rate(1 hour)', summary: 'Purge expired and revoked keys after retention' },
+  rotateSigningKey: { handler: 'rotate-signing-key', schedule: 'rate(30 days)', summary: 'Rotate the token signing key' },
+} as const;

@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import { keyIdPattern } from '../domain/api-key.ts';
+import { keyStatuses } from '../domain/key-status.ts';
+import { keyTypes } from '../domain/permissions.ts';
+import { auditActions } from '../ports.ts';
+import { errorStatus } from '../errors.ts';
+
+const isoTime = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 time', example: '2026-11-23T10:00:00.000Z' });
+
+export const keyIdSchema = z
+  .string()
+  .regex(keyIdPattern, 'must be a 16-character key id (the part after the prefix in a preview), never a full API key')
+  .meta({ description: 'Key id: safe to log and display', example: 'Ab3dE5gH7jK9mN1p' });
+
+const scopeSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9:._-]{0,63}$/, 'must be 1-64 characters of a-z 0-9 : . _ -, starting with a letter')
+  .refine((scope) => !scope.startsWith('keys:'), "'keys:' permissions come from the key type and cannot be given as custom scopes");
+
+const scopesSchema = z.array(scopeSchema).max(50, 'at most 50 scopes').meta({ description: 'Custom scopes, opaque to Keyward, carried into tokens' });
+const nameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
+const descriptionSchema = z.string().max(500, 'at most 500 characters');
+
+const apiKeyField = z.string().min(1, 'must not be empty').max(200, 'is longer than any API key').meta({ description: 'The full API key' });
+
+const unknownFields = (hint: string) => (issue: { code?: string; keys?: string[] }) =>
+  issue.code === 'unrecognized_keys' ? `unknown field${(issue.keys?.length ?? 0) > 1 ? 's' : ''} ${issue.keys?.map((k) => `'${k}'`).join(', ')}: ${hint}` : undefined;
+
+// ---- requests ----
+
+const credentialHint = 'send {"apiKey": "<full key>"} or {"keyId": "...", "keySecret": "..."}';
+
+export const authenticationRequest = z
+  .strictObject(
+    {
+      apiKey: apiKeyField.optional(),
+      keyId: z.string().min(1).max(100).optional().meta({ description: 'The Key ID part, sent with keySecret' }),
+      keySecret: z.string().min(1).max(200).optional().meta({ description: 'The Key Secret part (or the full key)' }),
+      expiresIn: z.number().int('must be a whole number of seconds').min(60).max(3600).optional().meta({ description: 'Token lifetime in seconds (default 900)' }),
+    },
+    {
+      error: (issue) => {
+        if (issue.code === 'unrecognized_keys' && issue.keys.some((k) => /user|pass|login|email/i.test(k))) {
+          return `Keyward authenticates with an API key, not a username and password: ${credentialHint}`;
+        }
+        return unknownFields(credentialHint)(issue);
+      },
+    },
+  )
+  .superRefine((body, ctx) => {
+    const pair = body.keyId !== undefined || body.keySecret !== undefined;
+    if (body.apiKey !== undefined && pair) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: `send either apiKey or keyId with keySecret, not both` });
+    else if (body.apiKey === undefined && !pair) ctx.addIssue({ code: 'custom', path: [], message: `no credential in the body (a key sent in a header is not read here): ${credentialHint}` });
+    else if (body.keyId !== undefined && body.keySecret === undefined) ctx.addIssue({ code: 'custom', path: ['keySecret'], message: 'keyId needs keySecret beside it' });
+    else if (body.keySecret !== undefined && body.keyId === undefined) ctx.addIssue({ code: 'custom', path: ['keyId'], message: 'keySecret needs keyId beside it' });
+  });
+
+export const oauthTokenRequest = z.object({
+  grant_type: z.string().meta({ description: 'Must be client_credentials' }),
+  client_id: z.string().max(100).optional().meta({ description: 'The key id (or use HTTP Basic auth)' }),
+  client_secret: z.string().max(200).optional().meta({ description: 'The key secret or the full key (or use HTTP Basic auth)' }),
+  scope: z.string().max(4000).optional().meta({ description: 'Ignored: the token carries the key\'s own scopes' }),
+});
+
+export const createKeyRequest = z
+  .strictObject(
+    {
+      name: nameSchema,
+      type: z.enum(['privileged', 'viewer'], {
+        error: (issue) => (issue.input === 'system' ? 'system keys are created only by bootstrap' : "must be 'privileged' or 'viewer'"),
+      }),
+      scopes: scopesSchema.optional(),
+      description: descriptionSchema.optional(),
+      expiresInDays: z.number().int('must be a whole number of days').min(1).max(3650).optional().meta({ description: 'Lifetime in days' }),
+      expiresAt: isoTime.optional().meta({ description: 'Expiry time, in the future' }),
+      recoverable: z.boolean().optional().meta({ description: 'Keep a KMS-sealed copy so keys:admin can reveal it later' }),
+    },
+    { error: unknownFields('allowed are name, type, scopes, description, expiresInDays, expiresAt, recoverable') },
+  )
+  .refine((body) => body.expiresInDays === undefined || body.expiresAt === undefined, {
+    path: ['expiresAt'],
+    message: 'send expiresInDays or expiresAt, not both',
+  });
+
+export const updateKeyRequest = z
+  .strictObject(
+    {
+      name: nameSchema.optional(),
+      description: descriptionSchema.optional(),
+      enabled: z.boolean().optional().meta({ description: 'true: active, false: disabled' }),
+      scopes: scopesSchema.optional(),
+    },
+    { error: unknownFields('allowed are name, description, enabled, scopes') },
+  )
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change: send at least one of name, description, enabled, scopes' });
+
+export const regenerateKeyRequest = z.strictObject(
+  {
+    gracePeriodSeconds: z.number().int().min(0).max(604800).optional().meta({ description: 'How long the old secret keeps working (default 0)' }),
+  },
+  { error: unknownFields('allowed is gracePeriodSeconds') },
+);
+
+export const revokeKeyRequest = z.strictObject(
+  { reason: z.string().max(500, 'at most 500 characters').optional() },
+  { error: unknownFields('allowed is reason') },
+);
+
+export const verifyRequest = z
+  .strictObject(
+    { apiKey: apiKeyField.optional(), token: z.string().min(1).max(8192).optional().meta({ description: 'An access token' }) },
+    { error: unknownFields('send {"apiKey": "..."} or {"token": "..."}') },
+  )
+  .refine((body) => (body.apiKey === undefined) !== (body.token === undefined), { message: 'send exactly one of apiKey or token' });
+
+const limitSchema = z.coerce.number().int('must be a whole number').min(1).max(100).default(25);
+const cursorSchema = z.string().max(4096).optional().meta({ description: 'nextCursor of the previous page' });
+
+export const listKeysQuery = z.strictObject(
+  {
+    search: z.string().max(200).optional().meta({ description: 'Part of a name (case-insensitive), or a full key, preview or key id' }),
+    type: z.enum(keyTypes).optional(),
+    status: z.enum(keyStatuses).optional(),
+    limit: limitSchema,
+    cursor: cursorSchema,
+  },
+  { error: unknownFields('allowed are search, type, status, limit, cursor') },
+);
+
+export const auditQuery = z.strictObject(
+  { keyId: keyIdSchema.optional(), limit: limitSchema, cursor: cursorSchema },
+  { error: unknownFields('allowed are keyId, limit, cursor') },
+);
+
+export const keyIdParams = z.object({ keyId: keyIdSchema });
+
+// ---- responses ----
+
+export const keyViewSchema = z
+  .object({
+    id: keyIdSchema,
+    name: z.string(),
+    description: z.string(),
+    type: z.enum(keyTypes),
+    scopes: z.array(z.string()),
+    status: z.enum(keyStatuses),
+    preview: z.string().meta({ example: 'kw_Ab3dE5gH7jK9mN1p…x9Qz' }),
+    recoverable: z.boolean(),
+    createdAt: isoTime,
+    createdBy: z.string(),
+    updatedAt: isoTime,
+    lastUsedAt: isoTime.nullable(),
+    expiresAt: isoTime.nullable(),
+  })
+  .meta({ id: 'KeyView' });
+
+const tokenKeySchema = z.object({ id: z.string(), name: z.string(), type: z.enum(keyTypes), scopes: z.array(z.string()), tenant: z.string() });
+
+export const authenticationResponse = z.object({
+  token: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int(),
+  expiresAt: isoTime,
+  key: tokenKeySchema,
+});
+
+export const oauthTokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number().int(),
+  scope: z.string(),
+});
+
+export const issuedKeyResponse = z.object({
+  key: keyViewSchema,
+  apiKey: z.string().meta({ description: 'The full key: shown only now' }),
+  keySecret: z.string().meta({ description: 'The secret part alone, for Key ID + Key Secret clients' }),
+});
+
+export const keyListResponse = z.object({ items: z.array(keyViewSchema), nextCursor: z.string().nullable() });
+
+export const revealResponse = z.object({ apiKey: z.string() });
+
+export const verifyResponse = z.union([
+  z.object({ valid: z.literal(true), key: keyViewSchema, scopes: z.array(z.string()) }),
+  z.object({ valid: z.literal(false), code: z.string() }),
+]);
+
+export const whoamiResponse = z.object({ key: keyViewSchema, tenant: z.string(), scopes: z.array(z.string()), tokenExpiresAt: isoTime.nullable() });
+
+export const auditListResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: isoTime,
+      action: z.enum(auditActions),
+      keyId: z.string().nullable(),
+      actor: z.string(),
+      sourceIp: z.string().nullable(),
+      outcome: z.enum(['success', 'failure']),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export const jwksResponse = z.object({
+  keys: z.array(z.object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), kid: z.string(), alg: z.literal('RS256'), use: z.literal('sig') })),
+});
+
+export const openIdConfigurationResponse = z.object({
+  issuer: z.string(),
+  jwks_uri: z.string(),
+  token_endpoint: z.string(),
+  grant_types_supported: z.array(z.string()),
+  token_endpoint_auth_methods_supported: z.array(z.string()),
+  response_types_supported: z.array(z.string()),
+  subject_types_supported: z.array(z.string()),
+  id_token_signing_alg_values_supported: z.array(z.string()),
+});
+
+export const errorResponse = z
+  .object({
+    code: z.enum(Object.keys(errorStatus) as [keyof typeof errorStatus]),
+    message: z.string(),
+    requestId: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Error' });
+
+export const oauthErrorResponse = z
+  .object({ error: z.enum(['invalid_request', 'invalid_client', 'unsupported_grant_type', 'server_error']), error_description: z.string() })
+  .meta({ id: 'OAuthError' });

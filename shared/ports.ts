@@ -1,0 +1,143 @@
+import type { KeyType } from './domain/permissions.ts';
+import type { StoredStatus } from './domain/key-status.ts';
+
+/** A key as stored: never the secret itself, only its keyed hash (and, when recoverable, a sealed copy). */
+export interface KeyRecord {
+  keyId: string;
+  tenant: string;
+  name: string;
+  description: string;
+  type: KeyType;
+  scopes: string[];
+  status: StoredStatus;
+  secretHash: string;
+  /** The secret replaced by a regenerate with a grace period, valid until `previousSecretValidUntil`. */
+  previousSecretHash?: string | undefined;
+  previousSecretValidUntil?: string | undefined;
+  recoverable: boolean;
+  /** The full key sealed by the cipher, for `recoverable` keys only. */
+  sealedApiKey?: string | undefined;
+  previewTail: string;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  lastUsedAt?: string | undefined;
+  expiresAt?: string | undefined;
+  revokedAt?: string | undefined;
+  revokeReason?: string | undefined;
+  /** When the purge job may delete the key: retention after expiry or revocation. */
+  purgeAt?: string | undefined;
+  version: number;
+}
+
+export interface TenantRecord {
+  tenant: string;
+  systemKeyId: string;
+  createdAt: string;
+}
+
+export const auditActions = [
+  'tenant.bootstrap',
+  'key.create',
+  'key.update',
+  'key.enable',
+  'key.disable',
+  'key.regenerate',
+  'key.revoke',
+  'key.delete',
+  'key.reveal',
+  'key.purge',
+  'authentication.failure',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export interface AuditEvent {
+  id: string;
+  tenant: string;
+  at: string;
+  action: AuditAction;
+  keyId: string | null;
+  actor: string;
+  sourceIp: string | null;
+  outcome: 'success' | 'failure';
+  details: Record<string, string | number | boolean | string[] | null>;
+  /** Epoch seconds after which the store may forget the event. */
+  expiresAtEpoch: number;
+}
+
+export interface IdempotencyRecord {
+  id: string;
+  requestHash: string;
+  state: 'in_progress' | 'completed';
+  /** The sealed response of a completed request. */
+  sealedResponse?: string | undefined;
+  expiresAt: string;
+}
+
+/** One change in an all-or-nothing write. */
+export type WriteOp =
+  | { kind: 'createKey'; key: KeyRecord }
+  | { kind: 'updateKey'; keyId: string; tenant: string; expectedVersion: number; changes: KeyChanges }
+  | { kind: 'deleteKey'; keyId: string; tenant: string; expectedVersion?: number }
+  /** Deletes a key only if its purge time has come by `dueBy`. */
+  | { kind: 'purgeKey'; keyId: string; tenant: string; dueBy: string }
+  | { kind: 'createTenant'; tenant: TenantRecord }
+  | { kind: 'audit'; event: AuditEvent };
+
+/** Fields to set; `null` removes an optional field. */
+export type KeyChanges = { [K in keyof Omit<KeyRecord, 'keyId' | 'tenant' | 'version'>]?: KeyRecord[K] | null };
+
+/** A conditional write lost: the item changed, vanished, or already existed. `index` names the op. */
+export class WriteConflict extends Error {
+  readonly index: number;
+  constructor(index: number) {
+    super(`Write ${index} did not meet its condition`);
+    this.name = 'WriteConflict';
+    this.index = index;
+  }
+}
+
+export type PageKey = Record<string, unknown>;
+export interface Page<T> {
+  items: T[];
+  nextKey: PageKey | undefined;
+}
+
+export interface KeyFilter {
+  type?: KeyType | undefined;
+  status?: 'active' | 'disabled' | 'revoked' | 'expired' | undefined;
+  nameContains?: string | undefined;
+}
+
+/** Where keys, tenants, audit events and service secrets live (DynamoDB in every deployment). */
+export interface KeyStore {
+  getKey(keyId: string): Promise<KeyRecord | undefined>;
+  getTenant(tenant: string): Promise<TenantRecord | undefined>;
+  /** Applies every op or none; throws `WriteConflict` when a condition fails. */
+  write(ops: WriteOp[]): Promise<void>;
+  /** Records a use, unless one was recorded since `unlessSince`; never bumps the version. */
+  touchLastUsed(keyId: string, at: string, unlessSince: string): Promise<void>;
+  listKeys(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; now: Date }): Promise<Page<KeyRecord>>;
+  listAudit(tenant: string, options: { keyId?: string | undefined; limit: number; startKey?: PageKey | undefined }): Promise<Page<AuditEvent>>;
+  /** Keys whose `purgeAt` has passed, oldest first, read from the purge index only. */
+  listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
+  getSetting<T>(name: string): Promise<{ value: T; version: number } | undefined>;
+  /** Stores a service setting if its version is still `expectedVersion` (0: must not exist yet). */
+  putSetting<T>(name: string, value: T, expectedVersion: number): Promise<void>;
+  claimIdempotency(record: IdempotencyRecord, now: Date): Promise<IdempotencyRecord | undefined>;
+  completeIdempotency(id: string, sealedResponse: string): Promise<void>;
+  releaseIdempotency(id: string): Promise<void>;
+}
+
+/** Context bound into every sealed blob, so a blob copied to another key, tenant or purpose fails to open. */
+export interface SealContext {
+  tenant: string;
+  keyId: string;
+  purpose: 'pepper' | 'signing-key' | 'recoverable-key' | 'idempotent-response';
+}
+
+/** Envelope encryption: KMS in AWS, a local keyring file for `npm start` and tests. */
+export interface Cipher {
+  seal(plaintext: Uint8Array, context: SealContext): Promise<string>;
+  open(sealed: string, context: SealContext): Promise<Uint8Array>;
+}

@@ -1,0 +1,67 @@
+import { KeywardError } from '../errors.ts';
+import type { Cipher, KeyRecord, KeyStore } from '../ports.ts';
+import { WriteConflict } from '../ports.ts';
+import { formatApiKey, generateKeyId, generateSecret, previewTail } from '../domain/api-key.ts';
+import { loadSecretHasher, provisionPepper } from './secret-hasher.ts';
+import { provisionSigningKey } from './token-service.ts';
+import { auditEvent } from './audit.ts';
+
+export const tenantPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+export interface BootstrapResult {
+  tenant: string;
+  keyId: string;
+  apiKey: string;
+}
+
+/**
+ * Creates a tenant and its protected system key, provisioning the deployment's pepper and
+ * first signing key if this is the first tenant. Whoever can write the table and use the
+ * cipher (IAM in AWS, the local machine's user otherwise) is the root of trust.
+ */
+export async function bootstrapTenant(
+  deps: { store: KeyStore; cipher: Cipher; keyPrefix: string; auditRetentionDays: number },
+  tenant: string,
+  now: Date,
+): Promise<BootstrapResult> {
+  if (!tenantPattern.test(tenant)) {
+    throw new KeywardError('request.invalid', `Tenant ids are 2-63 lowercase letters, digits or dashes, starting with a letter or digit; '${tenant}' is not one.`);
+  }
+  const { store, cipher } = deps;
+  await provisionPepper(store, cipher);
+  await provisionSigningKey(store, cipher, now);
+  const hasher = await loadSecretHasher(store, cipher);
+  const keyId = generateKeyId();
+  const secret = generateSecret();
+  const apiKey = formatApiKey(deps.keyPrefix, { keyId, secret });
+  const createdAt = now.toISOString();
+  const key: KeyRecord = {
+    keyId,
+    tenant,
+    name: 'System key',
+    description: 'Created by bootstrap. Protected: it cannot be deleted, disabled or revoked.',
+    type: 'system',
+    scopes: [],
+    status: 'active',
+    secretHash: hasher.hash(keyId, secret),
+    recoverable: false,
+    previewTail: previewTail(apiKey),
+    createdAt,
+    createdBy: 'bootstrap',
+    updatedAt: createdAt,
+    version: 1,
+  };
+  try {
+    await store.write([
+      { kind: 'createTenant', tenant: { tenant, systemKeyId: keyId, createdAt } },
+      { kind: 'createKey', key },
+      { kind: 'audit', event: auditEvent({ tenant, action: 'tenant.bootstrap', keyId, actor: 'bootstrap' }, now, deps.auditRetentionDays) },
+    ]);
+  } catch (error) {
+    if (error instanceof WriteConflict && error.index === 0) {
+      throw new KeywardError('tenant.exists', `Tenant '${tenant}' already exists; its system key was printed when it was bootstrapped, and a second bootstrap is refused so nobody can take a tenant over.`);
+    }
+    throw error;
+  }
+  return { tenant, keyId, apiKey };
+}

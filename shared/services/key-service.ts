@@ -1,0 +1,367 @@
+import { createHash } from 'node:crypto';
+import { KeywardError, keyNotFound } from '../errors.ts';
+import type { AuditAction, AuditEvent, Cipher, KeyChanges, KeyFilter, KeyRecord, KeyStore, WriteOp } from '../ports.ts';
+import { WriteConflict } from '../ports.ts';
+import { formatApiKey, generateKeyId, generateSecret, keyIdFromSearch, keyIdPattern, previewTail } from '../domain/api-key.ts';
+import { effectiveStatus, type KeyStatus } from '../domain/key-status.ts';
+import { grantedScopes, requireCanManage, type KeyType } from '../domain/permissions.ts';
+import type { SecretHasher } from './secret-hasher.ts';
+import type { Authenticator, Caller } from './authenticator.ts';
+import type { TokenService } from './token-service.ts';
+import type { CursorSealer } from './cursor.ts';
+import { auditEvent, type AuditInput } from './audit.ts';
+import { keyView, type KeyView } from './key-view.ts';
+
+export interface KeyServiceSettings {
+  keyPrefix: string;
+  retentionDays: number;
+  auditRetentionDays: number;
+}
+
+export interface CreateKeyInput {
+  name: string;
+  type: 'privileged' | 'viewer';
+  scopes?: string[] | undefined;
+  description?: string | undefined;
+  expiresInDays?: number | undefined;
+  expiresAt?: string | undefined;
+  recoverable?: boolean | undefined;
+}
+
+export interface UpdateKeyInput {
+  name?: string | undefined;
+  description?: string | undefined;
+  enabled?: boolean | undefined;
+  scopes?: string[] | undefined;
+}
+
+export interface ListKeysQuery {
+  search?: string | undefined;
+  type?: KeyType | undefined;
+  status?: KeyStatus | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface IssuedKey {
+  key: KeyView;
+  apiKey: string;
+  keySecret: string;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const IDEMPOTENCY_WINDOW_MS = DAY_MS;
+
+const conflict = () =>
+  new KeywardError('key.conflict', 'The key was changed by another request at the same moment: fetch it again and retry if your change still applies.');
+
+const protectedKey = (what: string) =>
+  new KeywardError('key.protected', `The system key is protected: it cannot be ${what}. It can be regenerated.`);
+
+/**
+ * Key management for one tenant at a time. Every method takes the authenticated caller,
+ * whose permission for the operation the route table has already checked.
+ */
+export class KeyService {
+  private readonly store: KeyStore;
+  private readonly cipher: Cipher;
+  private readonly hasher: SecretHasher;
+  private readonly authenticator: Authenticator;
+  private readonly tokens: TokenService;
+  private readonly cursors: CursorSealer;
+  private readonly settings: KeyServiceSettings;
+
+  constructor(deps: {
+    store: KeyStore;
+    cipher: Cipher;
+    hasher: SecretHasher;
+    authenticator: Authenticator;
+    tokens: TokenService;
+    cursors: CursorSealer;
+    settings: KeyServiceSettings;
+  }) {
+    this.store = deps.store;
+    this.cipher = deps.cipher;
+    this.hasher = deps.hasher;
+    this.authenticator = deps.authenticator;
+    this.tokens = deps.tokens;
+    this.cursors = deps.cursors;
+    this.settings = deps.settings;
+  }
+
+  private view(key: KeyRecord, now: Date): KeyView {
+    return keyView(key, this.settings.keyPrefix, now);
+  }
+
+  private audit(caller: Caller, input: Omit<AuditInput, 'tenant' | 'actor' | 'sourceIp'>, now: Date): AuditEvent {
+    return auditEvent({ ...input, tenant: caller.tenant, actor: caller.key.keyId, sourceIp: caller.sourceIp }, now, this.settings.auditRetentionDays);
+  }
+
+  private async issueSecret(keyId: string, tenant: string, recoverable: boolean) {
+    const secret = generateSecret();
+    const apiKey = formatApiKey(this.settings.keyPrefix, { keyId, secret });
+    return {
+      secret,
+      apiKey,
+      secretHash: this.hasher.hash(keyId, secret),
+      previewTail: previewTail(apiKey),
+      sealedApiKey: recoverable ? await this.cipher.seal(Buffer.from(apiKey), { tenant, keyId, purpose: 'recoverable-key' }) : undefined,
+    };
+  }
+
+  /** A key of the caller's tenant; keys of other tenants do not exist as far as the caller can tell. */
+  private async ownKey(caller: Caller, keyId: string): Promise<KeyRecord> {
+    const key = keyIdPattern.test(keyId) ? await this.store.getKey(keyId) : undefined;
+    if (!key || key.tenant !== caller.tenant) throw keyNotFound(keyId);
+    return key;
+  }
+
+  private async change(caller: Caller, key: KeyRecord, changes: KeyChanges, audit: Omit<AuditInput, 'tenant' | 'actor' | 'sourceIp'>, now: Date): Promise<KeyRecord> {
+    const updatedAt = now.toISOString();
+    try {
+      await this.store.write([
+        { kind: 'updateKey', keyId: key.keyId, tenant: key.tenant, expectedVersion: key.version, changes: { ...changes, updatedAt } },
+        { kind: 'audit', event: this.audit(caller, audit, now) },
+      ]);
+    } catch (error) {
+      if (error instanceof WriteConflict) throw conflict();
+      throw error;
+    }
+    const updated: Record<string, unknown> = { ...key, updatedAt, version: key.version + 1 };
+    for (const [field, value] of Object.entries(changes)) updated[field] = value ?? undefined;
+    return updated as unknown as KeyRecord;
+  }
+
+  /**
+   * Creates a key and returns its secret, the only time it is shown (unless recoverable).
+   * With an idempotency key, a repeat within 24 hours returns the first answer again.
+   */
+  async create(caller: Caller, input: CreateKeyInput, now: Date, idempotencyKey?: string): Promise<IssuedKey & { replayed: boolean }> {
+    const scopes = [...new Set(input.scopes ?? [])];
+    requireCanManage(caller.key, { type: input.type, scopes });
+    if (idempotencyKey === undefined) return { ...(await this.createKey(caller, { ...input, scopes }, now)), replayed: false };
+
+    const id = `${caller.tenant}#${caller.key.keyId}#${idempotencyKey}`;
+    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+    const sealContext = { tenant: caller.tenant, keyId: caller.key.keyId, purpose: 'idempotent-response' } as const;
+    const expiresAt = new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS).toISOString();
+    const existing = await this.store.claimIdempotency({ id, requestHash, state: 'in_progress', expiresAt }, now);
+    if (existing) {
+      if (existing.requestHash !== requestHash) {
+        throw new KeywardError('request.idempotency_mismatch', 'This Idempotency-Key was already used with a different body: use a new key for a different request.');
+      }
+      if (existing.state !== 'completed' || !existing.sealedResponse) {
+        throw new KeywardError('request.idempotency_in_progress', 'A request with this Idempotency-Key is still being processed: retry in a moment.');
+      }
+      const response = JSON.parse(Buffer.from(await this.cipher.open(existing.sealedResponse, sealContext)).toString('utf8')) as IssuedKey;
+      return { ...response, replayed: true };
+    }
+    try {
+      const issued = await this.createKey(caller, { ...input, scopes }, now);
+      await this.store.completeIdempotency(id, await this.cipher.seal(Buffer.from(JSON.stringify(issued)), sealContext));
+      return { ...issued, replayed: false };
+    } catch (error) {
+      await this.store.releaseIdempotency(id);
+      throw error;
+    }
+  }
+
+  private async createKey(caller: Caller, input: CreateKeyInput & { scopes: string[] }, now: Date): Promise<IssuedKey> {
+    const expiresAt =
+      input.expiresAt !== undefined
+        ? new Date(input.expiresAt).toISOString()
+        : input.expiresInDays !== undefined
+          ? new Date(now.getTime() + input.expiresInDays * DAY_MS).toISOString()
+          : undefined;
+    if (expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime()) {
+      throw new KeywardError('request.invalid', 'expiresAt must be in the future.', { details: [{ path: 'expiresAt', message: 'must be in the future' }] });
+    }
+    const keyId = generateKeyId();
+    const issued = await this.issueSecret(keyId, caller.tenant, input.recoverable ?? false);
+    const createdAt = now.toISOString();
+    const key: KeyRecord = {
+      keyId,
+      tenant: caller.tenant,
+      name: input.name,
+      description: input.description ?? '',
+      type: input.type,
+      scopes: input.scopes,
+      status: 'active',
+      secretHash: issued.secretHash,
+      recoverable: input.recoverable ?? false,
+      sealedApiKey: issued.sealedApiKey,
+      previewTail: issued.previewTail,
+      createdAt,
+      createdBy: caller.key.keyId,
+      updatedAt: createdAt,
+      expiresAt,
+      purgeAt: expiresAt !== undefined ? this.purgeTime(expiresAt) : undefined,
+      version: 1,
+    };
+    const audit = this.audit(caller, { action: 'key.create', keyId, details: { name: key.name, type: key.type, scopes: key.scopes, expiresAt: expiresAt ?? null } }, now);
+    await this.store.write([
+      { kind: 'createKey', key },
+      { kind: 'audit', event: audit },
+    ]);
+    return { key: this.view(key, now), apiKey: issued.apiKey, keySecret: issued.secret };
+  }
+
+  private purgeTime(from: string): string {
+    return new Date(Date.parse(from) + this.settings.retentionDays * DAY_MS).toISOString();
+  }
+
+  async list(caller: Caller, query: ListKeysQuery, now: Date): Promise<{ items: KeyView[]; nextCursor: string | null }> {
+    const listing = `keys:${caller.tenant}`;
+    const startKey = this.cursors.open(listing, query.cursor);
+    const search = query.search?.trim() || undefined;
+    const filter: KeyFilter = { type: query.type, status: query.status };
+    if (search !== undefined) {
+      const keyId = keyIdFromSearch(this.settings.keyPrefix, search);
+      if (keyId !== undefined) {
+        const key = await this.store.getKey(keyId);
+        const matches = key && key.tenant === caller.tenant && matchesFilter(key, filter, now);
+        // A bare key id that names no key may still be part of a name.
+        if (matches || search !== keyId) return { items: matches ? [this.view(key, now)] : [], nextCursor: null };
+      }
+      filter.nameContains = search;
+    }
+    const page = await this.store.listKeys(caller.tenant, { limit: query.limit, startKey, filter, now });
+    return { items: page.items.map((key) => this.view(key, now)), nextCursor: this.cursors.seal(listing, page.nextKey) };
+  }
+
+  async get(caller: Caller, keyId: string, now: Date): Promise<KeyView> {
+    return this.view(await this.ownKey(caller, keyId), now);
+  }
+
+  async update(caller: Caller, keyId: string, input: UpdateKeyInput, now: Date): Promise<KeyView> {
+    const key = await this.ownKey(caller, keyId);
+    requireCanManage(caller.key, key);
+    const scopes = input.scopes === undefined ? undefined : [...new Set(input.scopes)];
+    if (scopes !== undefined) requireCanManage(caller.key, { type: key.type, scopes });
+    const changes: KeyChanges = {};
+    if (input.name !== undefined) changes.name = input.name;
+    if (input.description !== undefined) changes.description = input.description;
+    if (scopes !== undefined) changes.scopes = scopes;
+    let action: AuditAction = 'key.update';
+    if (input.enabled !== undefined) {
+      const status = effectiveStatus(key, now);
+      if (status === 'revoked' || status === 'expired') {
+        throw new KeywardError('key.not_editable', `The key is ${status}: it can no longer be enabled or disabled.`);
+      }
+      if (key.type === 'system' && !input.enabled) throw protectedKey('disabled');
+      changes.status = input.enabled ? 'active' : 'disabled';
+      action = input.enabled ? 'key.enable' : 'key.disable';
+    }
+    const changed = Object.keys(changes);
+    const updated = await this.change(caller, key, changes, { action, keyId, details: { fields: changed } }, now);
+    return this.view(updated, now);
+  }
+
+  /** A new secret for the same key id; the old one keeps working for `gracePeriodSeconds`. */
+  async regenerate(caller: Caller, keyId: string, input: { gracePeriodSeconds?: number | undefined }, now: Date): Promise<IssuedKey> {
+    const key = await this.ownKey(caller, keyId);
+    requireCanManage(caller.key, key);
+    const status = effectiveStatus(key, now);
+    if (status === 'revoked' || status === 'expired') {
+      throw new KeywardError('key.not_editable', `The key is ${status}: create a new key instead of regenerating this one.`);
+    }
+    const grace = input.gracePeriodSeconds ?? 0;
+    const issued = await this.issueSecret(key.keyId, key.tenant, key.recoverable);
+    const changes: KeyChanges = {
+      secretHash: issued.secretHash,
+      previewTail: issued.previewTail,
+      sealedApiKey: issued.sealedApiKey ?? null,
+      previousSecretHash: grace > 0 ? key.secretHash : null,
+      previousSecretValidUntil: grace > 0 ? new Date(now.getTime() + grace * 1000).toISOString() : null,
+    };
+    const updated = await this.change(caller, key, changes, { action: 'key.regenerate', keyId, details: { gracePeriodSeconds: grace } }, now);
+    return { key: this.view(updated, now), apiKey: issued.apiKey, keySecret: issued.secret };
+  }
+
+  async revoke(caller: Caller, keyId: string, input: { reason?: string | undefined }, now: Date): Promise<KeyView> {
+    const key = await this.ownKey(caller, keyId);
+    if (key.type === 'system') throw protectedKey('revoked');
+    requireCanManage(caller.key, key);
+    if (key.status === 'revoked') throw new KeywardError('key.not_editable', 'The key is already revoked.');
+    const purgeAt = this.purgeTime(now.toISOString());
+    const changes: KeyChanges = {
+      status: 'revoked',
+      revokedAt: now.toISOString(),
+      revokeReason: input.reason ?? null,
+      purgeAt: key.purgeAt !== undefined && key.purgeAt < purgeAt ? key.purgeAt : purgeAt,
+      previousSecretHash: null,
+      previousSecretValidUntil: null,
+      sealedApiKey: null,
+    };
+    const updated = await this.change(caller, key, changes, { action: 'key.revoke', keyId, details: { reason: input.reason ?? null } }, now);
+    return this.view(updated, now);
+  }
+
+  async delete(caller: Caller, keyId: string, now: Date): Promise<void> {
+    const key = await this.ownKey(caller, keyId);
+    if (key.type === 'system') throw protectedKey('deleted');
+    requireCanManage(caller.key, key);
+    const ops: WriteOp[] = [
+      { kind: 'deleteKey', keyId, tenant: caller.tenant, expectedVersion: key.version },
+      { kind: 'audit', event: this.audit(caller, { action: 'key.delete', keyId, details: { name: key.name, type: key.type } }, now) },
+    ];
+    try {
+      await this.store.write(ops);
+    } catch (error) {
+      if (error instanceof WriteConflict) throw conflict();
+      throw error;
+    }
+  }
+
+  /** The full key of a recoverable key, for `keys:admin` only, and audited. */
+  async reveal(caller: Caller, keyId: string, now: Date): Promise<{ apiKey: string }> {
+    const key = await this.ownKey(caller, keyId);
+    if (!key.recoverable || key.sealedApiKey === undefined) {
+      throw new KeywardError(
+        'key.not_recoverable',
+        key.recoverable ? 'The key is revoked, so its secret is no longer kept.' : 'The key was not created as recoverable, so its secret was never kept: regenerate it to get a new one.',
+      );
+    }
+    const apiKey = Buffer.from(await this.cipher.open(key.sealedApiKey, { tenant: key.tenant, keyId, purpose: 'recoverable-key' })).toString('utf8');
+    await this.store.write([{ kind: 'audit', event: this.audit(caller, { action: 'key.reveal', keyId }, now) }]);
+    return { apiKey };
+  }
+
+  /** Tells a gateway whether an API key or token of this tenant is good right now. */
+  async verify(caller: Caller, input: { apiKey?: string | undefined; token?: string | undefined }, now: Date) {
+    try {
+      let key: KeyRecord;
+      if (input.apiKey !== undefined) {
+        key = await this.authenticator.checkKey(this.authenticator.parseApiKey(input.apiKey), { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant });
+      } else {
+        const claims = await this.tokens.verify(input.token ?? '');
+        const found = claims.tenant === caller.tenant ? await this.store.getKey(claims.keyId) : undefined;
+        if (!found || found.tenant !== caller.tenant) return { valid: false as const, code: 'auth.invalid_token' };
+        const status = effectiveStatus(found, now);
+        if (status !== 'active') return { valid: false as const, code: `authentication.key_${status}` };
+        key = found;
+      }
+      return { valid: true as const, key: this.view(key, now), scopes: grantedScopes(key) };
+    } catch (error) {
+      if (error instanceof KeywardError && error.status === 401) return { valid: false as const, code: error.code };
+      throw error;
+    }
+  }
+
+  whoami(caller: Caller, now: Date) {
+    return { key: this.view(caller.key, now), tenant: caller.tenant, scopes: grantedScopes(caller.key), tokenExpiresAt: caller.tokenExpiresAt };
+  }
+
+  async listAudit(caller: Caller, query: { keyId?: string | undefined; limit: number; cursor?: string | undefined }) {
+    const listing = `audit:${caller.tenant}:${query.keyId ?? '*'}`;
+    const page = await this.store.listAudit(caller.tenant, { keyId: query.keyId, limit: query.limit, startKey: this.cursors.open(listing, query.cursor) });
+    return {
+      items: page.items.map(({ id, at, action, keyId, actor, sourceIp, outcome, details }) => ({ id, at, action, keyId, actor, sourceIp, outcome, details })),
+      nextCursor: this.cursors.seal(listing, page.nextKey),
+    };
+  }
+}
+
+function matchesFilter(key: KeyRecord, filter: KeyFilter, now: Date): boolean {
+  return (filter.type === undefined || key.type === filter.type) && (filter.status === undefined || effectiveStatus(key, now) === filter.status);
+}

@@ -1,0 +1,56 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { KeywardError } from '../errors.ts';
+import type { Cipher, KeyStore, SealContext } from '../ports.ts';
+import { WriteConflict } from '../ports.ts';
+
+const PEPPER_SETTING = 'pepper';
+const pepperContext: SealContext = { tenant: '*', keyId: '*', purpose: 'pepper' };
+
+/**
+ * Keyed hashing of key secrets. HMAC-SHA-256 is right for secrets of 190 random bits
+ * (NIST SP 800-63B 5.1.2.2): a slow hash would only add latency, and without the pepper,
+ * which lives only sealed by the cipher, a dump of the table cannot be checked offline.
+ */
+export class SecretHasher {
+  private readonly pepper: Buffer;
+
+  constructor(pepper: Buffer) {
+    this.pepper = pepper;
+  }
+
+  hash(keyId: string, secret: string): string {
+    return createHmac('sha256', this.pepper).update(`${keyId}:${secret}`).digest('base64url');
+  }
+
+  /** Constant-time comparison against a stored hash. */
+  matches(keyId: string, secret: string, storedHash: string): boolean {
+    const expected = Buffer.from(storedHash, 'base64url');
+    const actual = createHmac('sha256', this.pepper).update(`${keyId}:${secret}`).digest();
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+
+  /** A key for another purpose (such as signing list cursors), derived so the pepper itself is never reused. */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.pepper).update(`derive:${purpose}`).digest();
+  }
+}
+
+/** Opens the sealed pepper (one cipher call per cold start). */
+export async function loadSecretHasher(store: KeyStore, cipher: Cipher): Promise<SecretHasher> {
+  const setting = await store.getSetting<string>(PEPPER_SETTING);
+  if (!setting) {
+    throw new KeywardError('service.not_initialised', 'Keyward is not initialised yet: bootstrap a tenant first.');
+  }
+  return new SecretHasher(Buffer.from(await cipher.open(setting.value, pepperContext)));
+}
+
+/** Creates and seals the pepper once per deployment; a racing second caller keeps the first one's. */
+export async function provisionPepper(store: KeyStore, cipher: Cipher): Promise<void> {
+  if (await store.getSetting(PEPPER_SETTING)) return;
+  const sealed = await cipher.seal(randomBytes(32), pepperContext);
+  try {
+    await store.putSetting(PEPPER_SETTING, sealed, 0);
+  } catch (error) {
+    if (!(error instanceof WriteConflict)) throw error;
+  }
+}

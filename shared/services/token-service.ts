@@ -1,0 +1,168 @@
+import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+import { calculateJwkThumbprint, errors as joseErrors, jwtVerify, SignJWT, type JWK } from 'jose';
+import { KeywardError } from '../errors.ts';
+import type { Cipher, KeyRecord, KeyStore, SealContext } from '../ports.ts';
+import { WriteConflict } from '../ports.ts';
+import { grantedScopes } from '../domain/permissions.ts';
+
+const SIGNING_KEYS_SETTING = 'signing-keys';
+const ALGORITHM = 'RS256';
+const TOKEN_TYPE = 'at+jwt';
+
+interface StoredSigningKey {
+  kid: string;
+  createdAt: string;
+  publicJwk: JWK;
+  sealedPrivateKey: string;
+}
+
+/** Current key first, then the previous one, kept until every token it signed has expired. */
+interface SigningKeys {
+  keys: StoredSigningKey[];
+}
+
+const sealContext = (kid: string): SealContext => ({ tenant: '*', keyId: kid, purpose: 'signing-key' });
+
+export interface TokenClaims {
+  keyId: string;
+  tenant: string;
+  scope: string[];
+  expiresAt: string;
+}
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  refreshSeconds: number;
+}
+
+/**
+ * Issues and verifies RFC 9068 access tokens. Signing keys are read from the store and the
+ * current private key opened once, then refreshed every few minutes, so a warm function
+ * signs with no store or KMS call and picks up a rotation soon after it happens.
+ */
+export class TokenService {
+  private readonly store: KeyStore;
+  private readonly cipher: Cipher;
+  private readonly settings: TokenSettings;
+  private loaded: { at: number; keys: StoredSigningKey[]; publicKeys: Map<string, KeyObject>; privateKey: KeyObject; kid: string } | undefined;
+
+  constructor(store: KeyStore, cipher: Cipher, settings: TokenSettings) {
+    this.store = store;
+    this.cipher = cipher;
+    this.settings = settings;
+  }
+
+  private async signingKeys(force = false) {
+    if (this.loaded && !force && Date.now() - this.loaded.at < this.settings.refreshSeconds * 1000) return this.loaded;
+    const setting = await this.store.getSetting<SigningKeys>(SIGNING_KEYS_SETTING);
+    const current = setting?.value.keys[0];
+    if (!setting || !current) {
+      throw new KeywardError('service.not_initialised', 'Keyward has no signing key yet: bootstrap a tenant first.');
+    }
+    const privateKey =
+      this.loaded?.kid === current.kid
+        ? this.loaded.privateKey
+        : createPrivateKey(Buffer.from(await this.cipher.open(current.sealedPrivateKey, sealContext(current.kid))).toString('utf8'));
+    const publicKeys = new Map(setting.value.keys.map((key) => [key.kid, createPublicKey({ key: key.publicJwk as never, format: 'jwk' })]));
+    this.loaded = { at: Date.now(), keys: setting.value.keys, publicKeys, privateKey, kid: current.kid };
+    return this.loaded;
+  }
+
+  /** Warms the signing key at cold start, so the first request pays no extra latency. */
+  async warm(): Promise<void> {
+    await this.signingKeys();
+  }
+
+  async issue(key: KeyRecord, expiresInSeconds: number, now: Date): Promise<{ token: string; expiresAt: string }> {
+    const { privateKey, kid } = await this.signingKeys();
+    const issuedAt = Math.floor(now.getTime() / 1000);
+    const exp = issuedAt + expiresInSeconds;
+    const token = await new SignJWT({ client_id: key.keyId, tenant: key.tenant, scope: grantedScopes(key).join(' '), key_type: key.type })
+      .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE, kid })
+      .setIssuer(this.settings.issuer)
+      .setAudience(this.settings.audience)
+      .setSubject(key.keyId)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(privateKey);
+    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  /** Checks signature (RS256 only), `typ`, `iss`, `aud` and `exp`; throws an `auth.*` error otherwise. */
+  async verify(token: string): Promise<TokenClaims> {
+    const { publicKeys } = await this.signingKeys();
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        async (header) => {
+          const key = publicKeys.get(header.kid ?? '') ?? (await this.signingKeys(true)).publicKeys.get(header.kid ?? '');
+          if (!key) throw new joseErrors.JWKSNoMatchingKey();
+          return key;
+        },
+        { algorithms: [ALGORITHM], typ: TOKEN_TYPE, issuer: this.settings.issuer, audience: this.settings.audience, requiredClaims: ['exp', 'sub', 'tenant'] },
+      );
+      if (typeof payload.sub !== 'string' || typeof payload.tenant !== 'string' || typeof payload.exp !== 'number') {
+        throw new joseErrors.JWTClaimValidationFailed('missing claims', payload);
+      }
+      return {
+        keyId: payload.sub,
+        tenant: payload.tenant,
+        scope: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        expiresAt: new Date(payload.exp * 1000).toISOString(),
+      };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        throw new KeywardError('auth.token_expired', 'The token has expired: authenticate again with your API key to get a new one.');
+      }
+      if (error instanceof joseErrors.JOSEError) {
+        throw new KeywardError('auth.invalid_token', 'The bearer token is not a valid Keyward token: send a token from POST /v1/authentication, or your API key in x-api-key.');
+      }
+      throw error;
+    }
+  }
+
+  /** The public halves of the current and previous signing keys. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    const { keys } = await this.signingKeys();
+    return { keys: keys.map((key) => key.publicJwk) };
+  }
+}
+
+async function newSigningKey(cipher: Cipher, now: Date): Promise<StoredSigningKey> {
+  const { publicKey, privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' }) as JWK;
+  const kid = await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e } as JWK);
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  return {
+    kid,
+    createdAt: now.toISOString(),
+    publicJwk: { kty: 'RSA', n: jwk.n, e: jwk.e, kid, alg: ALGORITHM, use: 'sig' },
+    sealedPrivateKey: await cipher.seal(Buffer.from(pem), sealContext(kid)),
+  };
+}
+
+/**
+ * Makes a new current signing key and keeps the old current one as previous; an older
+ * previous key is dropped. Rotate less often than the longest token lifetime (1 hour).
+ * Returns the new key id, or undefined when another rotation won the race.
+ */
+export async function rotateSigningKey(store: KeyStore, cipher: Cipher, now: Date): Promise<string | undefined> {
+  const setting = await store.getSetting<SigningKeys>(SIGNING_KEYS_SETTING);
+  const fresh = await newSigningKey(cipher, now);
+  const keys = [fresh, ...(setting?.value.keys.slice(0, 1) ?? [])];
+  try {
+    await store.putSetting<SigningKeys>(SIGNING_KEYS_SETTING, { keys }, setting?.version ?? 0);
+    return fresh.kid;
+  } catch (error) {
+    if (error instanceof WriteConflict) return undefined;
+    throw error;
+  }
+}
+
+/** Creates the first signing key of a deployment unless one exists. */
+export async function provisionSigningKey(store: KeyStore, cipher: Cipher, now: Date): Promise<void> {
+  if (!(await store.getSetting(SIGNING_KEYS_SETTING))) await rotateSigningKey(store, cipher, now);
+}
