@@ -1,14 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger, metrics } from '#shared/observability.ts';
+import { logger, metrics, publishMetrics } from '#shared/observability.ts';
 import { getAdapters } from '#shared/runtime.ts';
 import { purgeDueKeys } from '#shared/services/purge.ts';
 
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishMetrics())
   .handler(async () => {
     const { store, config } = getAdapters();
     const result = await purgeDueKeys(store, new Date(), { auditRetentionDays: config.auditRetentionDays });

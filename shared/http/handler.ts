@@ -2,11 +2,10 @@ import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { z } from 'zod';
 import { KeywardError, type ErrorDetail } from '../errors.ts';
-import { logger, metrics, tracer } from '../observability.ts';
+import { logger, publishMetrics, tracer } from '../observability.ts';
 import { getServices, type Services } from '../runtime.ts';
 import { requirePermission } from '../domain/permissions.ts';
 import type { Caller } from '../services/authenticator.ts';
@@ -129,7 +128,7 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(publishMetrics())
     .use(errorBoundary(route))
     .handler(async (event, context) => {
       const requestId = requestIdOf(event, context);
