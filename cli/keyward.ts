@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { readLocalState } from '#local/local-state.ts';
+
+const program = new Command()
+  .name('keyward')
+  .description('Keyward command line: manage a Keyward deployment')
+  .showHelpAfterError();
+
+program
+  .command('bootstrap')
+  .description("Create a tenant and its protected system key, and print the key once. Locally it finds the store of a running 'npm start' by itself.")
+  .requiredOption('--tenant <id>', 'tenant id: 2-63 lowercase letters, digits or dashes', (value: string) => {
+    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(value)) throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
+    return value;
+  })
+  .option('--json', 'print {"tenant", "keyId", "apiKey"} as JSON')
+  .action(async (options: { tenant: string; json?: boolean }) => {
+    // The CLI runs as the local launcher would: point the runtime at the running store
+    // before it reads its configuration.
+    const local = readLocalState();
+    if (local && !process.env.KEYWARD_DYNAMODB_ENDPOINT) {
+      process.env.KEYWARD_DYNAMODB_ENDPOINT = local.dynamoDbEndpoint;
+      process.env.KEYWARD_TABLE_NAME ??= local.tableName;
+      process.env.KEYWARD_KEYRING_FILE ??= local.keyringFile;
+    }
+    if (!process.env.KEYWARD_DYNAMODB_ENDPOINT) {
+      fail('No running Keyward found: start it with `npm start` in this folder, then run bootstrap again.');
+    }
+    process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+    const { getConfig } = await import('#shared/config.ts');
+    const { getAdapters } = await import('#shared/runtime.ts');
+    const { bootstrapTenant } = await import('#shared/services/bootstrap.ts');
+    const config = getConfig();
+    const { store, cipher } = getAdapters();
+    try {
+      const result = await bootstrapTenant({ store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays }, options.tenant, new Date());
+      if (options.json) {
+        console.log(JSON.stringify(result));
+      } else {
+        console.log(`Created tenant '${result.tenant}'. Its system key (id ${result.keyId}) is shown only this once; store it now:\n\n  ${result.apiKey}\n`);
+      }
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+  });
+
+function fail(message: string): never {
+  console.error(`keyward: ${message}`);
+  process.exit(1);
+}
+
+await program.parseAsync();

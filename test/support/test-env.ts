@@ -1,0 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+
+// Runs before each test file imports anything: the runtime reads these once.
+process.env.KEYWARD_DYNAMODB_ENDPOINT = inject('dynamoDbEndpoint');
+process.env.KEYWARD_TABLE_NAME = `keyward-test-${randomUUID().slice(0, 8)}`;
+process.env.KEYWARD_KEYRING_FILE = join(mkdtempSync(join(tmpdir(), 'keyward-test-')), 'keyring.key');
+process.env.KEYWARD_ISSUER = 'https://keyward.test';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.POWERTOOLS_TRACE_ENABLED = 'false';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
