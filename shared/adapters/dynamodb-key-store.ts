@@ -118,17 +118,18 @@ function keyFilterExpression(filter: KeyFilter, now: Date) {
   }
   if (filter.status) {
     names['#status'] = 'status';
-    values[':now'] = now.toISOString();
-    const notExpired = '(attribute_not_exists(expiresAt) OR expiresAt > :now)';
-    if (filter.status === 'expired') {
-      clauses.push('#status <> :revoked AND expiresAt <= :now');
-      values[':revoked'] = 'revoked';
-    } else if (filter.status === 'revoked') {
+    if (filter.status === 'revoked') {
       clauses.push('#status = :status');
       values[':status'] = 'revoked';
     } else {
-      clauses.push(`#status = :status AND ${notExpired}`);
-      values[':status'] = filter.status;
+      values[':now'] = now.toISOString();
+      if (filter.status === 'expired') {
+        clauses.push('#status <> :revoked AND expiresAt <= :now');
+        values[':revoked'] = 'revoked';
+      } else {
+        clauses.push('#status = :status AND (attribute_not_exists(expiresAt) OR expiresAt > :now)');
+        values[':status'] = filter.status;
+      }
     }
   }
   if (clauses.length === 0) return {};
