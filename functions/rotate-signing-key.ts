@@ -7,8 +7,8 @@ import { rotateSigningKey } from '#shared/services/token-service.ts';
 export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
-    const { store, cipher } = getAdapters();
-    const kid = await rotateSigningKey(store, cipher, new Date());
+    const { store, cipher, config } = getAdapters();
+    const kid = await rotateSigningKey(store, cipher, new Date(), config.signingKeyActivationSeconds);
     logger.info(kid ? 'signing key rotated' : 'signing key rotation lost a race; the other rotation stands', { kid });
     return { kid: kid ?? null };
   });

@@ -18,6 +18,7 @@ const configSchema = z.object({
   KEYWARD_AUDIT_RETENTION_DAYS: positiveInt(90),
   KEYWARD_LAST_USED_INTERVAL_SECONDS: positiveInt(300),
   KEYWARD_SIGNING_KEY_REFRESH_SECONDS: positiveInt(300),
+  KEYWARD_SIGNING_KEY_ACTIVATION_SECONDS: positiveInt(24 * 3600),
   AWS_REGION: z.string().default('us-east-1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 });
@@ -38,6 +39,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
     auditRetentionDays: env.KEYWARD_AUDIT_RETENTION_DAYS,
     lastUsedIntervalSeconds: env.KEYWARD_LAST_USED_INTERVAL_SECONDS,
     signingKeyRefreshSeconds: env.KEYWARD_SIGNING_KEY_REFRESH_SECONDS,
+    signingKeyActivationSeconds: env.KEYWARD_SIGNING_KEY_ACTIVATION_SECONDS,
     region: env.AWS_REGION,
     port: env.PORT,
   };

@@ -13,14 +13,18 @@ const TOKEN_TYPE = 'at+jwt';
 interface StoredSigningKey {
   kid: string;
   createdAt: string;
+  /** A new key is published in the JWKS this long before it signs, so every verifier's cache has it first. */
+  activatesAt: string;
   publicJwk: JWK;
   sealedPrivateKey: string;
 }
 
-/** Current key first, then the previous one, kept until every token it signed has expired. */
+/** Newest first: perhaps a pending key, then the signing key, then the previous one (still verifying). */
 interface SigningKeys {
   keys: StoredSigningKey[];
 }
+
+const activeAt = (keys: StoredSigningKey[], now: number) => keys.find((key) => Date.parse(key.activatesAt) <= now);
 
 const sealContext = (kid: string): SealContext => ({ tenant: '*', keyId: kid, purpose: 'signing-key' });
 
@@ -55,9 +59,10 @@ export class TokenService {
   }
 
   private async signingKeys(force = false) {
-    if (this.loaded && !force && Date.now() - this.loaded.at < this.settings.refreshSeconds * 1000) return this.loaded;
+    const now = Date.now();
+    if (this.loaded && !force && now - this.loaded.at < this.settings.refreshSeconds * 1000) return this.loaded;
     const setting = await this.store.getSetting<SigningKeys>(SIGNING_KEYS_SETTING);
-    const current = setting?.value.keys[0];
+    const current = setting && activeAt(setting.value.keys, now);
     if (!setting || !current) {
       throw new KeywardError('service.not_initialised', 'Keyward has no signing key yet: bootstrap a tenant first.');
     }
@@ -66,7 +71,7 @@ export class TokenService {
         ? this.loaded.privateKey
         : createPrivateKey(Buffer.from(await this.cipher.open(current.sealedPrivateKey, sealContext(current.kid))).toString('utf8'));
     const publicKeys = new Map(setting.value.keys.map((key) => [key.kid, createPublicKey({ key: key.publicJwk as never, format: 'jwk' })]));
-    this.loaded = { at: Date.now(), keys: setting.value.keys, publicKeys, privateKey, kid: current.kid };
+    this.loaded = { at: now, keys: setting.value.keys, publicKeys, privateKey, kid: current.kid };
     return this.loaded;
   }
 
@@ -124,14 +129,14 @@ export class TokenService {
     }
   }
 
-  /** The public halves of the current and previous signing keys. */
+  /** The public halves of the pending, current and previous signing keys. */
   async jwks(): Promise<{ keys: JWK[] }> {
     const { keys } = await this.signingKeys();
     return { keys: keys.map((key) => key.publicJwk) };
   }
 }
 
-async function newSigningKey(cipher: Cipher, now: Date): Promise<StoredSigningKey> {
+async function newSigningKey(cipher: Cipher, activatesAt: Date, now: Date): Promise<StoredSigningKey> {
   const { publicKey, privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
   const jwk = publicKey.export({ format: 'jwk' }) as JWK;
   const kid = await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e } as JWK);
@@ -139,20 +144,24 @@ async function newSigningKey(cipher: Cipher, now: Date): Promise<StoredSigningKe
   return {
     kid,
     createdAt: now.toISOString(),
+    activatesAt: activatesAt.toISOString(),
     publicJwk: { kty: 'RSA', n: jwk.n, e: jwk.e, kid, alg: ALGORITHM, use: 'sig' },
     sealedPrivateKey: await cipher.seal(Buffer.from(pem), sealContext(kid)),
   };
 }
 
 /**
- * Makes a new current signing key and keeps the old current one as previous; an older
- * previous key is dropped. Rotate less often than the longest token lifetime (1 hour).
- * Returns the new key id, or undefined when another rotation won the race.
+ * Adds a new signing key that starts signing after `activationSeconds` (published in the
+ * JWKS meanwhile) and keeps the key signing now as the previous one; older keys, and a
+ * pending key not yet active, are dropped. Rotate less often than activation plus the
+ * longest token lifetime (1 hour). Returns the new key id, or undefined when another
+ * rotation won the race.
  */
-export async function rotateSigningKey(store: KeyStore, cipher: Cipher, now: Date): Promise<string | undefined> {
+export async function rotateSigningKey(store: KeyStore, cipher: Cipher, now: Date, activationSeconds: number): Promise<string | undefined> {
   const setting = await store.getSetting<SigningKeys>(SIGNING_KEYS_SETTING);
-  const fresh = await newSigningKey(cipher, now);
-  const keys = [fresh, ...(setting?.value.keys.slice(0, 1) ?? [])];
+  const current = setting && activeAt(setting.value.keys, now.getTime());
+  const fresh = await newSigningKey(cipher, new Date(now.getTime() + activationSeconds * 1000), now);
+  const keys = current ? [fresh, current] : [fresh];
   try {
     await store.putSetting<SigningKeys>(SIGNING_KEYS_SETTING, { keys }, setting?.version ?? 0);
     return fresh.kid;
@@ -162,7 +171,7 @@ export async function rotateSigningKey(store: KeyStore, cipher: Cipher, now: Dat
   }
 }
 
-/** Creates the first signing key of a deployment unless one exists. */
+/** Creates the first signing key of a deployment, active at once, unless one exists. */
 export async function provisionSigningKey(store: KeyStore, cipher: Cipher, now: Date): Promise<void> {
-  if (!(await store.getSetting(SIGNING_KEYS_SETTING))) await rotateSigningKey(store, cipher, now);
+  if (!(await store.getSetting(SIGNING_KEYS_SETTING))) await rotateSigningKey(store, cipher, now, 0);
 }
