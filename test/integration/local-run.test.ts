@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '#local/dynamodb-local.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const workDir = mkdtempSync(join(tmpdir(), 'keyward-local-'));
+// Only what a user's shell would have: the test harness's own settings must not leak in.
+const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_')));
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  base: string;
+}
+
+/** Runs `npm start`'s entry point in a fresh folder and waits until it serves. */
+async function start(): Promise<Started> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, 'local/start.ts')], { cwd: workDir, env: { ...env, PORT: String(port) }, stdio: 'pipe' });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  while (!output.includes('Keyward is serving')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited: ${output}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not come up: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => output, base: `http://127.0.0.1:${port}` };
+}
+
+async function stop({ child }: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.kill('SIGINT');
+  return exited;
+}
+
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'cli/keyward.ts'), ...args], { cwd: workDir, env, encoding: 'utf8' });
+
+let first: Started;
+let systemKey: string;
+
+beforeAll(async () => {
+  first = await start();
+  systemKey = /kw_[A-Za-z0-9]{54}/.exec(first.output())![0];
+}, 90_000);
+
+afterAll(async () => {
+  if (first.child.exitCode === null) await stop(first);
+});
+
+describe('npm start', () => {
+  it('says in one line how to install Java when it is missing', () => {
+    const run = spawnSync(process.execPath, [join(root, 'local/start.ts')], { cwd: workDir, env: { ...env, PATH: '/nonexistent' }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('apt-get install -y openjdk-17-jre-headless');
+  });
+
+  it('serves the README walk-through over HTTP', async () => {
+    const json = { 'content-type': 'application/json' };
+    const auth = await fetch(`${first.base}/v1/authentication`, { method: 'POST', headers: json, body: JSON.stringify({ apiKey: systemKey }) });
+    expect(auth.status).toBe(200);
+    const { token } = await auth.json();
+    const bearer = { ...json, authorization: `Bearer ${token}` };
+    const created = await fetch(`${first.base}/v1/keys`, { method: 'POST', headers: bearer, body: JSON.stringify({ name: 'billing-sync', type: 'privileged', expiresInDays: 90 }) });
+    expect(created.status).toBe(201);
+    const { key } = await created.json();
+    const listed = await (await fetch(`${first.base}/v1/keys?limit=10`, { headers: bearer })).json();
+    expect(listed.items.map((k: { id: string }) => k.id)).toContain(key.id);
+    const regenerated = await fetch(`${first.base}/v1/keys/${key.id}/regenerate`, { method: 'POST', headers: bearer, body: JSON.stringify({ gracePeriodSeconds: 3600 }) });
+    expect(regenerated.status).toBe(200);
+    const revoked = await fetch(`${first.base}/v1/keys/${key.id}/revoke`, { method: 'POST', headers: bearer, body: JSON.stringify({ reason: 'demo' }) });
+    expect((await revoked.json()).status).toBe('revoked');
+  });
+
+  it('answers unknown routes and methods with JSON errors', async () => {
+    const missing = await fetch(`${first.base}/v2/nothing`);
+    expect(missing.status).toBe(404);
+    expect((await missing.json()).code).toBe('route.not_found');
+    const wrongMethod = await fetch(`${first.base}/v1/whoami`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    expect((await wrongMethod.json()).code).toBe('route.method_not_allowed');
+  });
+
+  it('bootstraps another tenant from the CLI, once', () => {
+    const created = cli('bootstrap', '--tenant', 'acme', '--json');
+    expect(created.status, created.stderr).toBe(0);
+    const body = JSON.parse(created.stdout);
+    expect(body).toEqual({ tenant: 'acme', keyId: expect.any(String), apiKey: expect.stringMatching(/^kw_/) });
+    const again = cli('bootstrap', '--tenant', 'acme');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain("Tenant 'acme' already exists");
+    const invalid = cli('bootstrap', '--tenant', 'Not Valid');
+    expect(invalid.status).not.toBe(0);
+    expect(invalid.stderr).toContain('lowercase');
+  });
+
+  it('stops cleanly on Ctrl-C, DynamoDB Local too, and keeps its data for the next start', async () => {
+    expect(await stop(first)).toBe(0);
+    expect(existsSync(join(workDir, '.data/local.json'))).toBe(false);
+    const noServer = cli('bootstrap', '--tenant', 'later');
+    expect(noServer.status).toBe(1);
+    expect(noServer.stderr).toContain('npm start');
+
+    const second = await start();
+    try {
+      expect(second.output()).not.toMatch(/kw_[A-Za-z0-9]{54}/);
+      const auth = await fetch(`${second.base}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: systemKey }) });
+      expect(auth.status).toBe(200);
+    } finally {
+      expect(await stop(second)).toBe(0);
+    }
+  }, 90_000);
+});
