@@ -64,27 +64,27 @@ describe('npm start', () => {
     const json = { 'content-type': 'application/json' };
     const auth = await fetch(`${first.base}/v1/authentication`, { method: 'POST', headers: json, body: JSON.stringify({ apiKey: systemKey }) });
     expect(auth.status).toBe(200);
-    const { token } = await auth.json();
+    const { token } = (await auth.json()) as { token: string };
     const bearer = { ...json, authorization: `Bearer ${token}` };
     const created = await fetch(`${first.base}/v1/keys`, { method: 'POST', headers: bearer, body: JSON.stringify({ name: 'billing-sync', type: 'privileged', expiresInDays: 90 }) });
     expect(created.status).toBe(201);
-    const { key } = await created.json();
-    const listed = await (await fetch(`${first.base}/v1/keys?limit=10`, { headers: bearer })).json();
+    const { key } = (await created.json()) as { key: { id: string } };
+    const listed = (await (await fetch(`${first.base}/v1/keys?limit=10`, { headers: bearer })).json()) as { items: { id: string }[] };
     expect(listed.items.map((k: { id: string }) => k.id)).toContain(key.id);
     const regenerated = await fetch(`${first.base}/v1/keys/${key.id}/regenerate`, { method: 'POST', headers: bearer, body: JSON.stringify({ gracePeriodSeconds: 3600 }) });
     expect(regenerated.status).toBe(200);
     const revoked = await fetch(`${first.base}/v1/keys/${key.id}/revoke`, { method: 'POST', headers: bearer, body: JSON.stringify({ reason: 'demo' }) });
-    expect((await revoked.json()).status).toBe('revoked');
+    expect(((await revoked.json()) as { status: string }).status).toBe('revoked');
   });
 
   it('answers unknown routes and methods with JSON errors', async () => {
     const missing = await fetch(`${first.base}/v2/nothing`);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).code).toBe('route.not_found');
+    expect(((await missing.json()) as { code: string }).code).toBe('route.not_found');
     const wrongMethod = await fetch(`${first.base}/v1/whoami`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET');
-    expect((await wrongMethod.json()).code).toBe('route.method_not_allowed');
+    expect(((await wrongMethod.json()) as { code: string }).code).toBe('route.method_not_allowed');
   });
 
   it('bootstraps another tenant from the CLI, once', () => {

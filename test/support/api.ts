@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { prepareRouteCall } from '#local/invoke.ts';
 import { getAdapters } from '#shared/runtime.ts';
 import { getConfig } from '#shared/config.ts';
 import { ensureTable } from '#shared/adapters/dynamodb-key-store.ts';
 import { bootstrapTenant } from '#shared/services/bootstrap.ts';
-import { lambdaContext, matchRoute, toProxyEvent } from '#local/proxy-event.ts';
-import { loadHandler } from '#local/server.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -29,19 +28,15 @@ export interface CallOptions {
  * server) would: a real proxy event, the real handler, DynamoDB Local behind it.
  */
 export async function call<T = any>(method: string, url: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
-  const path = new URL(url, 'http://localhost').pathname;
-  const match = matchRoute(method, path);
-  if (!match || 'allowed' in match) throw new Error(`no route for ${method} ${path}`);
   const headers: Record<string, string> = { ...options.headers };
   let body = options.raw ?? '';
   if (options.json !== undefined) {
     body = JSON.stringify(options.json);
     if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
-  const event = toProxyEvent({ method, url, headers, body, sourceIp: options.sourceIp ?? '203.0.113.7' }, match);
+  const { event, invoke } = await prepareRouteCall({ method, url, headers, body, ...(options.sourceIp ? { sourceIp: options.sourceIp } : {}) });
   options.event?.(event);
-  const handler = await loadHandler(match.route.handler);
-  const result = await handler(event, lambdaContext(match.route.handler));
+  const result = await invoke();
   const responseHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   return { status: result.statusCode, headers: responseHeaders, text: result.body, body: result.body ? JSON.parse(result.body) : undefined };
 }

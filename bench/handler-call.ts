@@ -1,0 +1,28 @@
+import { performance } from 'node:perf_hooks';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { prepareRouteCall } from '#local/invoke.ts';
+
+export interface HandlerRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  json?: unknown;
+}
+
+/**
+ * Sends one request to its real handler through a real API Gateway proxy event, and times
+ * only the handler: building the event is API Gateway's work, not the function's.
+ */
+export async function timedCall(request: HandlerRequest, expectedStatus: number): Promise<{ ms: number; result: APIGatewayProxyResult }> {
+  const headers = { ...request.headers };
+  const body = request.json === undefined ? '' : JSON.stringify(request.json);
+  if (request.json !== undefined) headers['content-type'] = 'application/json';
+  const { invoke } = await prepareRouteCall({ method: request.method, url: request.url, headers, body });
+  const started = performance.now();
+  const result = await invoke();
+  const elapsed = performance.now() - started;
+  if (result.statusCode !== expectedStatus) {
+    throw new Error(`${request.method} ${request.url} answered ${result.statusCode}, not ${expectedStatus}: ${result.body}`);
+  }
+  return { ms: elapsed, result };
+}

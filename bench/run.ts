@@ -1,0 +1,290 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { startDynamoDbLocal, type RunningDynamoDb } from '#local/dynamodb-local.ts';
+import { keywardTable } from '#shared/adapters/table-definition.ts';
+import type { KeyRecord } from '#shared/ports.ts';
+import { CallCounter, type CallCounts } from './call-counter.ts';
+import { timedCall, type HandlerRequest } from './handler-call.ts';
+import { checked, formatReport, info, type ReportRow } from './report.ts';
+import { DAY_MS, seedKey, seedKeys, writeKeys } from './seed-keys.ts';
+import { interleave, ms, percentile, type Measured } from './stats.ts';
+
+const TABLE_NAME = 'keyward-bench';
+const SEED_CONCURRENCY = 50;
+const AUTH = { warmUp: 50, rounds: 300, countedCalls: 100, maxRatio: 1.5 };
+const LIST = { smallTenantKeys: 100, largeTenantKeys: 10_000, pageSize: 25, warmUp: 20, rounds: 150, maxRatio: 1.5 };
+const PURGE = { due: 200, notDue: 1_000, withoutPurgeAt: 1_000 };
+
+const log = (line: string) => console.log(line);
+const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)} s`;
+const count = (value: number) => value.toLocaleString('en-US');
+const perCall = (total: number, calls: number) => (total / calls).toFixed(2).replace(/\.00$/, '');
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
+
+/** The runtime reads its configuration when first loaded, so it is imported only after the environment is set. */
+async function loadRuntime() {
+  const [{ getAdapters, getServices }, { DEFAULT_TOKEN_LIFETIME_SECONDS }, { ensureTable }, { bootstrapTenant }, { purgeDueKeys }] = await Promise.all([
+    import('#shared/runtime.ts'),
+    import('#shared/services/token-exchange.ts'),
+    import('#shared/adapters/dynamodb-key-store.ts'),
+    import('#shared/services/bootstrap.ts'),
+    import('#shared/services/purge.ts'),
+  ]);
+  return { getAdapters, getServices, tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ensureTable, bootstrapTenant, purgeDueKeys };
+}
+
+/** Phases 1 and 2: authenticate against a bare GetItem, then what a warm authenticate asks of DynamoDB and the cipher. */
+async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: DynamoDBClient): Promise<ReportRow[]> {
+  const { config, store, cipher } = runtime.getAdapters();
+  const tenant = await runtime.bootstrapTenant(
+    { store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays },
+    'bench-auth',
+    new Date(),
+  );
+  if (counter.snapshot().cipherCalls === 0) throw new Error('the cipher counter saw no call during bootstrap: the wrapping does not work');
+  // Proves the middleware sees the DocumentClient's commands before trusting a count of zero.
+  counter.reset();
+  await store.getKey(tenant.keyId);
+  if (counter.snapshot().commands.GetItemCommand !== 1) throw new Error('the call counter does not see the store\'s commands');
+
+  const request: HandlerRequest = { method: 'POST', url: '/v1/authentication', json: { apiKey: tenant.apiKey } };
+  const authenticate: Measured = async () => (await timedCall(request, 200)).ms;
+  const getItemInput = { TableName: config.tableName, Key: { pk: { S: `KEY#${tenant.keyId}` }, sk: { S: 'KEY' } }, ConsistentRead: true };
+  const getItem: Measured = async () => {
+    const command = new GetItemCommand(getItemInput);
+    const started = performance.now();
+    const { Item } = await bare.send(command);
+    const elapsed = performance.now() - started;
+    if (!Item) throw new Error('the bare GetItem found no key item');
+    return elapsed;
+  };
+
+  counter.reset();
+  await authenticate();
+  const cold = counter.snapshot();
+
+  log(`authenticate vs GetItem: ${AUTH.warmUp} warm-up rounds, then ${AUTH.rounds} interleaved rounds`);
+  await interleave(AUTH.warmUp, authenticate, getItem);
+  const samples = await interleave(AUTH.rounds, authenticate, getItem);
+  const auth = { p50: percentile(samples.a, 50), p99: percentile(samples.a, 99) };
+  const get = { p50: percentile(samples.b, 50), p99: percentile(samples.b, 99) };
+  const ratio = auth.p50 / get.p50;
+  log(`  authenticate p50 ${ms(auth.p50)}, p99 ${ms(auth.p99)}; GetItem p50 ${ms(get.p50)}, p99 ${ms(get.p99)}; ratio ${ratio.toFixed(2)}`);
+
+  // Not a target: the CPU cost authenticate adds to its one read, to explain the ratio.
+  const { tokens } = await runtime.getServices();
+  const key = await store.getKey(tenant.keyId);
+  if (!key) throw new Error('the authenticating key vanished');
+  const signing: number[] = [];
+  for (let i = 0; i < AUTH.warmUp + AUTH.rounds; i++) {
+    const started = performance.now();
+    await tokens.issue(key, runtime.tokenLifetimeSeconds, new Date());
+    if (i >= AUTH.warmUp) signing.push(performance.now() - started);
+  }
+  const signingP50 = percentile(signing, 50);
+  log(`  issuing the RS256 token alone (in process, no I/O): p50 ${ms(signingP50)}`);
+
+  counter.reset();
+  for (let i = 0; i < AUTH.countedCalls; i++) await authenticate();
+  const warm = counter.snapshot();
+  const calls = AUTH.countedCalls;
+  log(`  ${calls} warm authenticates sent ${JSON.stringify(warm.commands)} and ${warm.cipherCalls} cipher calls`);
+
+  return [
+    info('authenticate p50 / p99', `${ms(auth.p50)} / ${ms(auth.p99)}`),
+    info('  of which RS256 token signing p50', `${ms(signingP50)} (in process, no I/O)`),
+    info('bare GetItem p50 / p99', `${ms(get.p50)} / ${ms(get.p99)}`),
+    checked('authenticate p50 / GetItem p50', ratio.toFixed(2), `<= ${AUTH.maxRatio}`, ratio <= AUTH.maxRatio),
+    checked('DynamoDB reads per warm authenticate', perCall(warm.reads, calls), '1', warm.reads === calls),
+    checked('DynamoDB writes per warm authenticate', perCall(warm.writes, calls), '0', warm.writes === 0),
+    checked('KMS (cipher) calls per warm authenticate', perCall(warm.cipherCalls, calls), '0', warm.cipherCalls === 0),
+    info('first (cold) authenticate', `reads ${cold.reads}, writes ${cold.writes}, cipher calls ${cold.cipherCalls}`),
+  ];
+}
+
+/** Phase 3: the first page of keys of a small tenant and of a large one. */
+async function benchListPage(runtime: Runtime, counter: CallCounter): Promise<ReportRow[]> {
+  const { config, store, cipher } = runtime.getAdapters();
+  const deps = { store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays };
+  const small = await runtime.bootstrapTenant(deps, 'bench-small', new Date());
+  const large = await runtime.bootstrapTenant(deps, 'bench-large', new Date());
+  const now = new Date();
+  // Each tenant already holds its system key.
+  const keys = [
+    ...seedKeys(LIST.smallTenantKeys - 1, (age) => seedKey(small.tenant, config.keyPrefix, now, age)),
+    ...seedKeys(LIST.largeTenantKeys - 1, (age) => seedKey(large.tenant, config.keyPrefix, now, age)),
+  ];
+  log(`seeding ${count(keys.length)} keys (${SEED_CONCURRENCY} writes in flight)`);
+  const seedMs = await writeKeys(store, keys, SEED_CONCURRENCY);
+  log(`  seeded in ${seconds(seedMs)} (${count(Math.round(keys.length / (seedMs / 1000)))} keys/s)`);
+
+  const listPage = (apiKey: string): Measured => async () => {
+    const request: HandlerRequest = { method: 'GET', url: `/v1/keys?limit=${LIST.pageSize}`, headers: { 'x-api-key': apiKey } };
+    const { ms: elapsed, result } = await timedCall(request, 200);
+    const page = JSON.parse(result.body) as { items: unknown[]; nextCursor: string | null };
+    if (page.items.length !== LIST.pageSize || page.nextCursor === null) {
+      throw new Error(`a first list page held ${page.items.length} keys, not ${LIST.pageSize}, or had no nextCursor`);
+    }
+    return elapsed;
+  };
+  const itemsReadPerPage = async (apiKey: string) => {
+    counter.reset();
+    await listPage(apiKey)();
+    return counter.snapshot().itemsScanned;
+  };
+
+  log(`GET /v1/keys?limit=${LIST.pageSize}: ${LIST.warmUp} warm-up rounds, then ${LIST.rounds} interleaved rounds`);
+  await interleave(LIST.warmUp, listPage(large.apiKey), listPage(small.apiKey));
+  const samples = await interleave(LIST.rounds, listPage(large.apiKey), listPage(small.apiKey));
+  const largeP50 = percentile(samples.a, 50);
+  const smallP50 = percentile(samples.b, 50);
+  const ratio = largeP50 / smallP50;
+  log(`  p50 ${ms(smallP50)} with ${count(LIST.smallTenantKeys)} keys, ${ms(largeP50)} with ${count(LIST.largeTenantKeys)} keys; ratio ${ratio.toFixed(2)}`);
+  const smallRead = await itemsReadPerPage(small.apiKey);
+  const largeRead = await itemsReadPerPage(large.apiKey);
+
+  return [
+    info('seeding list tenants', `${count(keys.length)} keys in ${seconds(seedMs)}`),
+    info(`list page p50, ${count(LIST.smallTenantKeys)} keys`, ms(smallP50)),
+    info(`list page p50, ${count(LIST.largeTenantKeys)} keys`, ms(largeP50)),
+    checked(`list page p50, ${count(LIST.largeTenantKeys)} / ${count(LIST.smallTenantKeys)} keys`, ratio.toFixed(2), `<= ${LIST.maxRatio}`, ratio <= LIST.maxRatio),
+    info('index items read per list page', `${smallRead} / ${largeRead}`),
+  ];
+}
+
+/** Keys for the purge run: due (revoked long ago), not due yet (revoked lately or expiring later), and never due. */
+function purgeFixture(tenant: string, keyPrefix: string, now: Date, retentionDays: number): KeyRecord[] {
+  const retentionMs = retentionDays * DAY_MS;
+  const at = now.getTime();
+  const due = seedKeys(PURGE.due, (age) => {
+    const revokedAt = at - retentionMs - DAY_MS - age;
+    return seedKey(tenant, keyPrefix, now, retentionMs + 2 * DAY_MS + age, { status: 'revoked', revokedAt: iso(revokedAt), purgeAt: iso(revokedAt + retentionMs) });
+  });
+  const notDue = seedKeys(PURGE.notDue, (age, index) => {
+    if (index % 2 === 0) {
+      const revokedAt = at - DAY_MS + age;
+      return seedKey(tenant, keyPrefix, now, 2 * DAY_MS + age, { status: 'revoked', revokedAt: iso(revokedAt), purgeAt: iso(revokedAt + retentionMs) });
+    }
+    const expiresAt = at + 10 * DAY_MS + age;
+    return seedKey(tenant, keyPrefix, now, age, { expiresAt: iso(expiresAt), purgeAt: iso(expiresAt + retentionMs) });
+  });
+  const withoutPurgeAt = seedKeys(PURGE.withoutPurgeAt, (age) => seedKey(tenant, keyPrefix, now, age));
+  return [...due, ...notDue, ...withoutPurgeAt];
+}
+
+/** Entries of the purge index, all or only those due by `dueBy`, counted with a bare client. */
+async function purgeIndexSize(bare: DynamoDBClient, tableName: string, dueBy?: Date): Promise<number> {
+  const index = keywardTable.indexes.byPurgeTime;
+  let total = 0;
+  let startKey: QueryCommand['input']['ExclusiveStartKey'];
+  do {
+    const page = await bare.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index.name,
+        KeyConditionExpression: dueBy ? '#pk = :pk AND #sk <= :due' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(dueBy ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': { S: 'PURGE' }, ...(dueBy ? { ':due': { S: dueBy.toISOString() } } : {}) },
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    total += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return total;
+}
+
+/** Phase 4: one purge run over a table where most keys are not due. */
+async function benchPurge(runtime: Runtime, counter: CallCounter, bare: DynamoDBClient): Promise<ReportRow[]> {
+  const { config, store, cipher } = runtime.getAdapters();
+  const tenant = await runtime.bootstrapTenant(
+    { store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays },
+    'bench-purge',
+    new Date(),
+  );
+  const keys = purgeFixture(tenant.tenant, config.keyPrefix, new Date(), config.retentionDays);
+  log(`seeding ${count(keys.length)} keys for the purge (${PURGE.due} due, ${count(PURGE.notDue)} not due, ${count(PURGE.withoutPurgeAt)} without purgeAt)`);
+  const seedMs = await writeKeys(store, keys, SEED_CONCURRENCY);
+  log(`  seeded in ${seconds(seedMs)}`);
+
+  counter.reset();
+  const started = performance.now();
+  const now = new Date();
+  const result = await runtime.purgeDueKeys(store, now, { auditRetentionDays: config.auditRetentionDays });
+  const elapsed = performance.now() - started;
+  const counts: CallCounts = counter.snapshot();
+  log(`  purge took ${seconds(elapsed)}: ${JSON.stringify(counts.commands)}; it reports ${JSON.stringify(result)}`);
+
+  const dueLeft = await purgeIndexSize(bare, config.tableName, now);
+  const kept = await purgeIndexSize(bare, config.tableName);
+  const readNotPurged = counts.itemsScanned - result.purged;
+  const lookahead = counts.largestQueryLimit;
+  return [
+    info('seeding purge fixture', `${count(keys.length)} keys in ${seconds(seedMs)}`),
+    info('purge: index items read / keys purged', `${counts.itemsScanned} / ${result.purged} (Query calls: ${counts.commands.QueryCommand ?? 0})`),
+    checked('purge: items read but not purged', String(readNotPurged), `<= ${lookahead} (one page)`, readNotPurged <= lookahead),
+    checked('purge: Scan calls', String(counts.scans), '0', counts.scans === 0),
+    checked('purge: due keys left in the index', String(dueLeft), '0', dueLeft === 0),
+    checked('purge: keys not due kept', count(kept), count(PURGE.notDue), kept === PURGE.notDue),
+  ];
+}
+
+async function runBenchmark(endpoint: string): Promise<ReportRow[]> {
+  const runtime = await loadRuntime();
+  const adapters = runtime.getAdapters();
+  const counter = new CallCounter();
+  counter.attach(adapters.dynamoDb);
+  // Before anything builds the services, which keep the cipher instance they are given.
+  counter.wrapCipher(adapters.cipher);
+  const bare = new DynamoDBClient({ endpoint, region: adapters.config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await runtime.ensureTable(adapters.dynamoDb, adapters.config.tableName);
+    // Authentication first: the signing key is re-read every few minutes, which would add a read to a warm call.
+    const rows = [...(await benchAuthenticate(runtime, counter, bare))];
+    rows.push(...(await benchListPage(runtime, counter)));
+    rows.push(...(await benchPurge(runtime, counter, bare)));
+    return rows;
+  } finally {
+    bare.destroy();
+    adapters.dynamoDb.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const scratch = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
+  let dynamoDb: RunningDynamoDb | undefined;
+  try {
+    dynamoDb = await startDynamoDbLocal();
+    log(`DynamoDB Local (in memory) answers on port ${dynamoDb.port}`);
+    Object.assign(process.env, {
+      KEYWARD_DYNAMODB_ENDPOINT: dynamoDb.endpoint,
+      KEYWARD_TABLE_NAME: TABLE_NAME,
+      KEYWARD_CIPHER: 'local',
+      KEYWARD_KEYRING_FILE: join(scratch, 'keyring.key'),
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    const rows = await runBenchmark(dynamoDb.endpoint);
+    log('');
+    log(formatReport(rows));
+    log('');
+    log(`benchmark finished in ${seconds(performance.now() - started)}`);
+  } finally {
+    await dynamoDb?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// A MISS is a finding and exits 0; only a failure to measure exits 1.
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});
