@@ -3,7 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import type { z } from 'zod';
+import { strictObject, type z } from 'zod';
 import { KeywardError, type ErrorDetail } from '../errors.ts';
 import { logger, publishMetrics, tracer } from '../observability.ts';
 import { getServices, type Services } from '../runtime.ts';
@@ -61,6 +61,8 @@ function validate<S extends z.ZodType>(schema: S, input: unknown, where: string)
   const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''} in details)` : '';
   throw new KeywardError('request.invalid', `The ${where} is not valid: ${first?.path ? `${first.path} ` : ''}${first?.message}${more}.`, { details });
 }
+
+const noQuery = strictObject({}, { error: () => 'this route takes no query parameters' });
 
 const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded' } as const;
 
@@ -134,19 +136,20 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
       const requestId = requestIdOf(event, context);
       const headers = lowerCaseHeaders(event);
       const sourceIp = event.requestContext?.identity?.sourceIp ?? null;
-      const body = readBody(route, event, headers);
-      const query = route.query ? validate(route.query, event.queryStringParameters ?? {}, 'query string') : undefined;
-      const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
-      const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
       const services = await getServices();
       const now = new Date();
       let caller: Caller | undefined;
+      // Who is calling comes first: an anonymous caller learns nothing about request shapes.
       if (route.access !== 'public') {
         caller = await services.authenticator.callerFrom(headers, sourceIp, now);
         if (route.access !== 'any') requirePermission(caller.key, route.access);
         logger.appendKeys({ tenant: caller.tenant, callerKeyId: caller.key.keyId });
       }
-      const result = await action({ body: parsedBody, query, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>);
+      const body = readBody(route, event, headers);
+      const query = validate(route.query ?? noQuery, event.queryStringParameters ?? {}, 'query string');
+      const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
+      const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
+      const result = await action({ body: parsedBody, query: route.query ? query : undefined, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>);
       const tagged = typeof result === 'object' && result !== null && withHeadersTag in result ? (result as WithHeaders) : undefined;
       const status = route.success.status;
       logger.info('request', { route: route.path, status });

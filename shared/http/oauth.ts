@@ -9,7 +9,7 @@ function formDecode(part: string): string {
   }
 }
 
-const basicChallenge = { 'www-authenticate': 'Basic realm="keyward", charset="UTF-8"' };
+export const basicChallenge = { 'www-authenticate': 'Basic realm="keyward", charset="UTF-8"' };
 
 /**
  * The client credentials of an OAuth token request, from HTTP Basic auth (RFC 6749 2.3.1,

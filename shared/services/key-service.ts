@@ -211,7 +211,8 @@ export class KeyService {
   }
 
   async list(caller: Caller, query: ListKeysQuery, now: Date): Promise<{ items: KeyView[]; nextCursor: string | null }> {
-    const listing = `keys:${caller.tenant}`;
+    // A cursor continues only the listing it came from: same tenant, same filters.
+    const listing = ['keys', caller.tenant, query.type ?? '', query.status ?? '', query.search ?? ''].join('\n');
     const startKey = this.cursors.open(listing, query.cursor);
     const search = query.search?.trim() || undefined;
     const filter: KeyFilter = { type: query.type, status: query.status };
