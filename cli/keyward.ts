@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { readLocalState } from '#local/local-state.ts';
+import { tenantPattern } from '#shared/domain/tenant.ts';
 
 const program = new Command()
   .name('keyward')
@@ -11,7 +12,7 @@ program
   .command('bootstrap')
   .description("Create a tenant and its protected system key, and print the key once. Locally it finds the store of a running 'npm start' by itself.")
   .requiredOption('--tenant <id>', 'tenant id: 2-63 lowercase letters, digits or dashes', (value: string) => {
-    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(value)) throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
+    if (!tenantPattern.test(value)) throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
     return value;
   })
   .option('--json', 'print {"tenant", "keyId", "apiKey"} as JSON')

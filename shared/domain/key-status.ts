@@ -1,5 +1,5 @@
-export const storedStatuses = ['active', 'disabled', 'revoked'] as const;
-export type StoredStatus = (typeof storedStatuses)[number];
+/** What the table records; `expired` is never stored, it is judged from `expiresAt`. */
+export type StoredStatus = 'active' | 'disabled' | 'revoked';
 export const keyStatuses = ['active', 'disabled', 'revoked', 'expired'] as const;
 export type KeyStatus = (typeof keyStatuses)[number];
 

@@ -5,8 +5,7 @@ import { formatApiKey, generateKeyId, generateSecret, previewTail } from '../dom
 import { loadSecretHasher, provisionPepper } from './secret-hasher.ts';
 import { provisionSigningKey } from './token-service.ts';
 import { auditEvent } from './audit.ts';
-
-export const tenantPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;
+import { tenantPattern } from '../domain/tenant.ts';
 
 export interface BootstrapResult {
   tenant: string;

@@ -51,6 +51,8 @@ export interface IssuedKey {
 
 const DAY_MS = 24 * 3600 * 1000;
 const IDEMPOTENCY_WINDOW_MS = DAY_MS;
+/** The longest lifetime a key may be given, as expiresInDays allows. */
+const MAX_LIFETIME_DAYS = 3650;
 
 const conflict = () =>
   new KeywardError('key.conflict', 'The key was changed by another request at the same moment: fetch it again and retry if your change still applies.');
@@ -175,6 +177,11 @@ export class KeyService {
           : undefined;
     if (expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime()) {
       throw new KeywardError('request.invalid', 'expiresAt must be in the future.', { details: [{ path: 'expiresAt', message: 'must be in the future' }] });
+    }
+    if (expiresAt !== undefined && Date.parse(expiresAt) > now.getTime() + MAX_LIFETIME_DAYS * DAY_MS) {
+      throw new KeywardError('request.invalid', `expiresAt must be within ${MAX_LIFETIME_DAYS} days.`, {
+        details: [{ path: 'expiresAt', message: `must be within ${MAX_LIFETIME_DAYS} days` }],
+      });
     }
     const keyId = generateKeyId();
     const issued = await this.issueSecret(keyId, caller.tenant, input.recoverable ?? false);

@@ -3,7 +3,7 @@ import { WriteConflict } from '../ports.ts';
 import { auditEvent } from './audit.ts';
 
 const PAGE_SIZE = 100;
-export const PURGE_ACTOR = 'keyward:purge';
+const PURGE_ACTOR = 'keyward:purge';
 
 export interface PurgeResult {
   /** Index entries read; equals `purged` plus entries that vanished or changed meanwhile. */

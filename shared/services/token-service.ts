@@ -31,7 +31,6 @@ const sealContext = (kid: string): SealContext => ({ tenant: '*', keyId: kid, pu
 export interface TokenClaims {
   keyId: string;
   tenant: string;
-  scope: string[];
   expiresAt: string;
 }
 
@@ -115,7 +114,6 @@ export class TokenService {
       return {
         keyId: payload.sub,
         tenant: payload.tenant,
-        scope: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
         expiresAt: new Date(payload.exp * 1000).toISOString(),
       };
     } catch (error) {

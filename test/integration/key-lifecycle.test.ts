@@ -104,3 +104,15 @@ describe('a key from creation to deletion', () => {
     expect(byKey.body.tokenExpiresAt).toBeNull();
   });
 });
+
+describe('key lifetime', () => {
+  it('refuses an expiresAt in the past or beyond ten years, as expiresInDays does', async () => {
+    for (const expiresAt of ['2020-01-01T00:00:00Z', new Date(Date.now() + 3651 * 24 * 3600 * 1000).toISOString()]) {
+      const response = await call('POST', '/v1/keys', { headers: withKey(systemKey), json: { name: 'x', type: 'viewer', expiresAt } });
+      expect(response.status).toBe(400);
+      expect(response.body.details[0].path).toBe('expiresAt');
+    }
+    const ok = await call('POST', '/v1/keys', { headers: withKey(systemKey), json: { name: 'x', type: 'viewer', expiresAt: new Date(Date.now() + 3649 * 24 * 3600 * 1000).toISOString() } });
+    expect(ok.status).toBe(201);
+  });
+});
