@@ -35,17 +35,17 @@ async function loadRuntime() {
     import('#shared/services/bootstrap.ts'),
     import('#shared/services/purge.ts'),
   ]);
-  return { getAdapters, getServices, tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ensureTable, bootstrapTenant, purgeDueKeys };
+  const bootstrap = (tenant: string) => {
+    const { config, store, cipher } = getAdapters();
+    return bootstrapTenant({ store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays }, tenant, new Date());
+  };
+  return { getAdapters, getServices, tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ensureTable, bootstrap, purgeDueKeys };
 }
 
 /** Phases 1 and 2: authenticate against a bare GetItem, then what a warm authenticate asks of DynamoDB and the cipher. */
 async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: DynamoDBClient): Promise<ReportRow[]> {
-  const { config, store, cipher } = runtime.getAdapters();
-  const tenant = await runtime.bootstrapTenant(
-    { store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays },
-    'bench-auth',
-    new Date(),
-  );
+  const { config, store } = runtime.getAdapters();
+  const tenant = await runtime.bootstrap('bench-auth');
   if (counter.snapshot().cipherCalls === 0) throw new Error('the cipher counter saw no call during bootstrap: the wrapping does not work');
   // Proves the middleware sees the DocumentClient's commands before trusting a count of zero.
   counter.reset();
@@ -109,10 +109,9 @@ async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: D
 
 /** Phase 3: the first page of keys of a small tenant and of a large one. */
 async function benchListPage(runtime: Runtime, counter: CallCounter): Promise<ReportRow[]> {
-  const { config, store, cipher } = runtime.getAdapters();
-  const deps = { store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays };
-  const small = await runtime.bootstrapTenant(deps, 'bench-small', new Date());
-  const large = await runtime.bootstrapTenant(deps, 'bench-large', new Date());
+  const { config, store } = runtime.getAdapters();
+  const small = await runtime.bootstrap('bench-small');
+  const large = await runtime.bootstrap('bench-large');
   const now = new Date();
   // Each tenant already holds its system key.
   const keys = [
@@ -202,12 +201,8 @@ async function purgeIndexSize(bare: DynamoDBClient, tableName: string, dueBy?: D
 
 /** Phase 4: one purge run over a table where most keys are not due. */
 async function benchPurge(runtime: Runtime, counter: CallCounter, bare: DynamoDBClient): Promise<ReportRow[]> {
-  const { config, store, cipher } = runtime.getAdapters();
-  const tenant = await runtime.bootstrapTenant(
-    { store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays },
-    'bench-purge',
-    new Date(),
-  );
+  const { config, store } = runtime.getAdapters();
+  const tenant = await runtime.bootstrap('bench-purge');
   const keys = purgeFixture(tenant.tenant, config.keyPrefix, new Date(), config.retentionDays);
   log(`seeding ${count(keys.length)} keys for the purge (${PURGE.due} due, ${count(PURGE.notDue)} not due, ${count(PURGE.withoutPurgeAt)} without purgeAt)`);
   const seedMs = await writeKeys(store, keys, SEED_CONCURRENCY);
