@@ -35,10 +35,7 @@ async function loadRuntime() {
     import('#shared/services/bootstrap.ts'),
     import('#shared/services/purge.ts'),
   ]);
-  const bootstrap = (tenant: string) => {
-    const { config, store, cipher } = getAdapters();
-    return bootstrapTenant({ store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays }, tenant, new Date());
-  };
+  const bootstrap = (tenant: string) => bootstrapTenant(getAdapters(), tenant, new Date());
   return { getAdapters, getServices, tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ensureTable, bootstrap, purgeDueKeys };
 }
 

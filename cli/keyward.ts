@@ -29,13 +29,10 @@ program
       fail('No running Keyward found: start it with `npm start` in this folder, then run bootstrap again.');
     }
     process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-    const { getConfig } = await import('#shared/config.ts');
     const { getAdapters } = await import('#shared/runtime.ts');
     const { bootstrapTenant } = await import('#shared/services/bootstrap.ts');
-    const config = getConfig();
-    const { store, cipher } = getAdapters();
     try {
-      const result = await bootstrapTenant({ store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays }, options.tenant, new Date());
+      const result = await bootstrapTenant(getAdapters(), options.tenant, new Date());
       if (options.json) {
         console.log(JSON.stringify(result));
       } else {

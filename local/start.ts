@@ -42,11 +42,7 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   await ensureTable(adapters.dynamoDb, config.tableName);
 
   if (!(await adapters.store.getTenant(DEFAULT_TENANT))) {
-    const { apiKey } = await bootstrapTenant(
-      { store: adapters.store, cipher: adapters.cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays },
-      DEFAULT_TENANT,
-      new Date(),
-    );
+    const { apiKey } = await bootstrapTenant(adapters, DEFAULT_TENANT, new Date());
     console.log(`\nCreated tenant '${DEFAULT_TENANT}'. Its system key is shown only this once; store it now:\n\n  ${apiKey}\n`);
   }
 

@@ -1,3 +1,4 @@
+import type { Config } from '../config.ts';
 import { KeywardError } from '../errors.ts';
 import type { Cipher, KeyRecord, KeyStore } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
@@ -19,7 +20,7 @@ export interface BootstrapResult {
  * cipher (IAM in AWS, the local machine's user otherwise) is the root of trust.
  */
 export async function bootstrapTenant(
-  deps: { store: KeyStore; cipher: Cipher; keyPrefix: string; auditRetentionDays: number },
+  deps: { store: KeyStore; cipher: Cipher; config: Pick<Config, 'keyPrefix' | 'auditRetentionDays'> },
   tenant: string,
   now: Date,
 ): Promise<BootstrapResult> {
@@ -32,7 +33,7 @@ export async function bootstrapTenant(
   const hasher = await loadSecretHasher(store, cipher);
   const keyId = generateKeyId();
   const secret = generateSecret();
-  const apiKey = formatApiKey(deps.keyPrefix, { keyId, secret });
+  const apiKey = formatApiKey(deps.config.keyPrefix, { keyId, secret });
   const createdAt = now.toISOString();
   const key: KeyRecord = {
     keyId,
@@ -54,7 +55,7 @@ export async function bootstrapTenant(
     await store.write([
       { kind: 'createTenant', tenant: { tenant, systemKeyId: keyId, createdAt } },
       { kind: 'createKey', key },
-      { kind: 'audit', event: auditEvent({ tenant, action: 'tenant.bootstrap', keyId, actor: 'bootstrap' }, now, deps.auditRetentionDays) },
+      { kind: 'audit', event: auditEvent({ tenant, action: 'tenant.bootstrap', keyId, actor: 'bootstrap' }, now, deps.config.auditRetentionDays) },
     ]);
   } catch (error) {
     if (error instanceof WriteConflict && error.index === 0) {

@@ -50,9 +50,7 @@ let tableReady: Promise<void> | undefined;
 export async function newTenant(tenant: string) {
   tableReady ??= ensureTable(getAdapters().dynamoDb, getConfig().tableName);
   await tableReady;
-  const { store, cipher } = getAdapters();
-  const config = getConfig();
-  return bootstrapTenant({ store, cipher, keyPrefix: config.keyPrefix, auditRetentionDays: config.auditRetentionDays }, tenant, new Date());
+  return bootstrapTenant(getAdapters(), tenant, new Date());
 }
 
 /** A token for `apiKey` from POST /v1/authentication. */
