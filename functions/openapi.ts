@@ -1,5 +1,6 @@
+import { getConfig } from '#shared/config.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { routes } from '#shared/http/routes.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
 
-export const handler = httpHandler(routes.openApi, async ({ services }) => openApiDocument(services.config.issuer));
+export const handler = httpHandler(routes.openApi, async () => openApiDocument(getConfig().issuer));

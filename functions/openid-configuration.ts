@@ -1,8 +1,9 @@
+import { getConfig } from '#shared/config.ts';
 import { httpHandler } from '#shared/http/handler.ts';
 import { routes } from '#shared/http/routes.ts';
 
-export const handler = httpHandler(routes.openIdConfiguration, async ({ services }) => {
-  const { issuer } = services.config;
+export const handler = httpHandler(routes.openIdConfiguration, async () => {
+  const { issuer } = getConfig();
   return {
     issuer,
     jwks_uri: `${issuer}${routes.jwks.path}`,

@@ -19,6 +19,7 @@ const configSchema = z.object({
   KEYWARD_LAST_USED_INTERVAL_SECONDS: positiveInt(300),
   KEYWARD_SIGNING_KEY_REFRESH_SECONDS: positiveInt(300),
   KEYWARD_SIGNING_KEY_ACTIVATION_SECONDS: positiveInt(24 * 3600),
+  KEYWARD_CORS_ORIGIN: z.url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 });
@@ -40,6 +41,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
     lastUsedIntervalSeconds: env.KEYWARD_LAST_USED_INTERVAL_SECONDS,
     signingKeyRefreshSeconds: env.KEYWARD_SIGNING_KEY_REFRESH_SECONDS,
     signingKeyActivationSeconds: env.KEYWARD_SIGNING_KEY_ACTIVATION_SECONDS,
+    corsOrigin: env.KEYWARD_CORS_ORIGIN,
     region: env.AWS_REGION,
     port: env.PORT,
   };

@@ -45,12 +45,11 @@ export interface Services extends Adapters {
   keys: KeyService;
 }
 
-/** Wires the core: opens the pepper and the signing key once (the only cipher calls of a warm function). */
+/** Wires the core: opens the pepper once (with the signing key, the only cipher calls of a warm function). */
 export async function createServices(adapters: Adapters): Promise<Services> {
   const { config, store, cipher } = adapters;
   const hasher = await loadSecretHasher(store, cipher);
-  const tokens = new TokenService(store, cipher, { issuer: config.issuer, audience: config.audience, refreshSeconds: config.signingKeyRefreshSeconds });
-  await tokens.warm();
+  const tokens = getTokenService();
   const authenticator = new Authenticator(store, hasher, tokens, {
     keyPrefix: config.keyPrefix,
     lastUsedIntervalSeconds: config.lastUsedIntervalSeconds,
@@ -69,12 +68,20 @@ export async function createServices(adapters: Adapters): Promise<Services> {
 }
 
 let adapters: Adapters | undefined;
+let tokenService: TokenService | undefined;
 let services: Promise<Services> | undefined;
 
 /** This process's adapters, created once at cold start. */
 export function getAdapters(): Adapters {
   adapters ??= createAdapters(getConfig());
   return adapters;
+}
+
+/** This process's token service: reading public keys needs the store only, signing opens the private key on first use. */
+export function getTokenService(): TokenService {
+  const { store, cipher, config } = getAdapters();
+  tokenService ??= new TokenService(store, cipher, { issuer: config.issuer, audience: config.audience, refreshSeconds: config.signingKeyRefreshSeconds });
+  return tokenService;
 }
 
 /** This process's services; a failed start (say, before bootstrap) is retried on the next call. */

@@ -6,6 +6,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { strictObject, type z } from 'zod';
 import { KeywardError, type ErrorDetail } from '../errors.ts';
 import { logger, publishMetrics, tracer } from '../observability.ts';
+import { getConfig } from '../config.ts';
 import { getServices, type Services } from '../runtime.ts';
 import { requirePermission } from '../domain/permissions.ts';
 import type { Caller } from '../services/authenticator.ts';
@@ -22,7 +23,8 @@ export interface HttpRequest<R extends RouteDefinition> {
   params: Parsed<R['params']>;
   headers: Record<string, string | undefined>;
   caller: R['access'] extends 'public' ? undefined : Caller;
-  services: Services;
+  /** Absent on public routes without a body (discovery documents): they open no secret. */
+  services: R['access'] extends 'public' ? (R extends { bodyType: string } ? Services : undefined) : Services;
   requestId: string;
   sourceIp: string | null;
   now: Date;
@@ -44,6 +46,12 @@ const baseHeaders = (requestId: string, cacheable: boolean) => ({
   'x-content-type-options': 'nosniff',
   'cache-control': cacheable ? 'public, max-age=300' : 'no-store',
 });
+
+/** CORS for the admin console's origin only; every other origin gets no CORS header at all. */
+function corsHeaders(origin: string | undefined): Record<string, string> {
+  const allowed = getConfig().corsOrigin;
+  return allowed !== undefined && origin === allowed ? { 'access-control-allow-origin': allowed, vary: 'origin' } : {};
+}
 
 const requestIdOf = (event: APIGatewayProxyEvent, context: Context) => event.requestContext?.requestId || context.awsRequestId;
 
@@ -102,7 +110,7 @@ function errorBoundary(route: RouteDefinition): MiddlewareObj<APIGatewayProxyEve
       const known = error instanceof KeywardError ? error : undefined;
       if (!known || known.status >= 500) logger.error('request failed', { route: route.path, error: error as Error });
       const failure = known ?? new KeywardError('internal.error', 'Something went wrong on our side: retry, and quote the requestId if it keeps happening.');
-      const headers = { ...baseHeaders(requestId, false), ...failure.headers };
+      const headers = { ...baseHeaders(requestId, false), ...corsHeaders(request.event.headers?.origin ?? request.event.headers?.Origin), ...failure.headers };
       const body =
         route.errorFormat === 'oauth'
           ? oauthError(failure)
@@ -136,11 +144,11 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
       const requestId = requestIdOf(event, context);
       const headers = lowerCaseHeaders(event);
       const sourceIp = event.requestContext?.identity?.sourceIp ?? null;
-      const services = await getServices();
+      const services = route.access !== 'public' || route.bodyType ? await getServices() : undefined;
       const now = new Date();
       let caller: Caller | undefined;
       // Who is calling comes first: an anonymous caller learns nothing about request shapes.
-      if (route.access !== 'public') {
+      if (services && route.access !== 'public') {
         caller = await services.authenticator.callerFrom(headers, sourceIp, now);
         if (route.access !== 'any') requirePermission(caller.key, route.access);
         logger.appendKeys({ tenant: caller.tenant, callerKeyId: caller.key.keyId });
@@ -155,7 +163,7 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
       logger.info('request', { route: route.path, status });
       return {
         statusCode: status,
-        headers: { ...baseHeaders(requestId, route.access === 'public' && route.method === 'GET'), ...tagged?.headers },
+        headers: { ...baseHeaders(requestId, route.access === 'public' && route.method === 'GET'), ...corsHeaders(headers.origin), ...tagged?.headers },
         body: status === 204 ? '' : JSON.stringify(tagged ? tagged.body : result),
       };
     });

@@ -49,7 +49,9 @@ export class TokenService {
   private readonly store: KeyStore;
   private readonly cipher: Cipher;
   private readonly settings: TokenSettings;
-  private loaded: { at: number; keys: StoredSigningKey[]; publicKeys: Map<string, KeyObject>; privateKey: KeyObject; kid: string } | undefined;
+  private loaded: { at: number; keys: StoredSigningKey[]; publicKeys: Map<string, KeyObject>; signing: StoredSigningKey } | undefined;
+  /** The opened private key of the signing key, kept while that key signs. */
+  private privateKey: { kid: string; key: KeyObject } | undefined;
 
   constructor(store: KeyStore, cipher: Cipher, settings: TokenSettings) {
     this.store = store;
@@ -65,22 +67,23 @@ export class TokenService {
     if (!setting || !current) {
       throw new KeywardError('service.not_initialised', 'Keyward has no signing key yet: bootstrap a tenant first.');
     }
-    const privateKey =
-      this.loaded?.kid === current.kid
-        ? this.loaded.privateKey
-        : createPrivateKey(Buffer.from(await this.cipher.open(current.sealedPrivateKey, sealContext(current.kid))).toString('utf8'));
     const publicKeys = new Map(setting.value.keys.map((key) => [key.kid, createPublicKey({ key: key.publicJwk as never, format: 'jwk' })]));
-    this.loaded = { at: now, keys: setting.value.keys, publicKeys, privateKey, kid: current.kid };
+    this.loaded = { at: now, keys: setting.value.keys, publicKeys, signing: current };
     return this.loaded;
   }
 
-  /** Warms the signing key at cold start, so the first request pays no extra latency. */
-  async warm(): Promise<void> {
-    await this.signingKeys();
+  /** The private key that signs now, opened by the cipher once per key: verifying and the JWKS never open it. */
+  private async signingKey(): Promise<{ kid: string; key: KeyObject }> {
+    const { signing } = await this.signingKeys();
+    if (this.privateKey?.kid !== signing.kid) {
+      const pem = Buffer.from(await this.cipher.open(signing.sealedPrivateKey, sealContext(signing.kid))).toString('utf8');
+      this.privateKey = { kid: signing.kid, key: createPrivateKey(pem) };
+    }
+    return this.privateKey;
   }
 
   async issue(key: KeyRecord, expiresInSeconds: number, now: Date): Promise<{ token: string; expiresAt: string }> {
-    const { privateKey, kid } = await this.signingKeys();
+    const { key: privateKey, kid } = await this.signingKey();
     const issuedAt = Math.floor(now.getTime() / 1000);
     const exp = issuedAt + expiresInSeconds;
     const token = await new SignJWT({ client_id: key.keyId, tenant: key.tenant, scope: grantedScopes(key).join(' '), key_type: key.type })

@@ -158,3 +158,25 @@ describe('OpenAPI', () => {
     expect(create.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
   });
 });
+
+describe('what public routes may touch', () => {
+  it('serves the JWKS without opening any secret', async () => {
+    const { store, cipher, config } = getAdapters();
+    let opened = 0;
+    const counting = { seal: cipher.seal.bind(cipher), open: (sealed: string, context: never) => (opened++, cipher.open(sealed, context)) };
+    const tokens = new TokenService(store, counting, { issuer: config.issuer, audience: config.audience, refreshSeconds: 300 });
+    expect((await tokens.jwks()).keys.length).toBeGreaterThan(0);
+    expect(await tokens.verify(await tokenFor(admin))).toMatchObject({ tenant: 'tokens' });
+    expect(opened).toBe(0);
+  });
+
+  it("allows CORS for the console's origin only", async () => {
+    const console = await call('GET', '/v1/whoami', { headers: { ...withKey(admin), origin: 'https://console.keyward.test' } });
+    expect(console.headers['access-control-allow-origin']).toBe('https://console.keyward.test');
+    const refused = await call('GET', '/v1/whoami', { headers: { origin: 'https://evil.example' } });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    const other = await call('GET', '/v1/whoami', { headers: { ...withKey(admin), origin: 'https://evil.example' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});

@@ -9,6 +9,7 @@ process.env.KEYWARD_DYNAMODB_ENDPOINT = inject('dynamoDbEndpoint');
 process.env.KEYWARD_TABLE_NAME = `keyward-test-${randomUUID().slice(0, 8)}`;
 process.env.KEYWARD_KEYRING_FILE = join(mkdtempSync(join(tmpdir(), 'keyward-test-')), 'keyring.key');
 process.env.KEYWARD_ISSUER = 'https://keyward.test';
+process.env.KEYWARD_CORS_ORIGIN = 'https://console.keyward.test';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
