@@ -1,5 +1,6 @@
 /**
- * The closed set of error codes the API answers with, and the HTTP status of each.
+ * The closed set of error codes the API answers with, and the HTTP status of each
+ * (`request.throttled` and `request.blocked` come from API Gateway and WAF, not from code).
  * Every deliberate failure is a `KeywardError` with one of these codes; anything else
  * becomes `internal.error` without detail.
  */
@@ -11,6 +12,8 @@ export const errorStatus = {
   'request.unsupported_media_type': 415,
   'request.idempotency_in_progress': 409,
   'request.idempotency_mismatch': 422,
+  'request.throttled': 429,
+  'request.blocked': 403,
   'route.not_found': 404,
   'route.method_not_allowed': 405,
   'auth.missing_credentials': 401,

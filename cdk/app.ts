@@ -1,0 +1,14 @@
+import { App, Aspects } from 'aws-cdk-lib';
+import nag from 'cdk-nag';
+import { KeywardStack } from './keyward-stack.ts';
+import { stackName } from './keyward.ts';
+import { stageConfig } from './stages.ts';
+
+const app = new App();
+const stage = String(app.node.tryGetContext('stage') ?? 'dev');
+new KeywardStack(app, stackName(stage), {
+  stage,
+  config: stageConfig(stage),
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+Aspects.of(app).add(new nag.AwsSolutionsChecks({ verbose: true }));

@@ -1,0 +1,57 @@
+import type { SealContext } from '../shared/ports.ts';
+import { jobs, routeList } from '../shared/http/routes.ts';
+
+type Purpose = SealContext['purpose'];
+type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+type QueryTarget = 'table' | 'byTenant' | 'byPurgeTime';
+
+/** What one function may do: DynamoDB actions on items, queries, and sealing purposes of the secrets key. */
+export interface FunctionAccess {
+  items: ItemAction[];
+  query: QueryTarget[];
+  decrypt: Purpose[];
+  encrypt: Purpose[];
+}
+
+const none: FunctionAccess = { items: [], query: [], decrypt: [], encrypt: [] };
+
+/**
+ * Every authenticated call reads the caller's key, may record `lastUsedAt` and audit a
+ * failed attempt, and opens the pepper. Verifying a token needs only public keys.
+ */
+const authenticated: FunctionAccess = { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] };
+const issuesTokens: FunctionAccess = { ...authenticated, decrypt: ['pepper', 'signing-key'] };
+
+/**
+ * Least privilege per function, by handler name. Transactions need the item actions of
+ * their parts; nothing may Scan; only the functions that seal may call kms:Encrypt.
+ */
+export const functionAccess: Record<string, FunctionAccess> = {
+  authenticate: issuesTokens,
+  'oauth-token': issuesTokens,
+  'create-key': {
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    query: [],
+    decrypt: ['pepper', 'idempotent-response'],
+    encrypt: ['recoverable-key', 'idempotent-response'],
+  },
+  'list-keys': { ...authenticated, query: ['byTenant'] },
+  'get-key': authenticated,
+  'update-key': authenticated,
+  'delete-key': { ...authenticated, items: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'] },
+  'regenerate-key': { ...authenticated, encrypt: ['recoverable-key'] },
+  'revoke-key': authenticated,
+  'reveal-key': { ...authenticated, decrypt: ['pepper', 'recoverable-key'] },
+  'verify-key': authenticated,
+  whoami: authenticated,
+  audit: { ...authenticated, query: ['table', 'byTenant'] },
+  jwks: { ...none, items: ['GetItem'] },
+  'openid-configuration': none,
+  openapi: none,
+  'purge-expired-keys': { items: ['DeleteItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
+  'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },
+  'token-authorizer': none,
+};
+
+/** Every function the stack deploys: one per route, one per job, and the downstream authorizer. */
+export const functionNames = [...new Set([...routeList.map((route) => route.handler), ...Object.values(jobs).map((job) => job.handler), 'token-authorizer'])];

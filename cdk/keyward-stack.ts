@@ -1,0 +1,66 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import nag from 'cdk-nag';
+import { Keyward, outputNames } from './keyward.ts';
+import type { StageConfig } from './stages.ts';
+
+export interface KeywardStackProps extends StackProps {
+  stage: string;
+  config: StageConfig;
+}
+
+/** One Keyward per environment, with the outputs that clients, the CLI and verifiers need. */
+export class KeywardStack extends Stack {
+  readonly keyward: Keyward;
+
+  constructor(scope: Construct, id: string, props: KeywardStackProps) {
+    super(scope, id, props);
+    this.keyward = new Keyward(this, 'Keyward', { stage: props.stage, config: props.config });
+    const { keyward } = this;
+    new CfnOutput(this, outputNames.apiUrl, { value: keyward.issuer, description: 'Base URL of the API' });
+    new CfnOutput(this, outputNames.issuer, { value: keyward.issuer, description: 'Token issuer (iss)' });
+    new CfnOutput(this, outputNames.jwksUrl, { value: keyward.jwksUrl, description: 'JWKS for verifying tokens' });
+    new CfnOutput(this, outputNames.tableName, { value: keyward.table.tableName });
+    new CfnOutput(this, outputNames.keyArn, { value: keyward.secretsKey.keyArn, description: 'KMS key that seals Keyward secrets' });
+    new CfnOutput(this, outputNames.region, { value: this.region });
+    suppressReviewedFindings(this, props.config);
+  }
+}
+
+/** cdk-nag findings a reviewer has accepted, each with its reason. */
+function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): void {
+  const { NagSuppressions } = nag;
+  NagSuppressions.addStackSuppressions(stack, [
+    {
+      id: 'AwsSolutions-IAM4',
+      reason: "API Gateway's account-level CloudWatch role uses AWS's AmazonAPIGatewayPushToCloudWatchLogs policy, the documented way to enable access logs.",
+      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
+    },
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        'X-Ray tracing actions support no resource-level permissions; log stream names of a function are only known at run time, within its own log group; ' +
+        "the schedules' role may invoke its one function in any version (function ARN with a qualifier), nothing else.",
+      appliesTo: ['Resource::*', { regex: '/^Resource::<Keyward.*\\.Arn>:\\*$/' }, { regex: '/^Resource::arn:.*:log-group:.*$/' }],
+    },
+    {
+      id: 'AwsSolutions-APIG2',
+      reason: 'Every request is validated by the zod schema of its route in the handler, so errors keep the JSON shape and messages of the API contract.',
+    },
+    {
+      id: 'AwsSolutions-APIG4',
+      reason: 'Keyward is the authority: management routes authenticate API keys and tokens in the handler with a live status check (an authorizer cache would let a revoked key through); token and discovery routes are public by design.',
+    },
+    {
+      id: 'AwsSolutions-COG4',
+      reason: 'Callers are machines holding Keyward API keys or tokens, not Cognito users; see APIG4.',
+    },
+    {
+      id: 'AwsSolutions-SQS3',
+      reason: 'These queues are the dead-letter queues of the schedules.',
+    },
+    ...(config.waf
+      ? []
+      : [{ id: 'AwsSolutions-APIG3', reason: 'WAF is switched off for this stage in cdk/stages.ts (on in staging and prod).' }]),
+  ]);
+}
