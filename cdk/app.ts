@@ -9,6 +9,7 @@ const stage = String(app.node.tryGetContext('stage') ?? 'dev');
 new KeywardStack(app, stackName(stage), {
   stage,
   config: stageConfig(stage),
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  // The table's customer-managed key needs a region-specific stack; the CDK CLI defaults to us-east-1 too.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION ?? 'us-east-1' },
 });
 Aspects.of(app).add(new nag.AwsSolutionsChecks({ verbose: true }));

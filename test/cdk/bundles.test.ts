@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { KeywardStack } from '../../cdk/keyward-stack.ts';
+import { stageConfig } from '../../cdk/stages.ts';
+import { functionNames } from '../../cdk/function-access.ts';
+import { lambdaContext, matchRoute, toProxyEvent } from '#local/proxy-event.ts';
+import { getAdapters } from '#shared/runtime.ts';
+import { newTenant } from '../support/api.ts';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const bundleDirs = new Map<string, string>();
+
+/** Synthesizes the stack with real esbuild bundling and finds each function's asset, as `cdk deploy` would upload it. */
+beforeAll(async () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'keyward-synth-'));
+  const app = new App({ outdir, context: { stage: 'dev', 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true } });
+  const stack = new KeywardStack(app, 'Keyward-dev', { stage: 'dev', config: stageConfig('dev'), env: { account: '123456789012', region: 'eu-west-1' } });
+  const assembly = app.synth();
+  const template = JSON.parse(readFileSync(join(assembly.directory, `${stack.artifactId}.template.json`), 'utf8')) as {
+    Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+  };
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function' || !resource.Metadata) continue;
+    const name = /\/Keyward\/([^/]+)\/Resource$/.exec(resource.Metadata['aws:cdk:path'] ?? '')?.[1];
+    if (name) bundleDirs.set(name, join(assembly.directory, resource.Metadata['aws:asset:path']!));
+  }
+}, 180_000);
+
+const loaded = new Map<string, Promise<Handler>>();
+/** The handler of a function's bundle: the uploaded code, not the sources. */
+function bundled(name: string): Promise<Handler> {
+  let handler = loaded.get(name);
+  if (!handler) {
+    const dir = bundleDirs.get(name);
+    if (!dir) throw new Error(`no bundle for ${name}`);
+    handler = import(pathToFileURL(join(dir, 'index.mjs')).href).then((module: { handler: Handler }) => module.handler);
+    loaded.set(name, handler);
+  }
+  return handler;
+}
+
+async function send(method: string, url: string, options: { apiKey?: string; token?: string; json?: unknown } = {}) {
+  const match = matchRoute(method, new URL(url, 'http://localhost').pathname);
+  if (!match || 'allowed' in match) throw new Error(`no route ${method} ${url}`);
+  const headers: Record<string, string> = {};
+  if (options.apiKey) headers['x-api-key'] = options.apiKey;
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.json !== undefined) headers['content-type'] = 'application/json';
+  const event: APIGatewayProxyEvent = toProxyEvent({ method, url, headers, body: options.json === undefined ? '' : JSON.stringify(options.json), sourceIp: '198.51.100.4' }, match);
+  const handler = await bundled(match.route.handler);
+  const result = (await handler(event, lambdaContext(match.route.handler))) as APIGatewayProxyResult;
+  return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
+}
+
+describe('the bundles the stack deploys', () => {
+  it('exist for every function, each a single ESM file with its source map', () => {
+    expect([...bundleDirs.keys()].sort()).toEqual([...functionNames].sort());
+    for (const dir of bundleDirs.values()) {
+      expect(statSync(join(dir, 'index.mjs')).size).toBeGreaterThan(1000);
+      expect(statSync(join(dir, 'index.mjs.map')).size).toBeGreaterThan(1000);
+    }
+  });
+
+  it('run the main flow against DynamoDB Local: authenticate, create, list, regenerate, revoke, delete, purge', async () => {
+    const { apiKey: systemKey } = await newTenant('bundled');
+
+    const auth = await send('POST', '/v1/authentication', { json: { apiKey: systemKey } });
+    expect(auth.status).toBe(200);
+    const token = auth.body.token as string;
+
+    const created = await send('POST', '/v1/keys', { token, json: { name: 'from a bundle', type: 'privileged', scopes: ['orders:read'] } });
+    expect(created.status).toBe(201);
+    const keyId = created.body.key.id as string;
+
+    const listed = await send('GET', '/v1/keys?limit=5', { token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((k: { id: string }) => k.id)).toContain(keyId);
+
+    const regenerated = await send('POST', `/v1/keys/${keyId}/regenerate`, { token, json: { gracePeriodSeconds: 0 } });
+    expect(regenerated.status).toBe(200);
+    expect((await send('POST', '/v1/authentication', { json: { apiKey: created.body.apiKey } })).body.code).toBe('authentication.invalid_api_key');
+    expect((await send('POST', '/v1/authentication', { json: { apiKey: regenerated.body.apiKey } })).status).toBe(200);
+
+    const revoked = await send('POST', `/v1/keys/${keyId}/revoke`, { token, json: { reason: 'bundle test' } });
+    expect(revoked.body.status).toBe('revoked');
+
+    const doomed = await send('POST', '/v1/keys', { token, json: { name: 'to delete', type: 'viewer' } });
+    expect((await send('DELETE', `/v1/keys/${doomed.body.key.id}`, { token })).status).toBe(204);
+
+    // The revoked key's retention is over: the bundled purge job removes it.
+    const { store } = getAdapters();
+    const record = (await store.getKey(keyId))!;
+    await store.write([{ kind: 'updateKey', keyId, tenant: record.tenant, expectedVersion: record.version, changes: { purgeAt: new Date(Date.now() - 1000).toISOString() } }]);
+    const purge = await bundled('purge-expired-keys');
+    expect(await purge({}, lambdaContext('purge-expired-keys'))).toMatchObject({ purged: 1 });
+    expect(await store.getKey(keyId)).toBeUndefined();
+
+    const audit = await send('GET', `/v1/audit?keyId=${keyId}`, { token });
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['key.purge', 'key.revoke', 'authentication.failure', 'key.regenerate', 'key.create']);
+  });
+
+  it('serve the discovery documents and rotate the signing key', async () => {
+    expect((await send('GET', '/.well-known/jwks.json')).body.keys.length).toBeGreaterThan(0);
+    expect((await send('GET', '/.well-known/openid-configuration')).body.issuer).toBe('https://keyward.test');
+    expect((await send('GET', '/openapi.json')).body.openapi).toBe('3.1.0');
+    const rotate = await bundled('rotate-signing-key');
+    expect(await rotate({}, lambdaContext('rotate-signing-key'))).toMatchObject({ kid: expect.any(String) });
+  });
+});
