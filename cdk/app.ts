@@ -1,7 +1,7 @@
 import { App, Aspects } from 'aws-cdk-lib';
 import nag from 'cdk-nag';
 import { KeywardStack } from './keyward-stack.ts';
-import { stackName } from './keyward.ts';
+import { stackName } from './outputs.ts';
 import { stageConfig } from './stages.ts';
 
 const app = new App();

@@ -1,7 +1,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import nag from 'cdk-nag';
-import { Keyward, outputNames } from './keyward.ts';
+import { Keyward } from './keyward.ts';
+import { outputNames } from './outputs.ts';
 import type { StageConfig } from './stages.ts';
 
 export interface KeywardStackProps extends StackProps {
@@ -23,6 +24,8 @@ export class KeywardStack extends Stack {
     new CfnOutput(this, outputNames.tableName, { value: keyward.table.tableName });
     new CfnOutput(this, outputNames.keyArn, { value: keyward.secretsKey.keyArn, description: 'KMS key that seals Keyward secrets' });
     new CfnOutput(this, outputNames.region, { value: this.region });
+    new CfnOutput(this, outputNames.keyPrefix, { value: props.config.keyPrefix });
+    new CfnOutput(this, outputNames.auditRetentionDays, { value: String(props.config.auditRetentionDays) });
     suppressReviewedFindings(this, props.config);
   }
 }

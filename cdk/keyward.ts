@@ -387,8 +387,3 @@ export class Keyward extends Construct {
     );
   }
 }
-
-/** The stack's outputs are looked up by these names (the CLI's bootstrap reads them). */
-export const outputNames = { apiUrl: 'ApiUrl', issuer: 'Issuer', jwksUrl: 'JwksUrl', tableName: 'TableName', keyArn: 'KeyArn', region: 'Region' } as const;
-
-export const stackName = (stage: string) => `Keyward-${stage}`;

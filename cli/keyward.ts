@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { readLocalState } from '#local/local-state.ts';
 import { tenantPattern } from '#shared/domain/tenant.ts';
+import { deployedStackEnvironment } from './deployed-stack.ts';
 
 const program = new Command()
   .name('keyward')
@@ -10,23 +11,31 @@ const program = new Command()
 
 program
   .command('bootstrap')
-  .description("Create a tenant and its protected system key, and print the key once. Locally it finds the store of a running 'npm start' by itself.")
+  .description("Create a tenant and its protected system key, and print the key once. Locally it finds the store of a running 'npm start' by itself; with --stage it uses that deployed stack.")
   .requiredOption('--tenant <id>', 'tenant id: 2-63 lowercase letters, digits or dashes', (value: string) => {
     if (!tenantPattern.test(value)) throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
     return value;
   })
   .option('--json', 'print {"tenant", "keyId", "apiKey"} as JSON')
-  .action(async (options: { tenant: string; json?: boolean }) => {
-    // The CLI runs as the local launcher would: point the runtime at the running store
-    // before it reads its configuration.
-    const local = readLocalState();
-    if (local && !process.env.KEYWARD_DYNAMODB_ENDPOINT) {
-      process.env.KEYWARD_DYNAMODB_ENDPOINT = local.dynamoDbEndpoint;
-      process.env.KEYWARD_TABLE_NAME ??= local.tableName;
-      process.env.KEYWARD_KEYRING_FILE ??= local.keyringFile;
-    }
-    if (!process.env.KEYWARD_DYNAMODB_ENDPOINT) {
-      fail('No running Keyward found: start it with `npm start` in this folder, then run bootstrap again.');
+  .option('--stage <stage>', "bootstrap in the deployed stack of this stage, with your AWS credentials (the stack's table and KMS key)")
+  .action(async (options: { tenant: string; json?: boolean; stage?: string }) => {
+    // The runtime reads its configuration once: point it at the store before loading it.
+    if (options.stage) {
+      try {
+        Object.assign(process.env, await deployedStackEnvironment(options.stage));
+      } catch (error) {
+        fail((error as Error).message);
+      }
+    } else {
+      const local = readLocalState();
+      if (local && !process.env.KEYWARD_DYNAMODB_ENDPOINT) {
+        process.env.KEYWARD_DYNAMODB_ENDPOINT = local.dynamoDbEndpoint;
+        process.env.KEYWARD_TABLE_NAME ??= local.tableName;
+        process.env.KEYWARD_KEYRING_FILE ??= local.keyringFile;
+      }
+      if (!process.env.KEYWARD_DYNAMODB_ENDPOINT) {
+        fail('No running Keyward found: start it with `npm start` in this folder (or pass --stage <stage> for a deployed one), then run bootstrap again.');
+      }
     }
     process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
     const { getAdapters } = await import('#shared/runtime.ts');

@@ -1,0 +1,13 @@
+/** Names shared by the stack and the tools that read it (the CLI), free of CDK imports. */
+export const outputNames = {
+  apiUrl: 'ApiUrl',
+  issuer: 'Issuer',
+  jwksUrl: 'JwksUrl',
+  tableName: 'TableName',
+  keyArn: 'KeyArn',
+  region: 'Region',
+  keyPrefix: 'KeyPrefix',
+  auditRetentionDays: 'AuditRetentionDays',
+} as const;
+
+export const stackName = (stage: string) => `Keyward-${stage}`;
