@@ -8,7 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -19,6 +19,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { keywardTable } from '../shared/adapters/table-definition.ts';
 import { jobs, routeList, routes } from '../shared/http/routes.ts';
+import { bundling } from './bundling.ts';
 import { functionAccess, functionNames, type FunctionAccess } from './function-access.ts';
 import type { StageConfig } from './stages.ts';
 
@@ -196,16 +197,7 @@ export class Keyward extends Construct {
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       environment: name === 'token-authorizer' ? { KEYWARD_ISSUER: this.issuer, KEYWARD_AUDIENCE: config.tokenAudience, POWERTOOLS_SERVICE_NAME: 'keyward-authorizer' } : environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // Some bundled dependencies are CommonJS and call require().
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
+      bundling,
     });
     this.grantAccess(role, access);
     return fn;

@@ -28,7 +28,6 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   process.env.KEYWARD_ISSUER ??= `http://127.0.0.1:${port}`;
   process.env.KEYWARD_KEYRING_FILE ??= join(DATA_DIR, 'keyring.key');
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // Imported only now: the logger and the runtime read the environment when they load.
   const { getConfig } = await import('#shared/config.ts');

@@ -6,7 +6,6 @@ import type { Cipher, KeyStore } from './ports.ts';
 import { DynamoDbKeyStore } from './adapters/dynamodb-key-store.ts';
 import { KmsCipher } from './adapters/kms-cipher.ts';
 import { LocalKeyringCipher, loadKeyringKey } from './adapters/local-keyring-cipher.ts';
-import { tracer } from './observability.ts';
 import { loadSecretHasher } from './services/secret-hasher.ts';
 import { TokenService } from './services/token-service.ts';
 import { Authenticator } from './services/authenticator.ts';
@@ -22,19 +21,15 @@ export interface Adapters {
 
 /** The AWS clients and adapters the configuration asks for: KMS or the local keyring. */
 export function createAdapters(config: Config): Adapters {
-  const dynamoDb = tracer.captureAWSv3Client(
-    new DynamoDBClient({
-      region: config.region,
-      ...(config.dynamoDbEndpoint
-        ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-        : {}),
-    }),
-  );
+  const dynamoDb = new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
   const documents = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   const store = new DynamoDbKeyStore(documents, config.tableName, { auditRetentionDays: config.auditRetentionDays });
   const cipher =
     config.cipher === 'kms'
-      ? new KmsCipher(tracer.captureAWSv3Client(new KMSClient({ region: config.region })), config.kmsKeyId ?? '')
+      ? new KmsCipher(new KMSClient({ region: config.region }), config.kmsKeyId ?? '')
       : new LocalKeyringCipher(loadKeyringKey(config.keyringFile));
   return { config, dynamoDb, store, cipher };
 }

@@ -2,10 +2,9 @@ import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { strictObject, type z } from 'zod';
 import { KeywardError, type ErrorDetail } from '../errors.ts';
-import { logger, publishMetrics, tracer } from '../observability.ts';
+import { logger, publishMetrics } from '../observability.ts';
 import { getConfig } from '../config.ts';
 import { getServices, type Services } from '../runtime.ts';
 import { requirePermission } from '../domain/permissions.ts';
@@ -136,7 +135,6 @@ const oauthStatus = (error: KeywardError) => (error.status === 401 || error.stat
  */
 export function httpHandler<R extends RouteDefinition>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(errorBoundary(route))

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// The namespace import lets esbuild drop what is unused (`import { z }` pulls in all of zod).
+import * as z from 'zod';
 import { errorStatus } from '../errors.ts';
 import { errorResponse, oauthErrorResponse } from './schemas.ts';
 import { routeList, type RouteDefinition } from './routes.ts';

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// The namespace import lets esbuild drop what is unused (`import { z }` pulls in all of zod).
+import * as z from 'zod';
 import { keyIdPattern } from '../domain/api-key.ts';
 import { keyStatuses } from '../domain/key-status.ts';
 import { keyTypes } from '../domain/permissions.ts';

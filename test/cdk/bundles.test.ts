@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,10 +15,11 @@ import { newTenant } from '../support/api.ts';
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 const bundleDirs = new Map<string, string>();
+const outdir = mkdtempSync(join(tmpdir(), 'keyward-synth-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** Synthesizes the stack with real esbuild bundling and finds each function's asset, as `cdk deploy` would upload it. */
 beforeAll(async () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'keyward-synth-'));
   const app = new App({ outdir, context: { stage: 'dev', 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true } });
   const stack = new KeywardStack(app, 'Keyward-dev', { stage: 'dev', config: stageConfig('dev'), env: { account: '123456789012', region: 'eu-west-1' } });
   const assembly = app.synth();

@@ -11,5 +11,4 @@ process.env.KEYWARD_KEYRING_FILE = join(mkdtempSync(join(tmpdir(), 'keyward-test
 process.env.KEYWARD_ISSUER = 'https://keyward.test';
 process.env.KEYWARD_CORS_ORIGIN = 'https://console.keyward.test';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
