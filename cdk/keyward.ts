@@ -278,14 +278,17 @@ export class Keyward extends Construct {
 
   private createWebAcl(stage: string, config: StageConfig): wafv2.CfnWebACL {
     const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
-    const tokenPaths: wafv2.CfnWebACL.StatementProperty[] = tokenRoutes.map((route) => ({
-      byteMatchStatement: {
-        fieldToMatch: { uriPath: {} },
-        positionalConstraint: 'ENDS_WITH',
-        searchString: route.path,
-        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
-      },
-    }));
+    // With and without a trailing slash, so `/v1/authentication/` cannot slip past the limit.
+    const tokenPaths: wafv2.CfnWebACL.StatementProperty[] = tokenRoutes.flatMap((route) =>
+      [route.path, `${route.path}/`].map((searchString) => ({
+        byteMatchStatement: {
+          fieldToMatch: { uriPath: {} },
+          positionalConstraint: 'ENDS_WITH',
+          searchString,
+          textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+        },
+      })),
+    );
     const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: `keyward-${stage}`,
       scope: 'REGIONAL',
@@ -356,7 +359,7 @@ export class Keyward extends Construct {
       ...fiveMinutes,
     });
     this.alarm('authentication-failure-spike', authenticationFailures, 500, 'A spike of failed authentications: someone may be guessing keys');
-    this.alarm('dynamodb-throttles', this.table.metricThrottledRequestsForOperations({ ...fiveMinutes, operations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.TRANSACT_WRITE_ITEMS, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM] }), 1, 'DynamoDB throttled requests');
+    this.alarm('dynamodb-throttles', this.table.metricThrottledRequestsForOperations({ ...fiveMinutes, operations: [dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.TRANSACT_WRITE_ITEMS, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM] }), 1, 'DynamoDB throttled requests');
     const purge = this.functions[jobs.purgeExpiredKeys.handler]!;
     this.alarm('purge-failures', purge.metricErrors(fiveMinutes), 1, 'The purge of expired keys failed');
     for (const [name, fn] of Object.entries(this.functions)) {

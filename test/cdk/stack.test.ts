@@ -1,0 +1,709 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { App, Aspects, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
+import nag from 'cdk-nag';
+import { KeywardStack } from '../../cdk/keyward-stack.ts';
+import { stageConfig, stages, type StageName } from '../../cdk/stages.ts';
+import { functionAccess, functionNames } from '../../cdk/function-access.ts';
+import { outputNames, stackName } from '../../cdk/outputs.ts';
+import { jobs, routeList, routes } from '../../shared/http/routes.ts';
+import { keywardTable } from '../../shared/adapters/table-definition.ts';
+
+const { AwsSolutionsChecks } = nag;
+
+/*
+ * Template assertions for the security properties of the stack, for every stage.
+ * Synthesized with the context of cdk.json (as `cdk synth` does) but without esbuild
+ * bundling, so a stage takes a second or two instead of some 15 s; the bundles
+ * themselves are covered by bundles.test.ts.
+ */
+
+const stageNames = Object.keys(stages) as StageName[];
+const tokenRoutes = [routes.authenticate, routes.oauthToken];
+const routeHandlers = new Set(routeList.map((route) => route.handler));
+const jobHandlers = new Set<string>(Object.values(jobs).map((job) => job.handler));
+const logRetentionDays: Record<StageName, number> = { dev: 7, staging: 30, prod: 365 };
+/** The issue: WAF on in prod (and staging, which mirrors it), off in dev. */
+const wafStages: readonly StageName[] = ['staging', 'prod'];
+const cdkJsonContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+
+// ---------------------------------------------------------------- template shapes
+
+interface Resource {
+  Type: string;
+  Properties?: Record<string, any>;
+  Metadata?: Record<string, any>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+interface TemplateJson {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown }>;
+  Metadata?: Record<string, any>;
+}
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+/** One action on one resource, as a statement allows it. */
+interface Grant {
+  action: string;
+  resource: string;
+  condition: Record<string, Record<string, unknown>> | undefined;
+}
+interface Suppression {
+  id: string;
+  reason: string;
+}
+
+interface Synthesized {
+  app: App;
+  stack: KeywardStack;
+  /** A stack with a known cdk-nag finding: proves the checks really run on this app. */
+  canary: Stack;
+  template: Template;
+  json: TemplateJson;
+  /** Logical ids of the resources the tests look up. */
+  ids: { table: string; secretsKey: string; tableKey: string; topic: string; api: string; functions: Record<string, string> };
+}
+
+const built = new Map<StageName, Synthesized>();
+
+/** The stack of one stage, built once per file, with AwsSolutionsChecks applied to its app. */
+function synthesized(stage: StageName): Synthesized {
+  const cached = built.get(stage);
+  if (cached) return cached;
+  // Bundling happens when NodejsFunction is constructed, so the context must be there from the start.
+  const app = new App({ context: { ...cdkJsonContext, stage, 'aws:cdk:bundling-stacks': [] } });
+  // As cdk/app.ts offline: the region is known, the account is not.
+  const stack = new KeywardStack(app, stackName(stage), { stage, config: stageConfig(stage), env: { region: 'us-east-1' } });
+  const canary = new Stack(app, 'NagCanary');
+  new sqs.Queue(canary, 'PlainQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+  Aspects.of(app).add(new AwsSolutionsChecks());
+  const template = Template.fromStack(stack);
+  const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const { keyward } = stack;
+  const result: Synthesized = {
+    app,
+    stack,
+    canary,
+    template,
+    json: template.toJSON() as TemplateJson,
+    ids: {
+      table: logicalId(keyward.table),
+      secretsKey: logicalId(keyward.secretsKey),
+      tableKey: logicalId(keyward.tableKey),
+      topic: logicalId(keyward.alarmTopic),
+      api: logicalId(keyward.api),
+      functions: Object.fromEntries(Object.entries(keyward.functions).map(([name, fn]) => [name, logicalId(fn)])),
+    },
+  };
+  built.set(stage, result);
+  return result;
+}
+
+// ---------------------------------------------------------------- helpers
+
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const refTo = (id: string) => ({ Ref: id });
+
+/** A readable form of a CloudFormation value: `{Id.Arn}` for GetAtt, `{Id}` for Ref, joins concatenated. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(show).join(',');
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 1) {
+      const [key, arg] = entries[0]!;
+      if (key === 'Ref') return `{${String(arg)}}`;
+      if (key === 'Fn::GetAtt' && Array.isArray(arg)) return `{${arg.join('.')}}`;
+      if (key === 'Fn::Join' && Array.isArray(arg)) return (arg[1] as unknown[]).map(show).join(String(arg[0]));
+    }
+  }
+  return JSON.stringify(value);
+}
+
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+function resourcesOfType(json: TemplateJson, type: string): [string, Resource][] {
+  return Object.entries(json.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+function resource(json: TemplateJson, id: string): Resource {
+  const found = json.Resources[id];
+  if (!found) throw new Error(`no resource ${id} in the template`);
+  return found;
+}
+
+/** Every policy statement anywhere in the template (identity, trust, key and resource policies), with where it is. */
+function allStatements(json: TemplateJson): { id: string; type: string; statement: Statement }[] {
+  const found: { id: string; type: string; statement: Statement }[] = [];
+  const walk = (id: string, type: string, value: unknown) => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk(id, type, item);
+    } else if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if (Array.isArray(record.Statement) && record.Statement.every((s) => s && typeof s === 'object' && 'Effect' in s)) {
+        for (const statement of record.Statement as Statement[]) found.push({ id, type, statement });
+      } else {
+        for (const child of Object.values(record)) walk(id, type, child);
+      }
+    }
+  };
+  for (const [id, res] of Object.entries(json.Resources)) walk(id, res.Type, res.Properties);
+  return found;
+}
+
+/** True when an IAM action pattern (with `*` and `?`) covers `action`. */
+function covers(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return regex.test(action);
+}
+
+/** The identity policies of a function: found through its Role property, then the policies attached to that role. */
+function functionPolicy(s: Synthesized, name: string): { roleId: string; statements: Statement[]; managedPolicies: unknown[] } {
+  const fnId = s.ids.functions[name];
+  if (!fnId) throw new Error(`no function ${name}`);
+  const role = resource(s.json, fnId).Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined;
+  const roleId = role?.['Fn::GetAtt']?.[0];
+  if (!roleId || role['Fn::GetAtt']![1] !== 'Arn') throw new Error(`${name}: Role is not a role of this stack: ${JSON.stringify(role)}`);
+  const roleResource = resource(s.json, roleId);
+  expect(roleResource.Type).toBe('AWS::IAM::Role');
+  const statements: Statement[] = [];
+  for (const inline of asList(roleResource.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined)) {
+    statements.push(...inline.PolicyDocument.Statement);
+  }
+  const managedPolicies: unknown[] = [...asList(roleResource.Properties?.ManagedPolicyArns as unknown[] | undefined)];
+  const attached = (res: Resource) => asList(res.Properties?.Roles as unknown[] | undefined).some((r) => JSON.stringify(r) === JSON.stringify(refTo(roleId)));
+  for (const [, policy] of resourcesOfType(s.json, 'AWS::IAM::Policy')) {
+    if (attached(policy)) statements.push(...(policy.Properties!.PolicyDocument.Statement as Statement[]));
+  }
+  for (const [id, policy] of resourcesOfType(s.json, 'AWS::IAM::ManagedPolicy')) {
+    if (attached(policy)) managedPolicies.push(id);
+  }
+  return { roleId, statements, managedPolicies };
+}
+
+/** The statements as single grants; refuses the forms that grant by exclusion. */
+function grantsOf(statements: Statement[]): Grant[] {
+  const grants: Grant[] = [];
+  for (const statement of statements) {
+    if (statement.Effect !== 'Allow') continue;
+    if (statement.NotAction !== undefined || statement.NotResource !== undefined) throw new Error(`Allow with NotAction/NotResource: ${JSON.stringify(statement)}`);
+    for (const action of asList(statement.Action)) {
+      for (const res of asList(statement.Resource)) grants.push({ action, resource: show(res), condition: statement.Condition });
+    }
+  }
+  return grants;
+}
+
+/** Metrics an alarm watches, whether a single metric or metric math. */
+function alarmMetrics(alarm: Resource): { namespace: string; metricName: string; dimensions: Record<string, string> }[] {
+  const props = alarm.Properties ?? {};
+  const dims = (list: unknown) => Object.fromEntries(asList(list as { Name: string; Value: unknown }[] | undefined).map((d) => [d.Name, show(d.Value)]));
+  if (props.MetricName) return [{ namespace: props.Namespace, metricName: props.MetricName, dimensions: dims(props.Dimensions) }];
+  return asList(props.Metrics as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: unknown } } }[] | undefined)
+    .filter((m) => m.MetricStat)
+    .map((m) => ({ namespace: m.MetricStat!.Metric.Namespace, metricName: m.MetricStat!.Metric.MetricName, dimensions: dims(m.MetricStat!.Metric.Dimensions) }));
+}
+
+function alarmsWatching(json: TemplateJson, namespace: string, metricName: string, dimensions: Record<string, string> = {}): string[] {
+  return resourcesOfType(json, 'AWS::CloudWatch::Alarm')
+    .filter(([, alarm]) =>
+      alarmMetrics(alarm).some(
+        (m) => m.namespace === namespace && m.metricName === metricName && Object.entries(dimensions).every(([k, v]) => m.dimensions[k] === v),
+      ),
+    )
+    .map(([id]) => id);
+}
+
+/** Does a WAF statement match a request to `uriPath`? (Only the statement kinds a path rule uses.) */
+function wafMatches(statement: Record<string, any>, uriPath: string): boolean {
+  if (statement.OrStatement) return (statement.OrStatement.Statements as Record<string, any>[]).some((s) => wafMatches(s, uriPath));
+  if (statement.AndStatement) return (statement.AndStatement.Statements as Record<string, any>[]).every((s) => wafMatches(s, uriPath));
+  if (statement.NotStatement) return !wafMatches(statement.NotStatement.Statement, uriPath);
+  const byteMatch = statement.ByteMatchStatement as Record<string, any> | undefined;
+  if (!byteMatch || !byteMatch.FieldToMatch?.UriPath) throw new Error(`not a URI path rule: ${JSON.stringify(statement)}`);
+  let value = uriPath;
+  for (const { Type } of [...(byteMatch.TextTransformations as { Priority: number; Type: string }[])].sort((a, b) => a.Priority - b.Priority)) {
+    if (Type === 'LOWERCASE') value = value.toLowerCase();
+    else if (Type !== 'NONE') throw new Error(`unexpected text transformation ${Type}`);
+  }
+  const search = String(byteMatch.SearchString);
+  switch (byteMatch.PositionalConstraint) {
+    case 'EXACTLY': return value === search;
+    case 'STARTS_WITH': return value.startsWith(search);
+    case 'ENDS_WITH': return value.endsWith(search);
+    case 'CONTAINS': return value.includes(search);
+    default: throw new Error(`unexpected positional constraint ${byteMatch.PositionalConstraint}`);
+  }
+}
+
+/** Full resource path of every API Gateway method, as `METHOD /path`, with the method's integration URI. */
+function apiMethods(json: TemplateJson): Map<string, string> {
+  const pathOf = (ref: unknown): string => {
+    const id = (ref as { Ref?: string }).Ref;
+    if (!id) return ''; // the root resource (GetAtt RootResourceId)
+    const res = resource(json, id);
+    return `${pathOf(res.Properties!.ParentId)}/${res.Properties!.PathPart}`;
+  };
+  const methods = new Map<string, string>();
+  for (const [, method] of resourcesOfType(json, 'AWS::ApiGateway::Method')) {
+    const key = `${method.Properties!.HttpMethod} ${pathOf(method.Properties!.ResourceId) || '/'}`;
+    expect(methods.has(key), `${key} is defined twice`).toBe(false);
+    methods.set(key, show(method.Properties!.Integration?.Uri));
+  }
+  return methods;
+}
+
+function suppressionsIn(json: TemplateJson): { where: string; suppression: Suppression }[] {
+  const found: { where: string; suppression: Suppression }[] = [];
+  const collect = (where: string, metadata: Record<string, any> | undefined) => {
+    for (const suppression of asList(metadata?.cdk_nag?.rules_to_suppress as Suppression[] | undefined)) found.push({ where, suppression });
+  };
+  collect('stack', json.Metadata);
+  for (const [id, res] of Object.entries(json.Resources)) collect(id, res.Metadata);
+  return found;
+}
+
+// ---------------------------------------------------------------- tests
+
+describe('stage configuration', () => {
+  it('rejects an unknown stage with an error naming every stage', () => {
+    expect(() => stageConfig('nope')).toThrow(/'nope'/);
+    for (const stage of stageNames) expect(() => stageConfig('nope')).toThrow(new RegExp(`\\b${stage}\\b`));
+    expect([...stageNames].sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+});
+
+describe.each(stageNames)('the %s stack', (stage) => {
+  const config = stageConfig(stage);
+
+  describe('synthesis', () => {
+    it('synthesizes offline without bundling any function', () => {
+      const s = synthesized(stage);
+      // NodejsFunction asks esbuild for a bundle only when this is true: without it synthesis takes seconds, not minutes.
+      expect(s.stack.bundlingRequired).toBe(false);
+      expect(Object.keys(s.json.Resources).length).toBeGreaterThan(0);
+    });
+  });
+
+  describe('DynamoDB table', () => {
+    it('is on demand, with TTL, PITR, customer-managed KMS encryption and both GSIs of the table definition', () => {
+      const s = synthesized(stage);
+      expect(resourcesOfType(s.json, 'AWS::DynamoDB::GlobalTable').length + resourcesOfType(s.json, 'AWS::DynamoDB::Table').length).toBe(1);
+      const table = resource(s.json, s.ids.table);
+      const props = table.Properties!;
+      expect(table.Type).toBe('AWS::DynamoDB::GlobalTable');
+      expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(props.TimeToLiveSpecification).toEqual({ AttributeName: keywardTable.ttlAttribute, Enabled: true });
+      expect(keywardTable.ttlAttribute).toBe('ttl');
+      expect(props.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+      expect(props.KeySchema).toEqual([
+        { AttributeName: keywardTable.partitionKey, KeyType: 'HASH' },
+        { AttributeName: keywardTable.sortKey, KeyType: 'RANGE' },
+      ]);
+      const { byTenant, byPurgeTime } = keywardTable.indexes;
+      expect(props.GlobalSecondaryIndexes).toEqual([
+        {
+          IndexName: byTenant.name,
+          KeySchema: [{ AttributeName: byTenant.partitionKey, KeyType: 'HASH' }, { AttributeName: byTenant.sortKey, KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: byPurgeTime.name,
+          KeySchema: [{ AttributeName: byPurgeTime.partitionKey, KeyType: 'HASH' }, { AttributeName: byPurgeTime.sortKey, KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...byPurgeTime.nonKeyAttributes] },
+        },
+      ]);
+      const replicas = props.Replicas as Record<string, any>[];
+      expect(replicas.length).toBeGreaterThan(0);
+      for (const replica of replicas) {
+        expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(replica.SSESpecification).toEqual({ KMSMasterKeyId: arnOf(s.ids.tableKey) });
+      }
+    });
+
+    if (stage === 'prod') {
+      it('is protected from deletion and retained on delete and replace', () => {
+        const s = synthesized(stage);
+        const table = resource(s.json, s.ids.table);
+        expect(table.DeletionPolicy).toBe('Retain');
+        expect(table.UpdateReplacePolicy).toBe('Retain');
+        for (const replica of table.Properties!.Replicas as Record<string, any>[]) expect(replica.DeletionProtectionEnabled).toBe(true);
+      });
+    }
+    if (stage === 'dev') {
+      it('is neither retained nor deletion-protected, so a dev stack can be torn down', () => {
+        const s = synthesized(stage);
+        const table = resource(s.json, s.ids.table);
+        expect(table.DeletionPolicy).not.toBe('Retain');
+        expect(table.UpdateReplacePolicy).not.toBe('Retain');
+        for (const replica of table.Properties!.Replicas as Record<string, any>[]) expect(replica.DeletionProtectionEnabled).not.toBe(true);
+      });
+    }
+  });
+
+  describe('KMS', () => {
+    it('rotates both customer-managed keys and names them with per-stage aliases', () => {
+      const s = synthesized(stage);
+      expect(resourcesOfType(s.json, 'AWS::KMS::Key').map(([id]) => id).sort()).toEqual([s.ids.secretsKey, s.ids.tableKey].sort());
+      for (const id of [s.ids.secretsKey, s.ids.tableKey]) expect(resource(s.json, id).Properties!.EnableKeyRotation).toBe(true);
+      const aliases = Object.fromEntries(resourcesOfType(s.json, 'AWS::KMS::Alias').map(([, alias]) => [alias.Properties!.AliasName, show(alias.Properties!.TargetKeyId)]));
+      expect(aliases).toEqual({
+        [`alias/keyward-${stage}`]: show(arnOf(s.ids.secretsKey)),
+        [`alias/keyward-${stage}-table`]: show(arnOf(s.ids.tableKey)),
+      });
+    });
+
+    it('key policies grant nothing beyond delegating to IAM in the account, so the functions get only what their roles allow', () => {
+      const s = synthesized(stage);
+      for (const id of [s.ids.secretsKey, s.ids.tableKey]) {
+        const statements = resource(s.json, id).Properties!.KeyPolicy.Statement as Statement[];
+        expect(statements.filter((st) => st.Effect === 'Allow').map((st) => show((st.Principal as { AWS?: unknown }).AWS))).toEqual([
+          'arn:{AWS::Partition}:iam::{AWS::AccountId}:root',
+        ]);
+      }
+    });
+  });
+
+  describe('IAM', () => {
+    it('no Allow statement anywhere grants every action (*) or every action of a service (service:*)', () => {
+      const s = synthesized(stage);
+      const statements = allStatements(s.json);
+      expect(statements.length).toBeGreaterThan(functionNames.length);
+      // The one exception: each key's default key policy lets the account's IAM decide (kms:* for the account root, checked above).
+      const isKeyPolicyDelegation = ({ type, statement }: (typeof statements)[number]) =>
+        type === 'AWS::KMS::Key' && show((statement.Principal as { AWS?: unknown } | undefined)?.AWS) === 'arn:{AWS::Partition}:iam::{AWS::AccountId}:root';
+      const broad = statements
+        .filter((entry) => entry.statement.Effect === 'Allow' && !isKeyPolicyDelegation(entry))
+        .filter(({ statement }) => statement.NotAction !== undefined || asList(statement.Action).some((action) => action === '*' || action.endsWith(':*')))
+        .map(({ id, statement }) => `${id}: ${JSON.stringify(statement)}`);
+      expect(broad).toEqual([]);
+    });
+
+    it('nothing may Scan, BatchGetItem or BatchWriteItem the table', () => {
+      const s = synthesized(stage);
+      const forbidden = ['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
+      const offending = allStatements(s.json)
+        .filter(({ statement }) => statement.Effect === 'Allow')
+        .flatMap(({ id, statement }) =>
+          asList(statement.Action).filter((action) => forbidden.some((f) => covers(action, f))).map((action) => `${id}: ${action}`),
+        );
+      expect(offending).toEqual([]);
+    });
+
+    it.each(functionNames)('%s: its role allows exactly the DynamoDB actions and KMS purposes of cdk/function-access.ts', (name) => {
+      const s = synthesized(stage);
+      const access = functionAccess[name]!;
+      const { statements, managedPolicies } = functionPolicy(s, name);
+      expect(managedPolicies).toEqual([]);
+      const grants = grantsOf(statements);
+      const tableArn = show(arnOf(s.ids.table));
+      const secretsKeyArn = show(arnOf(s.ids.secretsKey));
+      const tableKeyArn = show(arnOf(s.ids.tableKey));
+
+      // Only logs (its own group), X-Ray, DynamoDB and KMS.
+      expect(grants.filter((g) => !/^(logs|xray|dynamodb|kms):/.test(g.action))).toEqual([]);
+      const logGroup = show(arnOf(show(resource(s.json, s.ids.functions[name]!).Properties!.LoggingConfig.LogGroup).slice(1, -1)));
+      expect(grants.filter((g) => g.action.startsWith('logs:') && g.resource !== logGroup)).toEqual([]);
+
+      // DynamoDB: exactly the listed item actions on the table and Query on the listed targets; no conditions needed, no wildcards.
+      const expectedDynamo = [
+        ...access.items.map((action) => `dynamodb:${action} ${tableArn}`),
+        ...access.query.map((target) => `dynamodb:Query ${target === 'table' ? tableArn : `${tableArn}/index/${keywardTable.indexes[target].name}`}`),
+      ];
+      const actualDynamo = grants.filter((g) => g.action.startsWith('dynamodb:')).map((g) => `${g.action} ${g.resource}`);
+      expect(new Set(actualDynamo)).toEqual(new Set(expectedDynamo));
+
+      // Secrets key: Decrypt and Encrypt each only for the listed purposes, always bound to the encryption context.
+      const secrets = grants.filter((g) => g.resource === secretsKeyArn);
+      expect(secrets.filter((g) => g.action !== 'kms:Decrypt' && g.action !== 'kms:Encrypt')).toEqual([]);
+      for (const [action, purposes] of [['kms:Decrypt', access.decrypt], ['kms:Encrypt', access.encrypt]] as const) {
+        const granted = secrets.filter((g) => g.action === action);
+        for (const g of granted) {
+          expect(Object.keys(g.condition ?? {}), `${action} on the secrets key without an encryption-context condition`).toEqual(['StringEquals']);
+          expect(Object.keys(g.condition!.StringEquals!)).toEqual(['kms:EncryptionContext:purpose']);
+        }
+        const allowedPurposes = granted.flatMap((g) => asList(g.condition!.StringEquals!['kms:EncryptionContext:purpose'] as string | string[]));
+        expect(new Set(allowedPurposes), `${action} purposes`).toEqual(new Set(purposes));
+      }
+
+      // Table key: only through DynamoDB, only when the function uses the table, and no encrypting for readers.
+      const tableKey = grants.filter((g) => g.resource === tableKeyArn);
+      const usesTable = access.items.length > 0 || access.query.length > 0;
+      expect(tableKey.length > 0).toBe(usesTable);
+      for (const g of tableKey) {
+        expect(Object.keys(g.condition ?? {}), `${g.action} on the table key without kms:ViaService`).toEqual(['StringEquals']);
+        expect(Object.keys(g.condition!.StringEquals!)).toEqual(['kms:ViaService']);
+        expect(show(g.condition!.StringEquals!['kms:ViaService'])).toBe('dynamodb.{AWS::Region}.amazonaws.com');
+      }
+      const writes = access.items.some((action) => action !== 'GetItem');
+      if (!writes) expect(tableKey.filter((g) => !['kms:Decrypt', 'kms:DescribeKey'].includes(g.action))).toEqual([]);
+
+      // No KMS on anything but the two keys.
+      expect(grants.filter((g) => g.action.startsWith('kms:') && g.resource !== secretsKeyArn && g.resource !== tableKeyArn)).toEqual([]);
+    });
+
+    it('only the functions that seal secrets may kms:Encrypt with the secrets key, each bound to a purpose', () => {
+      const s = synthesized(stage);
+      const secretsKeyArn = show(arnOf(s.ids.secretsKey));
+      const encrypting = functionNames.filter((name) =>
+        grantsOf(functionPolicy(s, name).statements).some((g) => covers(g.action, 'kms:Encrypt') && g.resource === secretsKeyArn),
+      );
+      expect(encrypting.sort()).toEqual(functionNames.filter((name) => functionAccess[name]!.encrypt.length > 0).sort());
+      expect(encrypting.sort()).toEqual(['create-key', 'regenerate-key', 'rotate-signing-key']);
+
+      // And anywhere in the template: every Encrypt/Decrypt grant on the secrets key carries the purpose condition.
+      const unbound = allStatements(s.json)
+        .filter(({ type, statement }) => type !== 'AWS::KMS::Key' && statement.Effect === 'Allow')
+        .flatMap(({ id, statement }) => grantsOf([statement]).map((g) => ({ id, ...g })))
+        .filter((g) => g.resource === secretsKeyArn && (covers(g.action, 'kms:Encrypt') || covers(g.action, 'kms:Decrypt')))
+        .filter((g) => !g.condition?.StringEquals?.['kms:EncryptionContext:purpose'])
+        .map((g) => `${g.id}: ${g.action}`);
+      expect(unbound).toEqual([]);
+    });
+
+    it('authenticate may read keys and record lastUsedAt, but not delete, query or scan', () => {
+      const actions = grantsOf(functionPolicy(synthesized(stage), 'authenticate').statements).filter((g) => g.action.startsWith('dynamodb:')).map((g) => g.action);
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+      expect(actions.filter((a) => ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan'].includes(a))).toEqual([]);
+    });
+
+    it('jwks may only GetItem, and the public discovery functions and the token authorizer touch neither DynamoDB nor KMS', () => {
+      const s = synthesized(stage);
+      const dataActions = (name: string) =>
+        grantsOf(functionPolicy(s, name).statements).filter((g) => /^(dynamodb|kms):/.test(g.action) && !g.resource.includes(s.ids.tableKey));
+      expect([...new Set(dataActions('jwks').map((g) => g.action))]).toEqual(['dynamodb:GetItem']);
+      for (const name of ['openapi', 'openid-configuration', 'token-authorizer']) {
+        expect(grantsOf(functionPolicy(s, name).statements).filter((g) => /^(dynamodb|kms):/.test(g.action)), name).toEqual([]);
+      }
+    });
+  });
+
+  describe('functions', () => {
+    it('deploys exactly one function per handler', () => {
+      const s = synthesized(stage);
+      expect(Object.keys(s.ids.functions).sort()).toEqual([...functionNames].sort());
+      expect(resourcesOfType(s.json, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual(Object.values(s.ids.functions).sort());
+    });
+
+    it.each(functionNames)('%s runs nodejs24.x on arm64 with active tracing and its own log group with the stage retention', (name) => {
+      const s = synthesized(stage);
+      const props = resource(s.json, s.ids.functions[name]!).Properties!;
+      expect(props.Runtime).toBe('nodejs24.x');
+      expect(props.Architectures).toEqual(['arm64']);
+      expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+      const logGroupId = (props.LoggingConfig?.LogGroup as { Ref?: string } | undefined)?.Ref;
+      expect(logGroupId, 'LoggingConfig.LogGroup').toBeTypeOf('string');
+      const logGroup = resource(s.json, logGroupId!);
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties?.RetentionInDays).toBe(logRetentionDays[stage]);
+      const sharing = Object.entries(s.ids.functions)
+        .filter(([other, id]) => other !== name && show(resource(s.json, id).Properties!.LoggingConfig?.LogGroup) === `{${logGroupId}}`)
+        .map(([other]) => other);
+      expect(sharing, 'functions sharing the log group').toEqual([]);
+      if (routeHandlers.has(name) || jobHandlers.has(name)) {
+        expect(props.Environment?.Variables?.KEYWARD_CIPHER).toBe('kms');
+        expect(props.Environment?.Variables?.KEYWARD_KMS_KEY_ID).toEqual(arnOf(s.ids.secretsKey));
+      }
+    });
+  });
+
+  describe('API Gateway', () => {
+    it('has one method per route of the route table, each integrated with its handler, on a regional endpoint', () => {
+      const s = synthesized(stage);
+      const methods = apiMethods(s.json);
+      expect([...methods.keys()].sort()).toEqual(routeList.map((route) => `${route.method} ${route.path}`).sort());
+      for (const route of routeList) {
+        expect(methods.get(`${route.method} ${route.path}`), `${route.method} ${route.path}`).toContain(`{${s.ids.functions[route.handler]}.Arn}`);
+      }
+      s.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+      expect(resource(s.json, s.ids.api).Properties!.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+    });
+
+    it('traces with X-Ray and writes JSON access logs', () => {
+      const s = synthesized(stage);
+      const stageResources = resourcesOfType(s.json, 'AWS::ApiGateway::Stage');
+      expect(stageResources).toHaveLength(1);
+      const props = stageResources[0]![1].Properties!;
+      expect(props.StageName).toBe(stage);
+      expect(props.TracingEnabled).toBe(true);
+      const destination = show(props.AccessLogSetting?.DestinationArn);
+      expect(resource(s.json, /^\{(.+)\.Arn\}$/.exec(destination)?.[1] ?? destination).Type).toBe('AWS::Logs::LogGroup');
+      const format = JSON.parse(props.AccessLogSetting.Format as string) as Record<string, string>;
+      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    });
+
+    it('throttles the token routes tighter than the stage default', () => {
+      const s = synthesized(stage);
+      const settings = resourcesOfType(s.json, 'AWS::ApiGateway::Stage')[0]![1].Properties!.MethodSettings as Record<string, any>[];
+      const defaults = settings.find((m) => m.ResourcePath === '/*' && m.HttpMethod === '*');
+      expect(defaults?.ThrottlingRateLimit).toBeTypeOf('number');
+      expect(defaults?.ThrottlingBurstLimit).toBeTypeOf('number');
+      for (const route of tokenRoutes) {
+        // `/v1/authentication/POST` in CDK terms; CloudFormation escapes the slashes of the path as ~1.
+        const setting = settings.find((m) => m.ResourcePath === `/${route.path.replaceAll('/', '~1')}` && m.HttpMethod === route.method);
+        expect(setting, `${route.path}/${route.method}`).toBeDefined();
+        expect(setting!.ThrottlingRateLimit).toBeLessThan(defaults!.ThrottlingRateLimit);
+        expect(setting!.ThrottlingBurstLimit).toBeLessThan(defaults!.ThrottlingBurstLimit);
+      }
+    });
+
+    it('answers its own errors as JSON with code, message and requestId', () => {
+      const s = synthesized(stage);
+      const responses = new Map(resourcesOfType(s.json, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]));
+      for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'THROTTLED', 'MISSING_AUTHENTICATION_TOKEN']) {
+        const response = responses.get(type);
+        expect(response, type).toBeDefined();
+        expect(show(response!.RestApiId)).toBe(`{${s.ids.api}}`);
+        const body = JSON.parse(response!.ResponseTemplates['application/json'] as string) as Record<string, unknown>;
+        expect(body, type).toEqual({ code: expect.stringMatching(/\S/), message: expect.stringMatching(/\S/), requestId: '$context.requestId' });
+      }
+    });
+  });
+
+  describe('WAF', () => {
+    if (wafStages.includes(stage)) {
+      it('rate-limits the token routes per IP with a web ACL associated with the API stage', () => {
+        const s = synthesized(stage);
+        const acls = resourcesOfType(s.json, 'AWS::WAFv2::WebACL');
+        expect(acls).toHaveLength(1);
+        const [aclId, acl] = acls[0]!;
+        expect(acl.Properties!.Scope).toBe('REGIONAL');
+        const rateRules = (acl.Properties!.Rules as Record<string, any>[]).filter((rule) => rule.Statement.RateBasedStatement);
+        expect(rateRules).toHaveLength(1);
+        const rule = rateRules[0]!;
+        expect(rule.Action).toEqual({ Block: {} });
+        const rate = rule.Statement.RateBasedStatement as Record<string, any>;
+        expect(rate.AggregateKeyType).toBe('IP');
+        expect(rate.Limit).toBe(config.wafAuthenticationRateLimit);
+        // WAF sees the stage in the path: /<stage>/v1/authentication.
+        for (const route of tokenRoutes) {
+          expect(wafMatches(rate.ScopeDownStatement, `/${stage}${route.path}`), route.path).toBe(true);
+          expect(wafMatches(rate.ScopeDownStatement, `/${stage}${route.path}/`), `${route.path}/`).toBe(true);
+        }
+        for (const route of routeList.filter((r) => !tokenRoutes.some((t) => t.path === r.path))) {
+          expect(wafMatches(rate.ScopeDownStatement, `/${stage}${route.path}`), route.path).toBe(false);
+        }
+        const associations = resourcesOfType(s.json, 'AWS::WAFv2::WebACLAssociation');
+        expect(associations).toHaveLength(1);
+        const association = associations[0]![1].Properties!;
+        expect(association.WebACLArn).toEqual(arnOf(aclId));
+        const stageId = resourcesOfType(s.json, 'AWS::ApiGateway::Stage')[0]![0];
+        expect(show(association.ResourceArn)).toMatch(new RegExp(`/restapis/\\{${s.ids.api}\\}/stages/\\{${stageId}\\}$`));
+      });
+    } else {
+      it('has no web ACL', () => {
+        const s = synthesized(stage);
+        s.template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+        s.template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+      });
+    }
+  });
+
+  describe('schedules and monitoring', () => {
+    it('schedules purge and signing-key rotation, each with a dead-letter queue and a retry policy', () => {
+      const s = synthesized(stage);
+      const schedules = resourcesOfType(s.json, 'AWS::Scheduler::Schedule');
+      expect(schedules).toHaveLength(2);
+      const targets = schedules.map(([, schedule]) => schedule.Properties!.Target as Record<string, any>);
+      expect(targets.map((t) => show(t.Arn)).sort()).toEqual(
+        [jobs.purgeExpiredKeys.handler, jobs.rotateSigningKey.handler].map((name) => show(arnOf(s.ids.functions[name]!))).sort(),
+      );
+      for (const target of targets) {
+        const queueId = /^\{(.+)\.Arn\}$/.exec(show(target.DeadLetterConfig?.Arn))?.[1];
+        expect(queueId, 'DeadLetterConfig').toBeDefined();
+        expect(resource(s.json, queueId!).Type).toBe('AWS::SQS::Queue');
+        expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
+        expect(alarmsWatching(s.json, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: `{${queueId}.QueueName}` }), `dead letters of ${queueId}`).not.toEqual([]);
+      }
+    });
+
+    it('alarms on 5xx rate, authentication failures, DynamoDB throttles, purge failures and every function’s errors and throttles', () => {
+      const s = synthesized(stage);
+      const apiName = { ApiName: resource(s.json, s.ids.api).Properties!.Name as string };
+      expect(alarmsWatching(s.json, 'AWS/ApiGateway', '5XXError', apiName), '5xx').not.toEqual([]);
+      const env = resource(s.json, s.ids.functions.authenticate!).Properties!.Environment.Variables as Record<string, string>;
+      expect(alarmsWatching(s.json, env.POWERTOOLS_METRICS_NAMESPACE!, 'AuthenticationFailure', { service: env.POWERTOOLS_SERVICE_NAME! }), 'authentication failures').not.toEqual([]);
+      for (const Operation of ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']) {
+        expect(alarmsWatching(s.json, 'AWS/DynamoDB', 'ThrottledRequests', { TableName: `{${s.ids.table}}`, Operation }), `DynamoDB ${Operation} throttles`).not.toEqual([]);
+      }
+      for (const [name, id] of Object.entries(s.ids.functions)) {
+        expect(alarmsWatching(s.json, 'AWS/Lambda', 'Errors', { FunctionName: `{${id}}` }), `${name} errors`).not.toEqual([]);
+        expect(alarmsWatching(s.json, 'AWS/Lambda', 'Throttles', { FunctionName: `{${id}}` }), `${name} throttles`).not.toEqual([]);
+      }
+      const purgeFailures = alarmsWatching(s.json, 'AWS/Lambda', 'Errors', { FunctionName: `{${s.ids.functions[jobs.purgeExpiredKeys.handler]}}` });
+      expect(purgeFailures, 'purge failures').not.toEqual([]);
+    });
+
+    it('sends every alarm to the SNS topic', () => {
+      const s = synthesized(stage);
+      const alarms = resourcesOfType(s.json, 'AWS::CloudWatch::Alarm');
+      expect(alarms.length).toBeGreaterThanOrEqual(4 + 2 * functionNames.length);
+      const elsewhere = alarms
+        .filter(([, alarm]) => {
+          const actions = asList(alarm.Properties!.AlarmActions as unknown[] | undefined);
+          const all = [...actions, ...asList(alarm.Properties!.OKActions as unknown[] | undefined), ...asList(alarm.Properties!.InsufficientDataActions as unknown[] | undefined)];
+          return actions.length === 0 || all.some((action) => show(action) !== `{${s.ids.topic}}`);
+        })
+        .map(([id]) => id);
+      expect(elsewhere).toEqual([]);
+      s.template.resourceCountIs('AWS::SNS::Topic', 1);
+    });
+
+    it('has a dashboard', () => {
+      synthesized(stage).template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    });
+  });
+
+  describe('outputs', () => {
+    it('exports the API URL, issuer, JWKS URL, table name and key ARN', () => {
+      const s = synthesized(stage);
+      const outputs = s.json.Outputs ?? {};
+      const value = (name: string) => {
+        expect(outputs[name], name).toBeDefined();
+        return show(outputs[name]!.Value);
+      };
+      expect(value(outputNames.apiUrl)).toMatch(new RegExp(`^https://\\{${s.ids.api}\\}\\.execute-api\\..+/${stage}/?$`));
+      expect(value(outputNames.issuer)).toMatch(new RegExp(`^https://\\{${s.ids.api}\\}\\.execute-api\\..+/${stage}$`));
+      expect(value(outputNames.jwksUrl)).toBe(`${value(outputNames.issuer)}${routes.jwks.path}`);
+      expect(outputs[outputNames.tableName]!.Value).toEqual(refTo(s.ids.table));
+      expect(outputs[outputNames.keyArn]!.Value).toEqual(arnOf(s.ids.secretsKey));
+      expect([outputNames.apiUrl, outputNames.issuer, outputNames.jwksUrl, outputNames.tableName, outputNames.keyArn]).toEqual(['ApiUrl', 'Issuer', 'JwksUrl', 'TableName', 'KeyArn']);
+    });
+  });
+
+  describe('cdk-nag AwsSolutionsChecks', () => {
+    it('runs on this app (a known-bad canary stack is reported)', () => {
+      const s = synthesized(stage);
+      const canaryErrors = Annotations.fromStack(s.canary).findError('*', Match.stringLikeRegexp('AwsSolutions-SQS4'));
+      expect(canaryErrors.length).toBeGreaterThan(0);
+    });
+
+    it('reports no unsuppressed errors or warnings', () => {
+      const s = synthesized(stage);
+      const annotations = Annotations.fromStack(s.stack);
+      const format = (entries: ReturnType<typeof annotations.findError>) => entries.map((entry) => `${entry.id}: ${String(entry.entry.data)}`);
+      const errors = format(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')));
+      const warnings = format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')));
+      expect({ errors, warnings }).toEqual({ errors: [], warnings: [] });
+    });
+
+    it('gives every suppression a reason a reviewer can judge (20 characters or more)', () => {
+      const s = synthesized(stage);
+      const suppressions = suppressionsIn(s.json);
+      expect(suppressions.length).toBeGreaterThan(0);
+      const weak = suppressions.filter(({ suppression }) => typeof suppression.reason !== 'string' || suppression.reason.trim().length < 20);
+      expect(weak.map(({ where, suppression }) => `${where}: ${suppression.id}: ${JSON.stringify(suppression.reason)}`)).toEqual([]);
+    });
+  });
+});
