@@ -24,6 +24,11 @@ import { functionAccess, functionNames, type FunctionAccess } from './function-a
 import type { StageConfig } from './stages.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Managing the key, never using it. */
+const keyAdministration = [
+  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
+  'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand',
+];
 const tokenRoutes = [routes.authenticate, routes.oauthToken];
 
 export interface KeywardProps {
@@ -61,9 +66,25 @@ export class Keyward extends Construct {
     this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `Keyward ${stage} alarms`, enforceSSL: true });
     if (config.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
 
+    const account = new iam.AccountRootPrincipal();
     this.secretsKey = new kms.Key(this, 'SecretsKey', {
       description: `Keyward ${stage}: seals the pepper, token signing keys and recoverable API keys`,
       enableKeyRotation: true,
+      // Not the default "the account's IAM decides everything": the account administers the key and
+      // may only provision the pepper and signing keys (bootstrap with IAM credentials); every other
+      // use is granted to one function's role, for its own purposes (grantAccess).
+      policy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({ sid: 'KeyAdministration', principals: [account], actions: keyAdministration, resources: ['*'] }),
+          new iam.PolicyStatement({
+            sid: 'ProvisionThroughIam',
+            principals: [account],
+            actions: ['kms:Encrypt', 'kms:Decrypt'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'kms:EncryptionContext:purpose': ['pepper', 'signing-key'] } },
+          }),
+        ],
+      }),
       alias: `alias/keyward-${stage}`,
       removalPolicy: config.removalPolicy,
     });
@@ -226,13 +247,9 @@ export class Keyward extends Construct {
     }
     for (const [action, purposes] of [['kms:Decrypt', access.decrypt], ['kms:Encrypt', access.encrypt]] as const) {
       if (purposes.length === 0) continue;
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: [action],
-          resources: [this.secretsKey.keyArn],
-          conditions: { StringEquals: { 'kms:EncryptionContext:purpose': [...purposes] } },
-        }),
-      );
+      const conditions = { StringEquals: { 'kms:EncryptionContext:purpose': [...purposes] } };
+      role.addToPolicy(new iam.PolicyStatement({ actions: [action], resources: [this.secretsKey.keyArn], conditions }));
+      this.secretsKey.addToResourcePolicy(new iam.PolicyStatement({ principals: [role], actions: [action], resources: ['*'], conditions }));
     }
   }
 

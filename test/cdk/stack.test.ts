@@ -364,13 +364,40 @@ describe.each(stageNames)('the %s stack', (stage) => {
       });
     });
 
-    it('key policies grant nothing beyond delegating to IAM in the account, so the functions get only what their roles allow', () => {
+    it('the table key policy only delegates to IAM in the account, where roles may use it through DynamoDB alone', () => {
       const s = synthesized(stage);
-      for (const id of [s.ids.secretsKey, s.ids.tableKey]) {
-        const statements = resource(s.json, id).Properties!.KeyPolicy.Statement as Statement[];
-        expect(statements.filter((st) => st.Effect === 'Allow').map((st) => show((st.Principal as { AWS?: unknown }).AWS))).toEqual([
-          'arn:{AWS::Partition}:iam::{AWS::AccountId}:root',
-        ]);
+      const statements = resource(s.json, s.ids.tableKey).Properties!.KeyPolicy.Statement as Statement[];
+      expect(statements.filter((st) => st.Effect === 'Allow').map((st) => show((st.Principal as { AWS?: unknown }).AWS))).toEqual([
+        'arn:{AWS::Partition}:iam::{AWS::AccountId}:root',
+      ]);
+    });
+
+    it('the secrets key policy lets the account administer the key and provision only, and each function use it only for its purposes', () => {
+      const s = synthesized(stage);
+      const statements = (resource(s.json, s.ids.secretsKey).Properties!.KeyPolicy.Statement as Statement[]).filter((st) => st.Effect === 'Allow');
+      const crypto = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'];
+      const rootArn = 'arn:{AWS::Partition}:iam::{AWS::AccountId}:root';
+      const purposesOf = (st: Statement) => asList((st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals?.['kms:EncryptionContext:purpose'] as string | string[]).sort();
+      for (const st of statements) {
+        const actions = asList(st.Action);
+        expect(actions.some((action) => action === '*' || action === 'kms:*'), JSON.stringify(st)).toBe(false);
+        const usesKey = actions.some((action) => crypto.some((c) => covers(action, c)));
+        if (usesKey) expect(purposesOf(st).length, `unconditioned use: ${JSON.stringify(st)}`).toBeGreaterThan(0);
+        if (usesKey && show((st.Principal as { AWS?: unknown }).AWS) === rootArn) expect(purposesOf(st)).toEqual(['pepper', 'signing-key']);
+      }
+      for (const [name, id] of Object.entries(s.ids.functions)) {
+        const roleArn = show(resource(s.json, id).Properties!.Role);
+        const principals = (st: Statement) => {
+          const aws = (st.Principal as { AWS?: unknown }).AWS;
+          return (Array.isArray(aws) ? aws : [aws]).map(show);
+        };
+        const granted = statements.filter((st) => principals(st).includes(roleArn));
+        const access = functionAccess[name]!;
+        for (const [action, purposes] of [['kms:Decrypt', access.decrypt], ['kms:Encrypt', access.encrypt]] as const) {
+          const forAction = granted.filter((st) => asList(st.Action).includes(action));
+          expect(forAction.flatMap(purposesOf).sort(), `${name} ${action}`).toEqual([...purposes].sort());
+        }
+        expect(granted.every((st) => asList(st.Action).every((action) => action === 'kms:Decrypt' || action === 'kms:Encrypt')), name).toBe(true);
       }
     });
   });
@@ -380,9 +407,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const s = synthesized(stage);
       const statements = allStatements(s.json);
       expect(statements.length).toBeGreaterThan(functionNames.length);
-      // The one exception: each key's default key policy lets the account's IAM decide (kms:* for the account root, checked above).
-      const isKeyPolicyDelegation = ({ type, statement }: (typeof statements)[number]) =>
-        type === 'AWS::KMS::Key' && show((statement.Principal as { AWS?: unknown } | undefined)?.AWS) === 'arn:{AWS::Partition}:iam::{AWS::AccountId}:root';
+      // The one exception: the table key's default policy lets the account's IAM decide (kms:* for the account root, checked above).
+      const isKeyPolicyDelegation = ({ id, statement }: (typeof statements)[number]) =>
+        id === s.ids.tableKey && show((statement.Principal as { AWS?: unknown } | undefined)?.AWS) === 'arn:{AWS::Partition}:iam::{AWS::AccountId}:root';
       const broad = statements
         .filter((entry) => entry.statement.Effect === 'Allow' && !isKeyPolicyDelegation(entry))
         .filter(({ statement }) => statement.NotAction !== undefined || asList(statement.Action).some((action) => action === '*' || action.endsWith(':*')))
