@@ -130,8 +130,8 @@ function oauthError(error: KeywardError) {
 const oauthStatus = (error: KeywardError) => (error.status === 401 || error.status >= 413 ? error.status : 400);
 
 /**
- * Builds a route's Lambda handler: parse and validate the request, authenticate and check
- * the route's permission, run `action`, and shape the answer. Handlers stay one call long.
+ * Builds a route's Lambda handler: authenticate and check the route's permission, parse and
+ * validate the request, run `action`, and shape the answer. Handlers stay one call long.
  */
 export function httpHandler<R extends RouteDefinition>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
