@@ -3,6 +3,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readLocalState } from '#local/local-state.ts';
 import { tenantPattern } from '#shared/domain/tenant.ts';
 import { deployedStackEnvironment } from './deployed-stack.ts';
+import { CliError, DEFAULT_ENDPOINT, client, normaliseEndpoint, request } from './api-client.ts';
+import { saveCredentials } from './credentials.ts';
+import { auditTable, details, keyDetails, keyTable, paint, printJson, relativeTime, secretNotice, type AuditEvent, type KeyView } from './output.ts';
+import { ask } from './prompt.ts';
 
 const program = new Command()
   .name('keyward')
@@ -51,6 +55,281 @@ program
       fail(error instanceof Error ? error.message : String(error));
     }
   });
+
+// ---- API commands -------------------------------------------------------------------------
+
+interface JsonOption {
+  json?: boolean;
+}
+
+interface Created {
+  key: KeyView;
+  apiKey: string;
+  keySecret: string;
+}
+
+interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Runs a command's action; a failure prints the API's message (and code) on stderr and exits 1. */
+function run<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      if (error instanceof CliError) {
+        const code = error.code ? ` (${error.code})` : '';
+        console.error(`${paint('red', 'keyward:', process.stderr)} ${error.message}${code}`);
+      } else {
+        console.error(`${paint('red', 'keyward:', process.stderr)} ${error instanceof Error ? error.message : String(error)}`);
+      }
+      process.exitCode = 1;
+    }
+  };
+}
+
+function positiveInteger(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!/^\d+$/.test(value) || number < min || number > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    return number;
+  };
+}
+
+/** `a,b, c` → ["a", "b", "c"]; an empty string clears the list. */
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function oneOf(name: string, values: string[]) {
+  return (value: string): string => {
+    if (!values.includes(value)) throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}.`);
+    return value;
+  };
+}
+
+const keyPath = (id: string) => `/v1/keys/${encodeURIComponent(id)}`;
+
+function withJson(command: Command, description = "print the API's JSON answer"): Command {
+  return command.option('--json', description);
+}
+
+program
+  .command('login')
+  .description('Trade an API key for a one-hour token and save it (with the endpoint) in your config directory, readable by you only. The key comes from KEYWARD_API_KEY or a hidden prompt, never from an argument, and is not saved.')
+  .option('--endpoint <url>', "the API's base URL", DEFAULT_ENDPOINT)
+  .option('--json', "print the API's JSON answer, without the token")
+  .action(
+    run(async (options: { endpoint: string } & JsonOption) => {
+      const endpoint = normaliseEndpoint(options.endpoint);
+      let apiKey = process.env.KEYWARD_API_KEY?.trim();
+      if (!apiKey) {
+        if (!process.stdin.isTTY) throw new CliError('No API key: set KEYWARD_API_KEY, or run `keyward login` on a terminal to be asked for it.');
+        apiKey = await ask('API key (input hidden): ', { hidden: true });
+        if (!apiKey) throw new CliError('No API key entered: paste the key (kw_…) when asked.');
+      }
+      const { body } = await request<{ token: string; tokenType: string; expiresIn: number; expiresAt: string; key: { id: string; name: string; type: string; scopes: string[]; tenant: string } }>(
+        endpoint,
+        undefined,
+        'POST',
+        '/v1/authentication',
+        { body: { apiKey, expiresIn: 3600 } },
+      );
+      const file = saveCredentials({ endpoint, token: body.token, tokenExpiresAt: body.expiresAt });
+      if (options.json) {
+        const { token: _token, ...rest } = body;
+        return printJson({ endpoint, ...rest });
+      }
+      console.log(`Logged in to ${endpoint} as key '${body.key.name}' (${body.key.id}, ${body.key.type}) of tenant '${body.key.tenant}'.`);
+      console.log(`The token expires ${relativeTime(body.expiresAt)} (${body.expiresAt}); it is saved in ${file}.`);
+    }),
+  );
+
+withJson(program.command('whoami').description('Show the key you are using: its tenant, type, scopes and status')).action(
+  run(async (options: JsonOption) => {
+    const api = client();
+    const { body } = await api.call<{ key: KeyView; tenant: string; scopes: string[]; tokenExpiresAt: string | null }>('GET', '/v1/whoami');
+    if (options.json) return printJson(body);
+    const credential = api.session.auth.kind === 'token' ? `token from \`keyward login\`, expires ${relativeTime(api.session.auth.expiresAt)}` : 'KEYWARD_API_KEY (x-api-key)';
+    console.log(
+      details([
+        ['Endpoint', api.session.endpoint],
+        ['Tenant', body.tenant],
+        ['Key', `${body.key.name} (${body.key.id})`],
+        ['Type', body.key.type],
+        ['Scopes', body.scopes.join(' ')],
+        ['Credential', credential],
+      ]),
+    );
+  }),
+);
+
+const keys = program.command('keys').description('Create, list, inspect and manage the API keys of your tenant');
+
+withJson(
+  keys
+    .command('create')
+    .description('Create a key and print it once')
+    .requiredOption('--name <name>', 'a name that says who uses the key')
+    .requiredOption('--type <type>', 'privileged or viewer', oneOf('--type', ['privileged', 'viewer']))
+    .option('--scopes <list>', 'custom scopes, comma-separated (e.g. orders:read,orders:write)', list)
+    .option('--description <text>', 'a longer description')
+    .option('--expires-in-days <days>', 'expire the key after this many days (1-3650)', positiveInteger('--expires-in-days', 1, 3650))
+    .option('--recoverable', 'keep the secret recoverable, so keys:admin can reveal it later'),
+  "print the API's JSON answer (it holds the full key)",
+).action(
+  run(async (options: { name: string; type: string; scopes?: string[]; description?: string; expiresInDays?: number; recoverable?: boolean } & JsonOption) => {
+    const { body } = await client().call<Created>('POST', '/v1/keys', {
+      body: {
+        name: options.name,
+        type: options.type,
+        ...(options.scopes ? { scopes: options.scopes } : {}),
+        ...(options.description !== undefined ? { description: options.description } : {}),
+        ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
+        ...(options.recoverable ? { recoverable: true } : {}),
+      },
+    });
+    if (options.json) return printJson(body);
+    console.log(`Created ${body.key.type} key '${body.key.name}'.\n`);
+    console.log(details([['Key ID', body.key.id], ['Expires', body.key.expiresAt ? `${relativeTime(body.key.expiresAt)} (${body.key.expiresAt})` : 'never']]));
+    console.log(secretNotice(body.apiKey));
+  }),
+);
+
+withJson(
+  keys
+    .command('list')
+    .description('List keys, newest first')
+    .option('--search <text>', 'a part of the name, a full key, a preview or a key id')
+    .option('--type <type>', 'system, privileged or viewer', oneOf('--type', ['system', 'privileged', 'viewer']))
+    .option('--status <status>', 'active, disabled, revoked or expired', oneOf('--status', ['active', 'disabled', 'revoked', 'expired']))
+    .option('--limit <n>', 'keys per page (1-100, default 25)', positiveInteger('--limit', 1, 100))
+    .option('--cursor <cursor>', 'the next page, from a previous list'),
+).action(
+  run(async (options: { search?: string; type?: string; status?: string; limit?: number; cursor?: string } & JsonOption) => {
+    const { body } = await client().call<Page<KeyView>>('GET', '/v1/keys', {
+      query: { search: options.search, type: options.type, status: options.status, limit: options.limit, cursor: options.cursor },
+    });
+    if (options.json) return printJson(body);
+    if (body.items.length === 0) console.log('No keys found.');
+    else console.log(keyTable(body.items));
+    if (body.nextCursor) console.log(`\nMore keys: keyward keys list --cursor ${body.nextCursor}`);
+  }),
+);
+
+withJson(keys.command('get').description('Show one key').argument('<id>', 'key id')).action(
+  run(async (id: string, options: JsonOption) => {
+    const { body } = await client().call<KeyView>('GET', keyPath(id));
+    if (options.json) return printJson(body);
+    console.log(keyDetails(body));
+  }),
+);
+
+withJson(
+  keys
+    .command('update')
+    .description("Change a key's name, description or scopes")
+    .argument('<id>', 'key id')
+    .option('--name <name>', 'the new name')
+    .option('--description <text>', 'the new description')
+    .option('--scopes <list>', 'the new custom scopes, comma-separated ("" clears them)', list),
+).action(
+  run(async (id: string, options: { name?: string; description?: string; scopes?: string[] } & JsonOption) => {
+    const change = {
+      ...(options.name !== undefined ? { name: options.name } : {}),
+      ...(options.description !== undefined ? { description: options.description } : {}),
+      ...(options.scopes !== undefined ? { scopes: options.scopes } : {}),
+    };
+    if (Object.keys(change).length === 0) throw new CliError('Nothing to update: pass --name, --description or --scopes.');
+    const { body } = await client().call<KeyView>('PATCH', keyPath(id), { body: change });
+    if (options.json) return printJson(body);
+    console.log(`Updated key ${body.id}.\n`);
+    console.log(keyDetails(body));
+  }),
+);
+
+for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+  withJson(keys.command(name).description(enabled ? 'Let a disabled key authenticate again' : 'Stop a key from authenticating until it is enabled again').argument('<id>', 'key id')).action(
+    run(async (id: string, options: JsonOption) => {
+      const { body } = await client().call<KeyView>('PATCH', keyPath(id), { body: { enabled } });
+      if (options.json) return printJson(body);
+      console.log(`Key ${body.id} ('${body.name}') is now ${body.status}.`);
+    }),
+  );
+}
+
+withJson(
+  keys
+    .command('regenerate')
+    .description('Give a key a new secret (same key id) and print it once')
+    .argument('<id>', 'key id')
+    .option('--grace-period <seconds>', 'keep the old secret working this long (0-604800, default 0)', positiveInteger('--grace-period', 0, 604_800)),
+  "print the API's JSON answer (it holds the full key)",
+).action(
+  run(async (id: string, options: { gracePeriod?: number } & JsonOption) => {
+    const { body } = await client().call<Created>('POST', `${keyPath(id)}/regenerate`, {
+      body: options.gracePeriod !== undefined ? { gracePeriodSeconds: options.gracePeriod } : {},
+    });
+    if (options.json) return printJson(body);
+    const old = options.gracePeriod ? `The old secret keeps working for ${options.gracePeriod} seconds.` : 'The old secret stopped working.';
+    console.log(`Regenerated key ${body.key.id} ('${body.key.name}'). ${old}`);
+    console.log(secretNotice(body.apiKey));
+  }),
+);
+
+withJson(keys.command('revoke').description('Revoke a key for good (irreversible)').argument('<id>', 'key id').option('--reason <text>', 'why, for the audit log')).action(
+  run(async (id: string, options: { reason?: string } & JsonOption) => {
+    const { body } = await client().call<KeyView>('POST', `${keyPath(id)}/revoke`, { body: options.reason !== undefined ? { reason: options.reason } : {} });
+    if (options.json) return printJson(body);
+    console.log(`Revoked key ${body.id} ('${body.name}').`);
+  }),
+);
+
+withJson(
+  keys.command('delete').description('Delete a key for good; asks first on a terminal').argument('<id>', 'key id').option('--yes', 'do not ask (needed when not on a terminal)'),
+  'print {"id", "deleted": true} as JSON',
+).action(
+  run(async (id: string, options: { yes?: boolean } & JsonOption) => {
+    if (!options.yes) {
+      if (!process.stdin.isTTY) throw new CliError(`Refusing to delete key ${id} without confirmation: pass --yes.`);
+      const answer = await ask(`Delete key ${id} for good? This cannot be undone. [y/N] `);
+      if (!/^y(es)?$/i.test(answer)) throw new CliError('Not deleted.');
+    }
+    await client().call('DELETE', keyPath(id));
+    if (options.json) return printJson({ id, deleted: true });
+    console.log(`Deleted key ${id}.`);
+  }),
+);
+
+withJson(keys.command('reveal').description('Print the full key of a recoverable key (keys:admin only; audited)').argument('<id>', 'key id')).action(
+  run(async (id: string, options: JsonOption) => {
+    const { body } = await client().call<{ apiKey: string }>('GET', `${keyPath(id)}/secret`);
+    if (options.json) return printJson(body);
+    console.log(body.apiKey);
+  }),
+);
+
+withJson(
+  program
+    .command('audit')
+    .description('Show audit events, newest first')
+    .option('--key-id <id>', 'only the events of this key')
+    .option('--limit <n>', 'events per page (1-100)', positiveInteger('--limit', 1, 100))
+    .option('--cursor <cursor>', 'the next page, from a previous audit'),
+).action(
+  run(async (options: { keyId?: string; limit?: number; cursor?: string } & JsonOption) => {
+    const { body } = await client().call<Page<AuditEvent>>('GET', '/v1/audit', { query: { keyId: options.keyId, limit: options.limit, cursor: options.cursor } });
+    if (options.json) return printJson(body);
+    if (body.items.length === 0) console.log('No audit events found.');
+    else console.log(auditTable(body.items));
+    if (body.nextCursor) console.log(`\nMore events: keyward audit${options.keyId ? ` --key-id ${options.keyId}` : ''} --cursor ${body.nextCursor}`);
+  }),
+);
 
 function fail(message: string): never {
   console.error(`keyward: ${message}`);

@@ -1,0 +1,152 @@
+import { styleText } from 'node:util';
+import Table from 'cli-table3';
+
+type Style = Parameters<typeof styleText>[0];
+
+/** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function colourEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR;
+}
+
+export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stdout): string {
+  return colourEnabled(stream) ? styleText(style, text, { validateStream: false }) : text;
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['week', 7 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/** "3 minutes ago", "in 90 days"; `fallback` for a missing time. */
+export function relativeTime(iso: string | null | undefined, now = Date.now(), fallback = '-'): string {
+  if (!iso) return fallback;
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return iso;
+  const delta = at - now;
+  for (const [unit, size] of units) {
+    if (Math.abs(delta) >= size) return relative.format(Math.round(delta / size), unit);
+  }
+  return relative.format(Math.round(delta / 1000), 'second');
+}
+
+export function statusText(status: string): string {
+  const style: Style = status === 'active' ? 'green' : status === 'disabled' ? 'yellow' : 'red';
+  return paint(style, status);
+}
+
+/** An aligned, borderless table (cli-table3), headers bold on a terminal. */
+export function table(headers: string[], rows: string[][]): string {
+  const blank = '';
+  const t = new Table({
+    head: headers.map((header) => paint('bold', header)),
+    chars: {
+      top: blank, 'top-mid': blank, 'top-left': blank, 'top-right': blank,
+      bottom: blank, 'bottom-mid': blank, 'bottom-left': blank, 'bottom-right': blank,
+      left: blank, 'left-mid': blank, mid: blank, 'mid-mid': blank,
+      right: blank, 'right-mid': blank, middle: '  ',
+    },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+  });
+  t.push(...rows);
+  return t
+    .toString()
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n');
+}
+
+/** Label/value lines with the values aligned. */
+export function details(pairs: [string, string][]): string {
+  const width = Math.max(...pairs.map(([label]) => label.length));
+  return pairs.map(([label, value]) => `${paint('bold', `${label}:`.padEnd(width + 1))}  ${value}`).join('\n');
+}
+
+export interface KeyView {
+  id: string;
+  name: string;
+  description: string;
+  type: string;
+  scopes: string[];
+  status: string;
+  preview: string;
+  recoverable: boolean;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+const when = (iso: string | null, fallback: string) => (iso ? `${relativeTime(iso)} (${iso})` : fallback);
+
+export function keyDetails(key: KeyView): string {
+  return details([
+    ['ID', key.id],
+    ['Name', key.name],
+    ['Description', key.description || '-'],
+    ['Type', key.type],
+    ['Status', statusText(key.status)],
+    ['Scopes', key.scopes.length ? key.scopes.join(', ') : '-'],
+    ['Preview', key.preview],
+    ['Recoverable', key.recoverable ? 'yes' : 'no'],
+    ['Created', `${when(key.createdAt, '-')} by ${key.createdBy}`],
+    ['Updated', when(key.updatedAt, '-')],
+    ['Last used', when(key.lastUsedAt, 'never')],
+    ['Expires', when(key.expiresAt, 'never')],
+  ]);
+}
+
+export function keyTable(keys: KeyView[]): string {
+  return table(
+    ['ID', 'NAME', 'TYPE', 'STATUS', 'PREVIEW', 'CREATED', 'LAST USED', 'EXPIRES'],
+    keys.map((key) => [
+      key.id,
+      key.name,
+      key.type,
+      statusText(key.status),
+      key.preview,
+      relativeTime(key.createdAt),
+      relativeTime(key.lastUsedAt, Date.now(), 'never'),
+      relativeTime(key.expiresAt, Date.now(), 'never'),
+    ]),
+  );
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  action: string;
+  keyId: string | null;
+  actor: string | null;
+  sourceIp: string | null;
+  outcome: string;
+  details?: unknown;
+}
+
+export function auditTable(events: AuditEvent[]): string {
+  return table(
+    ['WHEN', 'ACTION', 'KEY', 'ACTOR', 'SOURCE IP', 'OUTCOME'],
+    events.map((event) => [
+      relativeTime(event.at),
+      event.action,
+      event.keyId ?? '-',
+      event.actor ?? '-',
+      event.sourceIp ?? '-',
+      event.outcome === 'success' ? event.outcome : paint('red', String(event.outcome)),
+    ]),
+  );
+}
+
+/** The one-time display of a full key, with a warning that it is not shown again. */
+export function secretNotice(apiKey: string): string {
+  return `\n  ${paint('bold', apiKey)}\n\n${paint('yellow', 'This is the only time the full key is shown: store it now, in a secret manager, not in code.')}`;
+}
+
+export function printJson(value: unknown): void {
+  console.log(JSON.stringify(value, null, 2));
+}
