@@ -1,3 +1,4 @@
+import type { KeyView } from '#shared/services/key-view.ts';
 import { styleText } from 'node:util';
 import Table from 'cli-table3';
 
@@ -66,21 +67,7 @@ export function details(pairs: [string, string][]): string {
   return pairs.map(([label, value]) => `${paint('bold', `${label}:`.padEnd(width + 1))}  ${value}`).join('\n');
 }
 
-export interface KeyView {
-  id: string;
-  name: string;
-  description: string;
-  type: string;
-  scopes: string[];
-  status: string;
-  preview: string;
-  recoverable: boolean;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
+export type { KeyView } from '#shared/services/key-view.ts';
 
 const when = (iso: string | null, fallback: string) => (iso ? `${relativeTime(iso)} (${iso})` : fallback);
 

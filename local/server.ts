@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, resolve, sep } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { lambdaContext, matchRoute, toProxyEvent } from './proxy-event.ts';
 
@@ -26,6 +28,66 @@ function sendError(response: ServerResponse, status: number, code: string, messa
   response.end(JSON.stringify({ code, message, requestId }));
 }
 
+/** The built admin console (`npm run build:console`), served at `/` when it exists. */
+const CONSOLE_DIR = resolve(import.meta.dirname, '../console/dist');
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+const CONSOLE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
+
+/**
+ * The console's file for a GET or HEAD that matched no API route: the file itself, or
+ * index.html for `/` and for other pages a browser navigates to (the single-page app's
+ * own routes). API paths and paths outside the build folder never get a file.
+ */
+function consoleFile(pathname: string, accept: string): string | undefined {
+  if (pathname.startsWith('/v1/') || pathname.startsWith('/.well-known/') || !existsSync(CONSOLE_DIR)) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const index = resolve(CONSOLE_DIR, 'index.html');
+  if (decoded === '/') return isFile(index) ? index : undefined;
+  const file = resolve(CONSOLE_DIR, `.${decoded}`);
+  if (!file.startsWith(CONSOLE_DIR + sep)) return undefined;
+  if (isFile(file)) return file;
+  return accept.includes('text/html') && isFile(index) ? index : undefined;
+}
+
+function sendFile(response: ServerResponse, method: string, file: string) {
+  const body = readFileSync(file);
+  const hashed = file.startsWith(resolve(CONSOLE_DIR, 'assets') + sep);
+  response.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-length': String(body.length),
+    'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'x-request-id': randomUUID(),
+    ...CONSOLE_HEADERS,
+  });
+  response.end(method === 'HEAD' ? undefined : body);
+}
+
 async function readBody(request: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -48,6 +110,14 @@ export function createLocalServer(options: { onRequest?: (line: string) => void 
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
       const match = matchRoute(method, url.pathname);
+      if (!match && (method === 'GET' || method === 'HEAD')) {
+        const file = consoleFile(url.pathname, String(request.headers.accept ?? ''));
+        if (file) {
+          sendFile(response, method, file);
+          options.onRequest?.(`${method} ${url.pathname} 200 ${Date.now() - started}ms`);
+          return;
+        }
+      }
       if (!match) return sendError(response, 404, 'route.not_found', `No route ${method} ${url.pathname}: see /openapi.json for the routes.`);
       if ('allowed' in match) {
         return sendError(response, 405, 'route.method_not_allowed', `${url.pathname} accepts ${match.allowed.join(', ')}, not ${method}.`, { allow: match.allowed.join(', ') });

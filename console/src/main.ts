@@ -1,0 +1,485 @@
+import './style.css';
+import { api, ApiError, can, currentSession, onSessionEnd, resumeSession, signIn, signOut, type AuditEvent, type KeyView } from './api.ts';
+import { copy, field, h, openDialog, timeElement, uid } from './dom.ts';
+
+const app = document.getElementById('app')!;
+let flash: string | null = null;
+
+// ---------- shell ----------
+
+onSessionEnd((message) => {
+  flash = message;
+  if (location.hash && location.hash !== '#/') history.replaceState(null, '', location.pathname);
+  render();
+});
+// Only `#/...` hashes are pages; others (the skip link's `#main`) are in-page anchors.
+window.addEventListener('hashchange', () => {
+  if (location.hash.startsWith('#/') || !location.hash) render();
+  else document.getElementById('main')?.focus();
+});
+
+function render() {
+  const session = currentSession();
+  if (!session) return renderSignIn();
+  const route = location.hash.startsWith('#/') ? location.hash.slice(1) : '/keys';
+  const main = h('main', { id: 'main', tabindex: -1 });
+  const link = (href: string, label: string, active: boolean) => h('a', { href, 'aria-current': active ? 'page' : null }, label);
+  app.replaceChildren(
+    h('header', { class: 'top' },
+      h('p', { class: 'brand' }, 'Keyward'),
+      h('nav', { 'aria-label': 'Main' }, link('#/keys', 'Keys', route.startsWith('/keys')), link('#/audit', 'Audit log', route.startsWith('/audit'))),
+      h('p', { class: 'who' }, 'Signed in as ', h('strong', {}, session.key.name), ` (${session.key.type}) · tenant ${session.key.tenant}`),
+      h('button', { type: 'button', class: 'secondary', onclick: () => signOut('You signed out.') }, 'Sign out'),
+    ),
+    main,
+  );
+  const detail = /^\/keys\/([^/]+)$/.exec(route);
+  if (detail) void keyDetailPage(main, decodeURIComponent(detail[1]!));
+  else if (route.startsWith('/audit')) void auditPage(main);
+  else keysPage(main);
+}
+
+function pageTitle(main: HTMLElement, text: string, ...extra: Node[]) {
+  document.title = `${text} · Keyward console`;
+  const heading = h('h1', { tabindex: -1 }, text);
+  main.append(h('div', { class: 'page-head' }, heading, ...extra));
+  heading.focus();
+  return heading;
+}
+
+const errorBox = (error: unknown, retry?: () => void) =>
+  h('div', { class: 'error', role: 'alert' }, h('p', {}, messageOf(error)), retry ? h('button', { type: 'button', onclick: retry }, 'Try again') : null);
+
+const messageOf = (error: unknown) => (error instanceof ApiError ? error.message : 'Something went wrong in the console; reload the page and try again.');
+
+const loading = (what: string) => h('p', { class: 'loading', role: 'status' }, `Loading ${what}…`);
+
+const badge = (text: string, kind: string) => h('span', { class: `badge badge-${kind}` }, text);
+
+const statusBadge = (status: string) => badge(status[0]!.toUpperCase() + status.slice(1), status);
+
+const typeCell = (key: KeyView) => [key.type, key.type === 'system' ? [' ', badge('Protected', 'protected')] : null];
+
+// ---------- sign in ----------
+
+function renderSignIn() {
+  document.title = 'Sign in · Keyward console';
+  const input = h('input', { type: 'password', name: 'apiKey', autocomplete: 'off', spellcheck: 'false', required: true, class: 'mono' });
+  const apiKey = field('API key', input, 'Paste a Keyward API key. The console exchanges it for a short-lived token and never stores the key.');
+  const button = h('button', { type: 'submit' }, 'Sign in');
+  const notice = flash ? h('p', { class: 'notice', role: 'status' }, flash) : null;
+  flash = null;
+  const form = h('form', { class: 'card signin', novalidate: true }, h('h1', {}, 'Sign in to Keyward'), notice, apiKey.wrapper, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const value = input.value.trim();
+    if (!value) return apiKey.setError('Paste an API key to sign in.'), input.focus();
+    apiKey.setError(null);
+    button.disabled = true;
+    button.textContent = 'Signing in…';
+    try {
+      await signIn(value);
+      input.value = '';
+      location.hash = '#/keys';
+      render();
+    } catch (error) {
+      input.value = '';
+      button.disabled = false;
+      button.textContent = 'Sign in';
+      apiKey.setError(messageOf(error));
+      input.focus();
+    }
+  });
+  app.replaceChildren(h('main', { id: 'main', tabindex: -1, class: 'center' }, form));
+  input.focus();
+}
+
+// ---------- keys ----------
+
+const keysState = { search: '', type: '', status: '', sort: 'newest', cursors: [null] as (string | null)[], page: 0 };
+
+function keysPage(main: HTMLElement) {
+  const createButton = can('keys:write') ? h('button', { type: 'button', onclick: () => createKeyDialog() }, 'Create key') : null;
+  pageTitle(main, 'API keys', ...(createButton ? [createButton] : []));
+  if (flashMessage) main.append(h('p', { class: 'notice', role: 'status' }, flashMessage));
+  flashMessage = null;
+
+  const search = h('input', { type: 'search', name: 'search', value: keysState.search, placeholder: 'billing-sync or kw_…' });
+  const type = h('select', { name: 'type' }, ...['', 'system', 'privileged', 'viewer'].map((v) => h('option', { value: v, selected: keysState.type === v }, v ? v[0]!.toUpperCase() + v.slice(1) : 'All types')));
+  const status = h('select', { name: 'status' }, ...['', 'active', 'disabled', 'revoked', 'expired'].map((v) => h('option', { value: v, selected: keysState.status === v }, v ? v[0]!.toUpperCase() + v.slice(1) : 'All statuses')));
+  const sort = h('select', { name: 'sort' }, h('option', { value: 'newest', selected: keysState.sort === 'newest' }, 'Newest first'), h('option', { value: 'oldest', selected: keysState.sort === 'oldest' }, 'Oldest first'));
+  const searchField = field('Search by name or key', search);
+  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter keys' },
+    searchField.wrapper, field('Type', type).wrapper, field('Status', status).wrapper, field('Sort by created', sort).wrapper,
+    h('button', { type: 'submit' }, 'Search'));
+  const results = h('section', { 'aria-label': 'Keys', 'aria-live': 'polite' });
+  main.append(filters, results);
+
+  const reset = () => {
+    keysState.search = search.value.trim();
+    keysState.type = type.value;
+    keysState.status = status.value;
+    keysState.sort = sort.value;
+    keysState.cursors = [null];
+    keysState.page = 0;
+    void load();
+  };
+  filters.addEventListener('submit', (event) => (event.preventDefault(), reset()));
+  for (const select of [type, status, sort]) select.addEventListener('change', reset);
+
+  async function load() {
+    results.setAttribute('aria-busy', 'true');
+    results.replaceChildren(loading('keys'));
+    searchField.setError(null);
+    try {
+      const page = await api.listKeys({ search: keysState.search, type: keysState.type, status: keysState.status, limit: 25, cursor: keysState.cursors[keysState.page] ?? null });
+      keysState.cursors[keysState.page + 1] = page.nextCursor;
+      results.replaceChildren(keysTable(page.items, page.nextCursor));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400) {
+        searchField.setError(error.message);
+        results.replaceChildren();
+      } else results.replaceChildren(errorBox(error, () => void load()));
+    } finally {
+      results.removeAttribute('aria-busy');
+    }
+  }
+
+  function keysTable(items: KeyView[], nextCursor: string | null) {
+    const filtered = keysState.search || keysState.type || keysState.status;
+    if (items.length === 0) {
+      return h('div', { class: 'empty' },
+        h('p', {}, filtered ? 'No keys match these filters.' : 'No keys yet.'),
+        filtered ? h('button', { type: 'button', class: 'secondary', onclick: () => { search.value = ''; type.value = ''; status.value = ''; reset(); } }, 'Clear filters') : null);
+    }
+    const sorted = [...items].sort((a, b) => (keysState.sort === 'oldest' ? 1 : -1) * a.createdAt.localeCompare(b.createdAt));
+    const table = h('table', {},
+      h('caption', {}, `Keys, page ${keysState.page + 1}, ${keysState.sort === 'oldest' ? 'oldest' : 'newest'} first`),
+      h('thead', {}, h('tr', {}, ...['Name', 'Key', 'Type', 'Status', 'Created', 'Last used', 'Expires'].map((label) => h('th', { scope: 'col' }, label)))),
+      h('tbody', {}, ...sorted.map((key) => h('tr', {},
+        h('th', { scope: 'row' }, h('a', { href: `#/keys/${encodeURIComponent(key.id)}` }, key.name)),
+        h('td', { class: 'mono' }, key.preview),
+        h('td', {}, ...typeCell(key).flat()),
+        h('td', {}, statusBadge(key.status)),
+        h('td', {}, timeElement(key.createdAt)),
+        h('td', {}, timeElement(key.lastUsedAt)),
+        h('td', {}, timeElement(key.expiresAt)),
+      ))),
+    );
+    const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of keys' },
+      h('button', { type: 'button', class: 'secondary', disabled: keysState.page === 0, onclick: () => { keysState.page--; void load(); } }, 'Previous page'),
+      h('span', {}, `Page ${keysState.page + 1}`),
+      h('button', { type: 'button', class: 'secondary', disabled: !nextCursor, onclick: () => { keysState.page++; void load(); } }, 'Next page'));
+    return h('div', {}, h('div', { class: 'table-wrap' }, table), pager);
+  }
+
+  void load();
+}
+
+// ---------- create / secrets ----------
+
+function secretPanel(title: string, keyId: string, apiKey: string, keySecret?: string) {
+  const status = h('p', { role: 'status', class: 'copied' });
+  const row = (label: string, value: string) => {
+    const input = h('input', { type: 'text', readonly: true, value, class: 'mono', spellcheck: 'false' });
+    const f = field(label, input);
+    f.wrapper.classList.add('secret-row');
+    f.wrapper.append(h('button', { type: 'button', class: 'secondary', onclick: () => void copy(value, status, label) }, `Copy ${label}`));
+    return f.wrapper;
+  };
+  return h('div', { class: 'secret' },
+    h('h2', {}, title),
+    h('p', { class: 'warning', role: 'alert' }, h('strong', {}, 'Copy the secret now. '), 'It is shown only this once: Keyward keeps only a hash of it and cannot show it again.'),
+    row('Key ID', keyId),
+    row('API key', apiKey),
+    keySecret ? row('Key secret', keySecret) : null,
+    status);
+}
+
+function dialogShell(title: string) {
+  const titleId = uid('dialog-title');
+  const dialog = h('dialog', { 'aria-labelledby': titleId });
+  const body = h('div', { class: 'dialog-body' });
+  dialog.append(h('h2', { id: titleId }, title), body);
+  return { dialog, body };
+}
+
+function formError() {
+  return h('div', { class: 'error', role: 'alert', hidden: true });
+}
+
+function showFormError(box: HTMLElement, error: unknown, fields: Record<string, { setError(message: string | null): void }> = {}) {
+  for (const f of Object.values(fields)) f.setError(null);
+  let placed = false;
+  if (error instanceof ApiError) {
+    for (const detail of error.details) {
+      const target = fields[detail.path.split('.')[0] ?? ''];
+      if (target) (target.setError(detail.message), (placed = true));
+    }
+  }
+  box.hidden = false;
+  box.replaceChildren(h('p', {}, messageOf(error)));
+  if (placed) box.classList.add('with-fields');
+}
+
+function createKeyDialog() {
+  const { dialog, body } = dialogShell('Create an API key');
+  const name = field('Name', h('input', { type: 'text', name: 'name', required: true, maxlength: 100, autocomplete: 'off' }));
+  const typeGroup = h('fieldset', {}, h('legend', {}, 'Type'),
+    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'type', value: 'privileged', checked: true }), ' Privileged: reads and manages keys (server-to-server, admins)'),
+    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'type', value: 'viewer' }), ' Viewer: reads only (bots, channels, partners)'));
+  const scopes = field('Scopes', h('input', { type: 'text', name: 'scopes', autocomplete: 'off', class: 'mono' }), 'Optional, separated by spaces or commas, e.g. orders:read reports:write');
+  const description = field('Description', h('textarea', { name: 'description', rows: 2 }));
+  const lifetime = field('Lifetime in days', h('input', { type: 'number', name: 'expiresInDays', min: 1, max: 3650, inputmode: 'numeric' }), 'Leave empty for a key that never expires.');
+  const recoverable = h('input', { type: 'checkbox', name: 'recoverable', id: uid('recoverable') });
+  const errors = formError();
+  const submit = h('button', { type: 'submit' }, 'Create key');
+  const form = h('form', { novalidate: true, method: 'dialog' },
+    name.wrapper, typeGroup, scopes.wrapper, description.wrapper, lifetime.wrapper,
+    h('div', { class: 'field checkbox' }, recoverable, h('label', { for: recoverable.id }, 'Recoverable: admins can reveal the secret later')),
+    errors,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), submit));
+  body.append(form);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const input: Record<string, unknown> = {
+      name: name.control.value.trim(),
+      type: (form.elements.namedItem('type') as RadioNodeList).value,
+      scopes: scopes.control.value.split(/[\s,]+/).filter(Boolean),
+      description: description.control.value.trim(),
+      recoverable: recoverable.checked,
+    };
+    if (lifetime.control.value) input.expiresInDays = Number(lifetime.control.value);
+    submit.disabled = true;
+    try {
+      const created = await api.createKey(input);
+      body.replaceChildren(
+        secretPanel(`Key “${created.key.name}” created`, created.key.id, created.apiKey, created.keySecret),
+        h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: `#/keys/${encodeURIComponent(created.key.id)}`, onclick: () => dialog.close() }, 'Open key'),
+          h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')));
+      (body.querySelector('input') as HTMLInputElement).focus();
+      dialog.addEventListener('close', () => render());
+    } catch (error) {
+      showFormError(errors, error, { name, scopes, description, expiresInDays: lifetime, expiresAt: lifetime });
+      submit.disabled = false;
+    }
+  });
+  openDialog(dialog);
+}
+
+/** A dialog that asks before an action and shows the API's error inside it if it fails. */
+function confirmDialog(options: { title: string; text: string; confirm: string; danger?: boolean; fields?: HTMLElement[]; run: () => Promise<void> }) {
+  const { dialog, body } = dialogShell(options.title);
+  const errors = formError();
+  const submit = h('button', { type: 'submit', class: options.danger ? 'danger' : '' }, options.confirm);
+  const form = h('form', { novalidate: true }, h('p', {}, options.text), ...(options.fields ?? []), errors,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      await options.run();
+      if (dialog.open) dialog.close();
+    } catch (error) {
+      if (error instanceof KeepOpen) return;
+      showFormError(errors, error);
+      submit.disabled = false;
+    }
+  });
+  body.append(form);
+  openDialog(dialog);
+  return { dialog, body };
+}
+
+// ---------- key detail ----------
+
+async function keyDetailPage(main: HTMLElement, id: string) {
+  main.append(loading('the key'));
+  let key: KeyView;
+  try {
+    key = await api.getKey(id);
+  } catch (error) {
+    main.replaceChildren();
+    pageTitle(main, 'Key not available');
+    main.append(errorBox(error, () => render()), h('p', {}, h('a', { href: '#/keys' }, 'Back to the keys')));
+    return;
+  }
+  main.replaceChildren();
+  pageTitle(main, key.name);
+  const protectedKey = key.type === 'system';
+  const live = key.status === 'active' || key.status === 'disabled';
+  const actionStatus = h('div', { class: 'action-status', 'aria-live': 'polite' });
+  const reload = (message?: string) => {
+    flashMessage = message ?? null;
+    render();
+  };
+  const actions: (HTMLElement | null)[] = [];
+  if (can('keys:write')) {
+    if (!protectedKey && live) {
+      const enable = key.status === 'disabled';
+      actions.push(h('button', { type: 'button', class: 'secondary', onclick: async (event: Event) => {
+        const button = event.currentTarget as HTMLButtonElement;
+        button.disabled = true;
+        try {
+          await api.updateKey(key.id, { enabled: enable });
+          reload(enable ? 'Key enabled.' : 'Key disabled.');
+        } catch (error) {
+          button.disabled = false;
+          actionStatus.replaceChildren(errorBox(error));
+        }
+      } }, enable ? 'Enable' : 'Disable'));
+    }
+    if (live) actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => regenerateDialog(key) }, 'Regenerate'));
+    if (!protectedKey && key.status !== 'revoked') actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => revokeDialog(key) }, 'Revoke'));
+    if (!protectedKey) actions.push(h('button', { type: 'button', class: 'danger', onclick: () => confirmDialog({
+      title: `Delete “${key.name}”?`, text: 'The key is removed for good and stops working at once. This cannot be undone.', confirm: 'Delete key', danger: true,
+      run: async () => { await api.deleteKey(key.id); flashMessage = `Key “${key.name}” deleted.`; location.hash = '#/keys'; },
+    }) }, 'Delete'));
+  }
+  if (key.recoverable && can('keys:admin') && live) actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => revealDialog(key) }, 'Reveal secret'));
+
+  const notice = flashMessage ? h('p', { class: 'notice', role: 'status' }, flashMessage) : null;
+  flashMessage = null;
+  const row = (label: string, ...value: (Node | string)[]) => [h('dt', {}, label), h('dd', {}, ...value)];
+  const parts: (HTMLElement | null)[] = [
+    notice,
+    protectedKey ? h('p', { class: 'notice' }, badge('Protected', 'protected'), ' This is the tenant’s system key: it cannot be disabled, revoked or deleted, only regenerated.') : null,
+    actions.length ? h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Key actions' }, ...actions) : null,
+    actionStatus,
+    h('dl', { class: 'details' },
+      ...row('Key ID', h('code', {}, key.id)),
+      ...row('Preview', h('code', {}, key.preview)),
+      ...row('Type', ...typeCell(key).flat().filter((x): x is string | HTMLElement => !!x)),
+      ...row('Status', statusBadge(key.status)),
+      ...row('Scopes', key.scopes.length ? h('ul', { class: 'scopes' }, ...key.scopes.map((s) => h('li', {}, h('code', {}, s)))) : 'None'),
+      ...row('Description', key.description || 'None'),
+      ...row('Recoverable', key.recoverable ? 'Yes' : 'No'),
+      ...row('Created', timeElement(key.createdAt), ` by ${key.createdBy}`),
+      ...row('Updated', timeElement(key.updatedAt)),
+      ...row('Last used', timeElement(key.lastUsedAt)),
+      ...row('Expires', timeElement(key.expiresAt)),
+    ),
+  ];
+  main.append(...parts.filter((part): part is HTMLElement => part !== null));
+  const history = h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'Status history'));
+  main.append(history);
+  auditList(history, key.id);
+}
+
+let flashMessage: string | null = null;
+
+function regenerateDialog(key: KeyView) {
+  const grace = field('Grace period in minutes', h('input', { type: 'number', name: 'grace', min: 0, max: 10080, value: 0, inputmode: 'numeric' }),
+    'How long the old secret keeps working (0 to 10080, a week). 0 stops it at once.');
+  const { body } = confirmDialog({
+    title: `Regenerate “${key.name}”?`, text: 'A new secret is made for the same Key ID.', confirm: 'Regenerate', fields: [grace.wrapper],
+    run: async () => {
+      const minutes = Number(grace.control.value || '0');
+      const answer = await api.regenerate(key.id, Math.round(minutes * 60));
+      const dialog = body.closest('dialog')!;
+      body.replaceChildren(secretPanel('New secret', answer.key.id, answer.apiKey, answer.keySecret),
+        h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')));
+      (body.querySelector('input') as HTMLInputElement).focus();
+      dialog.addEventListener('close', () => render());
+      flashMessage = minutes > 0 ? `Key regenerated; the old secret works for ${minutes} more minutes.` : 'Key regenerated; the old secret no longer works.';
+      throw new KeepOpen();
+    },
+  });
+}
+
+class KeepOpen extends Error {}
+
+function revokeDialog(key: KeyView) {
+  const reason = field('Reason', h('textarea', { name: 'reason', rows: 2, maxlength: 500 }), 'Optional; written to the audit log.');
+  confirmDialog({
+    title: `Revoke “${key.name}”?`, text: 'A revoked key stops working at once, for good. This cannot be undone.', confirm: 'Revoke key', danger: true, fields: [reason.wrapper],
+    run: async () => {
+      await api.revoke(key.id, reason.control.value.trim());
+      flashMessage = 'Key revoked.';
+      render();
+    },
+  });
+}
+
+function revealDialog(key: KeyView) {
+  const { body } = confirmDialog({
+    title: `Reveal the secret of “${key.name}”?`, text: 'Revealing is written to the audit log. Make sure nobody is looking over your shoulder.', confirm: 'Reveal',
+    run: async () => {
+      const { apiKey } = await api.reveal(key.id);
+      const dialog = body.closest('dialog')!;
+      body.replaceChildren(secretPanel('Secret revealed', key.id, apiKey), h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')));
+      (body.querySelector('input') as HTMLInputElement).focus();
+      throw new KeepOpen();
+    },
+  });
+}
+
+// ---------- audit ----------
+
+async function auditPage(main: HTMLElement) {
+  pageTitle(main, 'Audit log');
+  const keyId = h('input', { type: 'text', name: 'keyId', autocomplete: 'off', class: 'mono' });
+  const keyField = field('Filter by Key ID', keyId);
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter the audit log' }, keyField.wrapper, h('button', { type: 'submit' }, 'Filter'));
+  const section = h('section', { 'aria-label': 'Audit events' });
+  main.append(form, section);
+  form.addEventListener('submit', (event) => (event.preventDefault(), auditList(section, keyId.value.trim() || undefined, keyField)));
+  auditList(section, undefined, keyField);
+}
+
+function auditList(section: HTMLElement, keyId?: string, filterField?: { setError(message: string | null): void }) {
+  const heading = section.querySelector('h2');
+  const results = h('div', { 'aria-live': 'polite' });
+  section.replaceChildren(...(heading ? [heading] : []), results);
+  const rows = h('tbody');
+  const more = h('button', { type: 'button', class: 'secondary' }, 'Load more events');
+  let cursor: string | null = null;
+  let shown = 0;
+  const load = async () => {
+    results.setAttribute('aria-busy', 'true');
+    const spinner = loading('audit events');
+    if (shown === 0) results.replaceChildren(spinner);
+    else more.replaceWith(spinner);
+    filterField?.setError(null);
+    try {
+      const page = await api.audit({ keyId, limit: 50, cursor });
+      cursor = page.nextCursor;
+      shown += page.items.length;
+      rows.append(...page.items.map(auditRow));
+      if (shown === 0) results.replaceChildren(h('p', { class: 'empty' }, keyId ? 'No audit events for this key yet.' : 'No audit events yet.'));
+      else {
+        results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
+          h('caption', {}, keyId ? `Events of key ${keyId}, newest first` : 'Audit events, newest first'),
+          h('thead', {}, h('tr', {}, ...['When', 'Action', 'Key', 'Actor', 'Source IP', 'Outcome', 'Details'].map((label) => h('th', { scope: 'col' }, label)))),
+          rows)));
+        if (cursor) results.append(more);
+      }
+    } catch (error) {
+      if (filterField && error instanceof ApiError && error.status === 400) {
+        filterField.setError(error.message);
+        results.replaceChildren();
+      } else results.replaceChildren(errorBox(error, () => void load()));
+    } finally {
+      results.removeAttribute('aria-busy');
+    }
+  };
+  more.addEventListener('click', () => void load());
+  void load();
+}
+
+function auditRow(event: AuditEvent) {
+  const details = event.details && Object.keys(event.details).length ? Object.entries(event.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : '';
+  return h('tr', {},
+    h('td', {}, timeElement(event.at)),
+    h('td', {}, h('code', {}, event.action)),
+    h('td', {}, event.keyId ? h('a', { href: `#/keys/${encodeURIComponent(event.keyId)}`, class: 'mono' }, event.keyId) : ''),
+    h('td', { class: 'mono' }, event.actor),
+    h('td', {}, event.sourceIp),
+    h('td', {}, badge(event.outcome, event.outcome === 'success' ? 'active' : 'revoked')),
+    h('td', {}, details));
+}
+
+// ---------- start ----------
+
+resumeSession();
+render();
