@@ -1,7 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { execFileSync } from 'node:child_process';
+import { AssetHashType, Aws, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -10,6 +13,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -57,6 +62,9 @@ export class Keyward extends Construct {
   /** Verifies Keyward access tokens for downstream REST APIs: see `createTokenAuthorizer`. */
   readonly tokenAuthorizerFunction: NodejsFunction;
   readonly webAcl: wafv2.CfnWebACL | undefined;
+  /** Serves the admin console; the API's CORS allows its origin only. */
+  readonly consoleDistribution: cloudfront.Distribution;
+  readonly consoleUrl: string;
 
   constructor(scope: Construct, id: string, props: KeywardProps) {
     super(scope, id);
@@ -147,14 +155,24 @@ export class Keyward extends Construct {
           ]),
         ),
       },
-      ...(config.consoleOrigin
-        ? { defaultCorsPreflightOptions: { allowOrigins: [config.consoleOrigin], allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-api-key'] } }
-        : {}),
     });
     // Built from the ids only (not api.url), which would make every function depend on the deployment.
-    this.issuer = `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${stage}`;
+    const apiOrigin = `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+    this.issuer = `${apiOrigin}/${stage}`;
     this.jwksUrl = `${this.issuer}${routes.jwks.path}`;
     this.addGatewayResponses();
+
+    const logsBucket = new s3.Bucket(this, 'AccessLogs-bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER, // CloudFront standard logs are written with ACLs
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      removalPolicy: config.removalPolicy,
+    });
+    this.consoleDistribution = this.hostConsole(stage, apiOrigin, logsBucket, config);
+    this.consoleUrl = `https://${this.consoleDistribution.distributionDomainName}`;
+    const consoleOrigin = config.consoleOrigin ?? this.consoleUrl;
 
     const environment: Record<string, string> = {
       KEYWARD_TABLE_NAME: this.table.tableName,
@@ -165,7 +183,7 @@ export class Keyward extends Construct {
       KEYWARD_AUDIENCE: config.tokenAudience,
       KEYWARD_RETENTION_DAYS: String(config.retentionDays),
       KEYWARD_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
-      ...(config.consoleOrigin ? { KEYWARD_CORS_ORIGIN: config.consoleOrigin } : {}),
+      KEYWARD_CORS_ORIGIN: consoleOrigin,
       POWERTOOLS_SERVICE_NAME: 'keyward',
       POWERTOOLS_METRICS_NAMESPACE: 'Keyward',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -177,9 +195,14 @@ export class Keyward extends Construct {
       this.functions[name] = this.createFunction(name, access, environment, config);
     }
 
+    const preflighted = new Set<string>();
     for (const route of routeList) {
       const resource = this.api.root.resourceForPath(route.path);
       resource.addMethod(route.method, new apigateway.LambdaIntegration(this.functions[route.handler]!), { operationName: route.id });
+      if (!preflighted.has(route.path)) {
+        resource.addCorsPreflight({ allowOrigins: [consoleOrigin], allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-api-key'] });
+        preflighted.add(route.path);
+      }
     }
 
     this.tokenAuthorizerFunction = this.functions['token-authorizer']!;
@@ -195,6 +218,68 @@ export class Keyward extends Construct {
    */
   createTokenAuthorizer(scope: Construct, id: string): apigateway.TokenAuthorizer {
     return new apigateway.TokenAuthorizer(scope, id, { handler: this.tokenAuthorizerFunction, resultsCacheTtl: Duration.minutes(5) });
+  }
+
+  /**
+   * The console on S3 behind CloudFront (origin access control, security headers, the CSP
+   * naming the API as the only other origin), built by Vite at synth, with a `config.json`
+   * that tells it where the API is.
+   */
+  private hostConsole(stage: string, apiOrigin: string, logsBucket: s3.Bucket, config: StageConfig): cloudfront.Distribution {
+    const bucket = new s3.Bucket(this, 'Console', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: logsBucket,
+      serverAccessLogsPrefix: 'console-bucket/',
+      removalPolicy: config.removalPolicy,
+    });
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'ConsoleHeaders', {
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          override: true,
+          contentSecurityPolicy: `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${apiOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+        },
+        strictTransportSecurity: { override: true, accessControlMaxAge: Duration.days(365), includeSubdomains: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { override: true, frameOption: cloudfront.HeadersFrameOption.DENY },
+        referrerPolicy: { override: true, referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER },
+      },
+    });
+    const distribution = new cloudfront.Distribution(this, 'ConsoleDistribution', {
+      comment: `Keyward ${stage} console`,
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: headers,
+      },
+      enableLogging: true,
+      logBucket: logsBucket,
+      logFilePrefix: 'console-cdn/',
+    });
+    const build = s3deploy.Source.asset(join(root, 'console'), {
+      assetHashType: AssetHashType.SOURCE,
+      exclude: ['dist'],
+      bundling: {
+        // Never pulled: the local build below always runs (no Docker here or needed).
+        image: DockerImage.fromRegistry('node:24'),
+        local: {
+          tryBundle(outputDir: string) {
+            const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+            execFileSync(process.execPath, [vite, 'build', '--config', join(root, 'console', 'vite.config.ts'), '--outDir', outputDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+            return true;
+          },
+        },
+      },
+    });
+    new s3deploy.BucketDeployment(this, 'ConsoleFiles', {
+      sources: [build, s3deploy.Source.jsonData('config.json', { apiUrl: this.issuer })],
+      destinationBucket: bucket,
+      distribution,
+      distributionPaths: ['/*'],
+    });
+    return distribution;
   }
 
   private createFunction(name: string, access: FunctionAccess, environment: Record<string, string>, config: StageConfig): NodejsFunction {

@@ -89,13 +89,26 @@ export function signOut(message: string | null = null) {
   onSignOut(message);
 }
 
+let apiBase: Promise<string> | undefined;
+
+/**
+ * Where the API lives: the same origin when `npm start` serves the console, or the `apiUrl`
+ * of the `config.json` the stack deploys beside the console.
+ */
+function apiBaseUrl(): Promise<string> {
+  apiBase ??= fetch('/config.json', { cache: 'no-store', headers: { accept: 'application/json' } })
+    .then(async (response) => (response.ok ? String(((await response.json()) as { apiUrl?: string }).apiUrl ?? '').replace(/\/+$/, '') : ''))
+    .catch(() => '');
+  return apiBase;
+}
+
 async function request<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store' });
+    response = await fetch(`${await apiBaseUrl()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store' });
   } catch {
     throw new ApiError(0, 'network.unreachable', 'The Keyward API could not be reached; check that the server is running and try again.');
   }

@@ -520,7 +520,10 @@ describe.each(stageNames)('the %s stack', (stage) => {
     it('deploys exactly one function per handler', () => {
       const s = synthesized(stage);
       expect(Object.keys(s.ids.functions).sort()).toEqual([...functionNames].sort());
-      expect(resourcesOfType(s.json, 'AWS::Lambda::Function').map(([id]) => id).sort()).toEqual(Object.values(s.ids.functions).sort());
+      // Besides them, only CDK's own handler that copies the console into its bucket at deploy time.
+      const others = resourcesOfType(s.json, 'AWS::Lambda::Function').map(([id]) => id).filter((id) => !Object.values(s.ids.functions).includes(id));
+      expect(others).toHaveLength(1);
+      expect(others[0]).toMatch(/^CustomCDKBucketDeployment/);
     });
 
     it.each(functionNames)('%s runs nodejs24.x on arm64 with active tracing and its own log group with the stage retention', (name) => {
@@ -549,12 +552,58 @@ describe.each(stageNames)('the %s stack', (stage) => {
     it('has one method per route of the route table, each integrated with its handler, on a regional endpoint', () => {
       const s = synthesized(stage);
       const methods = apiMethods(s.json);
-      expect([...methods.keys()].sort()).toEqual(routeList.map((route) => `${route.method} ${route.path}`).sort());
+      expect([...methods.keys()].filter((key) => !key.startsWith('OPTIONS ')).sort()).toEqual(routeList.map((route) => `${route.method} ${route.path}`).sort());
       for (const route of routeList) {
         expect(methods.get(`${route.method} ${route.path}`), `${route.method} ${route.path}`).toContain(`{${s.ids.functions[route.handler]}.Arn}`);
       }
       s.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
       expect(resource(s.json, s.ids.api).Properties!.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+    });
+
+    it("answers CORS preflights for the console's origin only, the origin the functions allow too", () => {
+      const s = synthesized(stage);
+      const distribution = resourcesOfType(s.json, 'AWS::CloudFront::Distribution');
+      expect(distribution).toHaveLength(1);
+      const consoleOrigin = `https://{${distribution[0]![0]}.DomainName}`;
+      const preflights = resourcesOfType(s.json, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.HttpMethod === 'OPTIONS');
+      expect(preflights.length).toBe(new Set(routeList.map((route) => route.path)).size);
+      for (const [, method] of preflights) {
+        const allowed = (method.Properties!.Integration.IntegrationResponses as Record<string, any>[])[0]!.ResponseParameters['method.response.header.Access-Control-Allow-Origin'];
+        expect(show(allowed)).toBe(`'${consoleOrigin}'`);
+      }
+      for (const id of Object.values(s.ids.functions)) {
+        const variables = resource(s.json, id).Properties!.Environment?.Variables as Record<string, unknown> | undefined;
+        if (variables?.KEYWARD_CORS_ORIGIN !== undefined) expect(show(variables.KEYWARD_CORS_ORIGIN)).toBe(consoleOrigin);
+      }
+    });
+
+    it('serves the console from a private bucket through CloudFront with origin access control and security headers', () => {
+      const s = synthesized(stage);
+      const [[, distribution]] = resourcesOfType(s.json, 'AWS::CloudFront::Distribution') as unknown as [[string, Record<string, any>]];
+      const config = distribution.Properties.DistributionConfig;
+      expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+      expect(config.Origins[0].OriginAccessControlId).toBeDefined();
+      expect(config.Logging).toBeDefined();
+      const [[, policy]] = resourcesOfType(s.json, 'AWS::CloudFront::ResponseHeadersPolicy') as unknown as [[string, Record<string, any>]];
+      const security = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+      const csp = show(security.ContentSecurityPolicy.ContentSecurityPolicy);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toMatch(new RegExp(`connect-src 'self' https://\\{${s.ids.api}\\}\\.execute-api\\.`));
+      expect(security.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31536000);
+      expect(security.FrameOptions.FrameOption).toBe('DENY');
+      expect(security.ContentTypeOptions.Override).toBe(true);
+      const buckets = resourcesOfType(s.json, 'AWS::S3::Bucket');
+      expect(buckets.length).toBe(2);
+      for (const [, bucket] of buckets) {
+        expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+        expect(bucket.Properties!.BucketEncryption).toBeDefined();
+      }
+      const deployments = resourcesOfType(s.json, 'Custom::CDKBucketDeployment');
+      expect(deployments).toHaveLength(1);
+      // config.json tells the console where the API is: the marker is filled with the API's id at deploy time.
+      expect(JSON.stringify(deployments[0]![1].Properties!.SourceMarkers)).toContain(s.ids.api);
     });
 
     it('traces with X-Ray and writes JSON access logs', () => {
