@@ -268,7 +268,18 @@ function createKeyDialog() {
 }
 
 /** A dialog that asks before an action and shows the API's error inside it if it fails. */
-function confirmDialog(options: { title: string; text: string; confirm: string; danger?: boolean; fields?: HTMLElement[]; run: () => Promise<void> }) {
+type FieldControl = ReturnType<typeof field>;
+
+function confirmDialog(options: {
+  title: string;
+  text: string;
+  confirm: string;
+  danger?: boolean;
+  fields?: HTMLElement[];
+  /** Fields by request path, so an API error lands next to the field that caused it. */
+  fieldErrors?: Record<string, FieldControl>;
+  run: () => Promise<void>;
+}) {
   const { dialog, body } = dialogShell(options.title);
   const errors = formError();
   const submit = h('button', { type: 'submit', class: options.danger ? 'danger' : '' }, options.confirm);
@@ -282,7 +293,7 @@ function confirmDialog(options: { title: string; text: string; confirm: string; 
       if (dialog.open) dialog.close();
     } catch (error) {
       if (error instanceof KeepOpen) return;
-      showFormError(errors, error);
+      showFormError(errors, error, options.fieldErrors);
       submit.disabled = false;
     }
   });
@@ -329,6 +340,7 @@ async function keyDetailPage(main: HTMLElement, id: string) {
         }
       } }, enable ? 'Enable' : 'Disable'));
     }
+    if (key.status !== 'revoked') actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => editDialog(key) }, 'Edit'));
     if (live) actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => regenerateDialog(key) }, 'Regenerate'));
     if (!protectedKey && key.status !== 'revoked') actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => revokeDialog(key) }, 'Revoke'));
     if (!protectedKey) actions.push(h('button', { type: 'button', class: 'danger', onclick: () => confirmDialog({
@@ -367,6 +379,28 @@ async function keyDetailPage(main: HTMLElement, id: string) {
 }
 
 let flashMessage: string | null = null;
+
+function editDialog(key: KeyView) {
+  const name = field('Name', h('input', { type: 'text', name: 'name', maxlength: 100, required: true, autocomplete: 'off' }));
+  name.control.value = key.name;
+  const description = field('Description', h('textarea', { name: 'description', rows: 2, maxlength: 500 }), 'Optional.');
+  description.control.value = key.description;
+  const scopes = field('Scopes', h('input', { type: 'text', name: 'scopes', autocomplete: 'off', class: 'mono' }), 'Custom scopes, separated by spaces or commas.');
+  scopes.control.value = key.scopes.join(' ');
+  confirmDialog({
+    title: `Edit “${key.name}”`, text: 'Change the name, the description or the custom scopes.', confirm: 'Save changes',
+    fields: [name.wrapper, description.wrapper, scopes.wrapper], fieldErrors: { name, description, scopes },
+    run: async () => {
+      await api.updateKey(key.id, {
+        name: name.control.value.trim(),
+        description: description.control.value,
+        scopes: scopes.control.value.split(/[\s,]+/).filter(Boolean),
+      });
+      flashMessage = 'Key updated.';
+      render();
+    },
+  });
+}
 
 function regenerateDialog(key: KeyView) {
   const grace = field('Grace period in minutes', h('input', { type: 'number', name: 'grace', min: 0, max: 10080, value: 0, inputmode: 'numeric' }),

@@ -147,6 +147,18 @@ describe('admin console', () => {
     await visible(page.getByText('Key enabled.'));
     await visible(details.getByText('Active', { exact: true }));
 
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog');
+    await edit.getByLabel('Scopes').fill('orders:read Not-A-Scope');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await visible(edit.locator('.field-error', { hasText: 'must be 1-64 characters' }));
+    await edit.getByLabel('Scopes').fill('orders:read invoices:read');
+    await edit.getByLabel('Description').fill('Nightly billing and invoice export');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await visible(page.getByText('Key updated.'));
+    await visible(details.getByText('invoices:read'));
+    await visible(details.getByText('Nightly billing and invoice export'));
+
     await page.getByRole('button', { name: 'Reveal secret' }).click();
     const reveal = page.getByRole('dialog');
     await reveal.getByRole('button', { name: 'Reveal' }).click();
