@@ -2,25 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { lambdaContext, matchRoute, toProxyEvent } from './proxy-event.ts';
-
-type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+import { matchRoute } from './proxy-event.ts';
+import { prepareRouteCall } from './invoke.ts';
 
 /** API Gateway's own payload limit; the handlers refuse anything over 16 KiB themselves. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
-
-const handlers = new Map<string, Promise<ProxyHandler>>();
-
-/** The handler of `functions/<name>.ts`, imported once like a warm Lambda function. */
-export function loadHandler(name: string): Promise<ProxyHandler> {
-  let handler = handlers.get(name);
-  if (!handler) {
-    handler = import(`#functions/${name}.ts`).then((module: { handler: ProxyHandler }) => module.handler);
-    handlers.set(name, handler);
-  }
-  return handler;
-}
 
 function sendError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
   const requestId = randomUUID();
@@ -124,12 +110,11 @@ export function createLocalServer(options: { onRequest?: (line: string) => void 
       }
       const body = await readBody(request);
       if (body === undefined) return sendError(response, 413, 'request.too_large', 'The body is larger than 16 KiB; send less.');
-      const event = toProxyEvent(
+      const { invoke } = await prepareRouteCall(
         { method, url: request.url ?? '/', headers: request.headers, body, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
         match,
       );
-      const handler = await loadHandler(match.route.handler);
-      const result = await handler(event, lambdaContext(match.route.handler));
+      const result = await invoke();
       const headers: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries({ ...result.headers, ...result.multiValueHeaders })) {
         headers[name] = Array.isArray(value) ? value.map(String) : String(value);

@@ -34,7 +34,8 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   const { getAdapters } = await import('#shared/runtime.ts');
   const { ensureTable } = await import('#shared/adapters/dynamodb-key-store.ts');
   const { bootstrapTenant } = await import('#shared/services/bootstrap.ts');
-  const { createLocalServer, loadHandler } = await import('./server.ts');
+  const { createLocalServer } = await import('./server.ts');
+  const { loadHandler } = await import('./invoke.ts');
   const { lambdaContext } = await import('./proxy-event.ts');
   const config = getConfig();
   const adapters = getAdapters();
