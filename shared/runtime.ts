@@ -55,7 +55,6 @@ export async function createServices(adapters: Adapters): Promise<Services> {
     cipher,
     hasher,
     authenticator,
-    tokens,
     cursors: new CursorSealer(hasher.deriveKey('list-cursor')),
     settings: { keyPrefix: config.keyPrefix, retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
   });

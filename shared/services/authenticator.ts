@@ -122,14 +122,24 @@ export class Authenticator {
     if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
       throw new KeywardError('auth.missing_credentials', 'The Authorization header must be "Bearer <token>"; to send an API key instead, use the x-api-key header.');
     }
+    const { key, expiresAt } = await this.checkToken(token, { now });
+    return { key, tenant: key.tenant, tokenExpiresAt: expiresAt, sourceIp };
+  }
+
+  /**
+   * Verifies a token and checks its key live: a token of a key revoked or disabled a moment
+   * ago is refused. With `onlyTenant`, a token of another tenant is treated as invalid.
+   */
+  async checkToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<{ key: KeyRecord; expiresAt: string }> {
     const claims = await this.tokens.verify(token);
-    const key = await this.store.getKey(claims.keyId);
+    const sameTenant = context.onlyTenant === undefined || claims.tenant === context.onlyTenant;
+    const key = sameTenant ? await this.store.getKey(claims.keyId) : undefined;
     if (!key || key.tenant !== claims.tenant) {
       throw new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.');
     }
-    const status = effectiveStatus(key, now);
+    const status = effectiveStatus(key, context.now);
     if (status !== 'active') throw statusErrors[status]();
-    await this.recordUse(key, now);
-    return { key, tenant: key.tenant, tokenExpiresAt: claims.expiresAt, sourceIp };
+    await this.recordUse(key, context.now);
+    return { key, expiresAt: claims.expiresAt };
   }
 }

@@ -7,7 +7,6 @@ import { effectiveStatus, type KeyStatus } from '../domain/key-status.ts';
 import { grantedScopes, requireCanManage, type KeyType } from '../domain/permissions.ts';
 import type { SecretHasher } from './secret-hasher.ts';
 import type { Authenticator, Caller } from './authenticator.ts';
-import type { TokenService } from './token-service.ts';
 import type { CursorSealer } from './cursor.ts';
 import { auditEvent, type AuditInput } from './audit.ts';
 import { keyView, type KeyView } from './key-view.ts';
@@ -69,7 +68,6 @@ export class KeyService {
   private readonly cipher: Cipher;
   private readonly hasher: SecretHasher;
   private readonly authenticator: Authenticator;
-  private readonly tokens: TokenService;
   private readonly cursors: CursorSealer;
   private readonly settings: KeyServiceSettings;
 
@@ -78,7 +76,6 @@ export class KeyService {
     cipher: Cipher;
     hasher: SecretHasher;
     authenticator: Authenticator;
-    tokens: TokenService;
     cursors: CursorSealer;
     settings: KeyServiceSettings;
   }) {
@@ -86,7 +83,6 @@ export class KeyService {
     this.cipher = deps.cipher;
     this.hasher = deps.hasher;
     this.authenticator = deps.authenticator;
-    this.tokens = deps.tokens;
     this.cursors = deps.cursors;
     this.settings = deps.settings;
   }
@@ -338,17 +334,10 @@ export class KeyService {
   /** Tells a gateway whether an API key or token of this tenant is good right now. */
   async verify(caller: Caller, input: { apiKey?: string | undefined; token?: string | undefined }, now: Date) {
     try {
-      let key: KeyRecord;
-      if (input.apiKey !== undefined) {
-        key = await this.authenticator.checkKey(this.authenticator.parseApiKey(input.apiKey), { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant });
-      } else {
-        const claims = await this.tokens.verify(input.token ?? '');
-        const found = claims.tenant === caller.tenant ? await this.store.getKey(claims.keyId) : undefined;
-        if (!found || found.tenant !== caller.tenant) return { valid: false as const, code: 'auth.invalid_token' };
-        const status = effectiveStatus(found, now);
-        if (status !== 'active') return { valid: false as const, code: `authentication.key_${status}` };
-        key = found;
-      }
+      const key =
+        input.apiKey !== undefined
+          ? await this.authenticator.checkKey(this.authenticator.parseApiKey(input.apiKey), { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant })
+          : (await this.authenticator.checkToken(input.token ?? '', { now, onlyTenant: caller.tenant })).key;
       return { valid: true as const, key: this.view(key, now), scopes: grantedScopes(key) };
     } catch (error) {
       if (error instanceof KeywardError && error.status === 401) return { valid: false as const, code: error.code };
