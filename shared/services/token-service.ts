@@ -8,6 +8,8 @@ import { grantedScopes } from '../domain/permissions.ts';
 
 const SIGNING_KEYS_SETTING = 'signing-keys';
 const ALGORITHM = 'RS256';
+/** An unknown `kid` re-reads the keys at most this often, so forged tokens cannot make every request read the store. */
+const FORCED_REFRESH_MIN_MS = 30_000;
 const TOKEN_TYPE = 'at+jwt';
 
 interface StoredSigningKey {
@@ -61,7 +63,8 @@ export class TokenService {
 
   private async signingKeys(force = false) {
     const now = Date.now();
-    if (this.loaded && !force && now - this.loaded.at < this.settings.refreshSeconds * 1000) return this.loaded;
+    const fresh = force ? FORCED_REFRESH_MIN_MS : this.settings.refreshSeconds * 1000;
+    if (this.loaded && now - this.loaded.at < fresh) return this.loaded;
     const setting = await this.store.getSetting<SigningKeys>(SIGNING_KEYS_SETTING);
     const current = setting && activeAt(setting.value.keys, now);
     if (!setting || !current) {
