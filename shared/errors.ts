@@ -1,6 +1,6 @@
 /**
  * The closed set of error codes the API answers with, and the HTTP status of each
- * (`request.throttled` and `request.blocked` come from API Gateway and WAF, not from code).
+ * (`request.throttled` and `request.blocked` come from API Gateway, WAF and the local server's per-IP limits, not from handlers).
  * Every deliberate failure is a `KeywardError` with one of these codes; anything else
  * becomes `internal.error` without detail.
  */
@@ -12,6 +12,7 @@ export const errorStatus = {
   'request.unsupported_media_type': 415,
   'request.idempotency_in_progress': 409,
   'request.idempotency_mismatch': 422,
+  'request.idempotency_stale': 409,
   'request.throttled': 429,
   'request.blocked': 403,
   'route.not_found': 404,
@@ -20,10 +21,12 @@ export const errorStatus = {
   'auth.invalid_token': 401,
   'auth.token_expired': 401,
   'auth.forbidden': 403,
+  'auth.superseded_secret': 403,
   'authentication.invalid_api_key': 401,
   'authentication.key_disabled': 401,
   'authentication.key_revoked': 401,
   'authentication.key_expired': 401,
+  'authentication.token_superseded': 401,
   'key.not_found': 404,
   'key.protected': 403,
   'key.not_editable': 409,

@@ -11,6 +11,11 @@ export interface KeyRecord {
   scopes: string[];
   status: StoredStatus;
   secretHash: string;
+  /**
+   * Counts regenerates (absent means 1). Tokens carry the version of the secret they were
+   * minted from, so a regenerate ends every earlier token's power over Keyward at once.
+   */
+  secretVersion?: number | undefined;
   /** The secret replaced by a regenerate with a grace period, valid until `previousSecretValidUntil`. */
   previousSecretHash?: string | undefined;
   previousSecretValidUntil?: string | undefined;
@@ -121,6 +126,17 @@ export interface KeyStore {
   listAudit(tenant: string, options: { keyId?: string | undefined; limit: number; startKey?: PageKey | undefined }): Promise<Page<AuditEvent>>;
   /** Keys whose `purgeAt` has passed, oldest first, read from the purge index only. */
   listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
+  /**
+   * Counts a failed authentication of an existing key into the one audit event of its key,
+   * actor, source IP and reason for the minute starting at `windowStart`, so a flood of
+   * guesses costs one event, not one per guess.
+   */
+  countAuthenticationFailure(event: AuditEvent, windowStart: string): Promise<void>;
+  /**
+   * Counts an attempt with a key id that names no key, per source IP and minute. It costs
+   * what `countAuthenticationFailure` costs, so timing cannot tell whether a key id exists.
+   */
+  countUnknownKeyAttempt(sourceIp: string | null, windowStart: string, expiresAtEpoch: number): Promise<void>;
   getSetting<T>(name: string): Promise<{ value: T; version: number } | undefined>;
   /** Stores a service setting if its version is still `expectedVersion` (0: must not exist yet). */
   putSetting<T>(name: string, value: T, expectedVersion: number): Promise<void>;

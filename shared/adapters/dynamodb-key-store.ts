@@ -69,7 +69,7 @@ function keyItem(key: KeyRecord): Record<string, unknown> {
 }
 
 const keyFields = [
-  'keyId', 'tenant', 'name', 'description', 'type', 'scopes', 'status', 'secretHash', 'previousSecretHash',
+  'keyId', 'tenant', 'name', 'description', 'type', 'scopes', 'status', 'secretHash', 'secretVersion', 'previousSecretHash',
   'previousSecretValidUntil', 'recoverable', 'sealedApiKey', 'previewTail', 'createdAt', 'createdBy', 'updatedAt',
   'lastUsedAt', 'expiresAt', 'revokedAt', 'revokeReason', 'purgeAt', 'version',
 ] as const satisfies readonly (keyof KeyRecord)[];
@@ -81,9 +81,18 @@ function toKeyRecord(item: Record<string, unknown>): KeyRecord {
 }
 
 function toAuditEvent(item: Record<string, unknown>): AuditEvent {
-  const { id, tenant, at, action, keyId, actor, sourceIp, outcome, details, ttl } = item as unknown as AuditEvent & { ttl: number };
-  return { id, tenant, at, action, keyId, actor, sourceIp, outcome, details, expiresAtEpoch: ttl };
+  const { id, tenant, at, action, keyId, actor, sourceIp, outcome, details, ttl, failureCount, lastAt } = item as unknown as AuditEvent & {
+    ttl: number;
+    failureCount?: number;
+    lastAt?: string;
+  };
+  // A counted failure event shows how often it happened within its minute, and when last.
+  const counted = failureCount !== undefined ? { ...details, count: failureCount, lastAt: lastAt ?? at } : details;
+  return { id, tenant, at, action, keyId, actor, sourceIp, outcome, details: counted, expiresAtEpoch: ttl };
 }
+
+const auditPartition = (tenant: string) => `AUDIT#${tenant}`;
+const keyAuditPartition = (tenant: string, keyId: string) => `AUDIT#${tenant}#${keyId}`;
 
 function updateExpression(changes: Record<string, unknown>) {
   const names: Record<string, string> = {};
@@ -196,14 +205,14 @@ export class DynamoDbKeyStore implements KeyStore {
         const { event } = op;
         const { expiresAtEpoch, ...fields } = event;
         const item: Record<string, unknown> = {
-          pk: `AUDIT#${event.tenant}`,
+          pk: auditPartition(event.tenant),
           sk: `${event.at}#${event.id}`,
           entity: 'audit',
           ...fields,
           ttl: expiresAtEpoch,
         };
         if (event.keyId) {
-          item[byTenant.partitionKey] = `AUDIT#${event.tenant}#${event.keyId}`;
+          item[byTenant.partitionKey] = keyAuditPartition(event.tenant, event.keyId);
           item[byTenant.sortKey] = `${event.at}#${event.id}`;
         }
         return { Put: { TableName, Item: item } };
@@ -266,6 +275,50 @@ export class DynamoDbKeyStore implements KeyStore {
     }
   }
 
+  async countAuthenticationFailure(event: AuditEvent, windowStart: string): Promise<void> {
+    const { expiresAtEpoch, at, details, ...fields } = event;
+    const set: Record<string, unknown> = { entity: 'audit', ...fields, lastAt: at };
+    const names: Record<string, string> = { '#at': 'at', '#details': 'details', '#ttl': 'ttl' };
+    const values: Record<string, unknown> = { ':at': at, ':details': details, ':ttl': expiresAtEpoch, ':one': 1 };
+    const sets = Object.entries(set).map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      return `#f${i} = :v${i}`;
+    });
+    // The first failure of the window fixes when, what, and how long it is kept; later ones only count.
+    sets.push('#at = if_not_exists(#at, :at)', '#details = if_not_exists(#details, :details)', '#ttl = if_not_exists(#ttl, :ttl)');
+    if (event.keyId) {
+      // The key's own history orders the event by its first failure exactly.
+      names['#gpk'] = byTenant.partitionKey;
+      names['#gsk'] = byTenant.sortKey;
+      values[':gpk'] = keyAuditPartition(event.tenant, event.keyId);
+      values[':gsk'] = `${at}#${event.id}`;
+      sets.push('#gpk = :gpk', '#gsk = if_not_exists(#gsk, :gsk)');
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        // The table's sort key must be known before the first failure: the window's start.
+        Key: { pk: auditPartition(event.tenant), sk: `${windowStart}#${event.id}` },
+        UpdateExpression: `SET ${sets.join(', ')} ADD failureCount :one`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async countUnknownKeyAttempt(sourceIp: string | null, windowStart: string, expiresAtEpoch: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `ATTEMPTS#${sourceIp ?? 'unknown'}`, sk: windowStart },
+        UpdateExpression: 'SET entity = :entity, #ttl = if_not_exists(#ttl, :ttl) ADD failureCount :one',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':entity': 'unknown-key-attempts', ':ttl': expiresAtEpoch, ':one': 1 },
+      }),
+    );
+  }
+
   async listKeys(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; now: Date }): Promise<Page<KeyRecord>> {
     const base: QueryCommandInput = {
       TableName: this.tableName,
@@ -297,13 +350,15 @@ export class DynamoDbKeyStore implements KeyStore {
         ...(byKey ? { IndexName: byTenant.name } : {}),
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': byKey ? byTenant.partitionKey : 'pk' },
-        ExpressionAttributeValues: { ':pk': byKey ? `AUDIT#${tenant}#${options.keyId}` : `AUDIT#${tenant}` },
+        ExpressionAttributeValues: { ':pk': byKey ? keyAuditPartition(tenant, options.keyId ?? '') : auditPartition(tenant) },
         ScanIndexForward: false,
         Limit: options.limit,
         ExclusiveStartKey: options.startKey,
       }),
     );
-    return { items: (result.Items ?? []).map(toAuditEvent), nextKey: result.LastEvaluatedKey };
+    // A counted failure sits at the start of its minute in the table; order the page by when things happened.
+    const items = (result.Items ?? []).map(toAuditEvent).sort((a, b) => (a.at === b.at ? b.id.localeCompare(a.id) : b.at.localeCompare(a.at)));
+    return { items, nextKey: result.LastEvaluatedKey };
   }
 
   async listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }) {

@@ -33,25 +33,32 @@ export function requirePermission(grant: Grant, permission: Permission): void {
   }
 }
 
+/** What a caller does to a key, to say exactly what was refused; `grant` gives an existing key new scopes. */
+export type KeyAction = 'create' | 'grant' | 'change' | 'enable' | 'disable' | 'regenerate' | 'revoke' | 'delete';
+
 /**
  * The no-escalation rule: a caller may create or change only keys that rank no higher
  * than its own and whose custom scopes it holds itself; `keys:admin` holders may grant
  * any custom scope, and only they may manage `system` keys.
  */
-export function requireCanManage(caller: Grant, target: Grant): void {
+export function requireCanManage(caller: Grant, target: Grant, action: KeyAction): void {
   const admin = hasPermission(caller, 'keys:admin');
+  const verb = action === 'grant' ? 'change' : action;
   if (target.type === 'system' && !admin) {
-    throw new KeywardError('auth.forbidden', "Managing a system key needs the 'keys:admin' permission.");
+    throw new KeywardError('auth.forbidden', `To ${verb} a system key you need the 'keys:admin' permission.`);
   }
   if (typeRank[target.type] > typeRank[caller.type]) {
-    throw new KeywardError('auth.forbidden', `A ${caller.type} key cannot create or change a ${target.type} key.`);
+    throw new KeywardError('auth.forbidden', `A ${caller.type} key cannot ${verb} a ${target.type} key.`);
   }
   if (admin) return;
   const missing = target.scopes.filter((scope) => !caller.scopes.includes(scope));
   if (missing.length > 0) {
+    const list = missing.map((s) => `'${s}'`).join(', ');
     throw new KeywardError(
       'auth.forbidden',
-      `You cannot grant scopes you do not hold yourself: ${missing.map((s) => `'${s}'`).join(', ')}.`,
+      action === 'create' || action === 'grant'
+        ? `You cannot grant scopes you do not hold yourself: ${list}.`
+        : `You cannot ${verb} a key that holds scopes you do not hold yourself: ${list}.`,
     );
   }
 }

@@ -11,7 +11,7 @@ import { requirePermission } from '../domain/permissions.ts';
 import type { Caller } from '../services/authenticator.ts';
 import type { RouteDefinition } from './routes.ts';
 
-/** API.md: bodies over 16 KiB are refused. */
+/** Bodies over 16 KiB are refused (413). */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -71,6 +71,14 @@ function validate<S extends z.ZodType>(schema: S, input: unknown, where: string)
 
 const noQuery = strictObject({}, { error: () => 'this route takes no query parameters' });
 
+/** The query string as one value per name; a repeated name is refused rather than silently resolved. */
+function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    if ((values?.length ?? 0) > 1) throw new KeywardError('request.invalid', `The query parameter '${name}' is repeated; send each parameter once.`);
+  }
+  return Object.assign(Object.create(null) as Record<string, string>, event.queryStringParameters ?? {});
+}
+
 const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded' } as const;
 
 function readBody(route: RouteDefinition, event: APIGatewayProxyEvent, headers: Record<string, string | undefined>): unknown {
@@ -78,10 +86,14 @@ function readBody(route: RouteDefinition, event: APIGatewayProxyEvent, headers: 
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
     throw new KeywardError('request.too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB; send less.`);
   }
-  if (!route.bodyType) return undefined;
+  const given = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (!route.bodyType) {
+    if (raw === '') return undefined;
+    if (given !== mediaTypes.json) throw new KeywardError('request.unsupported_media_type', `This route takes no body: send the request without one${given ? ` (not ${given})` : ''}.`);
+    throw new KeywardError('request.invalid', 'This route takes no body: send the request without one.');
+  }
   if (raw.trim() === '') return {};
   const expected = mediaTypes[route.bodyType];
-  const given = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (given !== expected) {
     throw new KeywardError('request.unsupported_media_type', `Send the body as ${expected} with a matching Content-Type header${given ? `, not ${given}` : ''}.`);
   }
@@ -152,7 +164,7 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
         logger.appendKeys({ tenant: caller.tenant, callerKeyId: caller.key.keyId });
       }
       const body = readBody(route, event, headers);
-      const query = validate(route.query ?? noQuery, event.queryStringParameters ?? {}, 'query string');
+      const query = validate(route.query ?? noQuery, queryOf(event), 'query string');
       const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
       const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
       const result = await action({ body: parsedBody, query: route.query ? query : undefined, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>);

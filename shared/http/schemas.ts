@@ -19,8 +19,19 @@ const scopeSchema = z
   .refine((scope) => !scope.startsWith('keys:'), "'keys:' permissions come from the key type and cannot be given as custom scopes");
 
 const scopesSchema = z.array(scopeSchema).max(50, 'at most 50 scopes').meta({ description: 'Custom scopes, opaque to Keyward, carried into tokens' });
-const nameSchema = z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters');
-const descriptionSchema = z.string().max(500, 'at most 500 characters');
+/**
+ * Control characters (C0, DEL, C1) and bidirectional controls can rewrite a terminal or
+ * disguise text when a name is shown, so text fields refuse them.
+ */
+const unsafeText = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const plainText = (max: number) =>
+  z
+    .string()
+    .max(max, `at most ${max} characters`)
+    .refine((text) => !unsafeText.test(text), 'must not contain control characters (such as newlines or escapes) or bidirectional overrides');
+
+const nameSchema = plainText(100).pipe(z.string().trim().min(1, 'must not be empty'));
+const descriptionSchema = plainText(500);
 
 const apiKeyField = z.string().min(1, 'must not be empty').max(200, 'is longer than any API key').meta({ description: 'The full API key' });
 
@@ -103,7 +114,7 @@ export const regenerateKeyRequest = z.strictObject(
 );
 
 export const revokeKeyRequest = z.strictObject(
-  { reason: z.string().max(500, 'at most 500 characters').optional() },
+  { reason: plainText(500).optional() },
   { error: unknownFields('allowed is reason') },
 );
 
@@ -114,7 +125,15 @@ export const verifyRequest = z
   )
   .refine((body) => (body.apiKey === undefined) !== (body.token === undefined), { message: 'send exactly one of apiKey or token' });
 
-const limitSchema = z.coerce.number().int('must be a whole number').min(1).max(100).default(25);
+// Query values arrive as text: only plain decimal digits are a number here (no 0x10, 1e2, or ' 5').
+const limitSchema = z
+  .string()
+  .regex(/^[0-9]{1,3}$/, 'must be a whole number from 1 to 100')
+  .transform(Number)
+  .pipe(z.number().min(1, 'must be a whole number from 1 to 100').max(100, 'must be a whole number from 1 to 100'))
+  .optional()
+  .transform((limit) => limit ?? 25)
+  .meta({ description: 'Page size, 1 to 100 (default 25)' });
 const cursorSchema = z.string().max(4096).optional().meta({ description: 'nextCursor of the previous page' });
 
 export const listKeysQuery = z.strictObject(

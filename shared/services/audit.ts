@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditAction, AuditEvent } from '../ports.ts';
 import { randomBase62 } from '../domain/api-key.ts';
 
@@ -25,4 +26,33 @@ export function auditEvent(input: AuditInput, now: Date, retentionDays: number):
     details: input.details ?? {},
     expiresAtEpoch: Math.floor(now.getTime() / 1000) + retentionDays * 24 * 3600,
   };
+}
+
+/** Failures of one key from one source within this window become one audit event with a count. */
+export const FAILURE_WINDOW_MS = 60_000;
+
+/** The start of the failure window that holds `now`. */
+export const failureWindowStart = (now: Date) => new Date(Math.floor(now.getTime() / FAILURE_WINDOW_MS) * FAILURE_WINDOW_MS).toISOString();
+
+/**
+ * The audit event that counts failed authentications of one key by one actor from one
+ * source IP, for one reason, within one window: its id is derived from all of these, so
+ * every failure of the window lands on the same event.
+ */
+export function authenticationFailureEvent(
+  input: { tenant: string; keyId: string; actor: string; sourceIp: string | null; reason: string },
+  now: Date,
+  retentionDays: number,
+): { event: AuditEvent; windowStart: string } {
+  const windowStart = failureWindowStart(now);
+  const id = createHash('sha256')
+    .update([input.tenant, input.keyId, input.actor, input.sourceIp ?? '', input.reason, windowStart].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  const event = auditEvent(
+    { tenant: input.tenant, action: 'authentication.failure', keyId: input.keyId, actor: input.actor, sourceIp: input.sourceIp, outcome: 'failure', details: { reason: input.reason } },
+    now,
+    retentionDays,
+  );
+  return { event: { ...event, id }, windowStart };
 }

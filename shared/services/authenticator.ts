@@ -1,10 +1,13 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { KeywardError, invalidApiKey } from '../errors.ts';
 import type { KeyRecord, KeyStore } from '../ports.ts';
 import { parseApiKey, keyIdPattern, secretPattern, type ApiKeyParts } from '../domain/api-key.ts';
 import { effectiveStatus } from '../domain/key-status.ts';
+import { currentSecretVersion } from '../domain/secret-version.ts';
+import { metrics } from '../observability.ts';
 import type { SecretHasher } from './secret-hasher.ts';
 import type { TokenService } from './token-service.ts';
-import { auditEvent } from './audit.ts';
+import { authenticationFailureEvent, failureWindowStart } from './audit.ts';
 
 /** Who is calling: the live record of the caller's key, checked on this very request. */
 export interface Caller {
@@ -14,17 +17,59 @@ export interface Caller {
   sourceIp: string | null;
 }
 
+/** A key whose secret was proven right: by its current secret, or by the old one during a grace period. */
+export interface ProvenKey {
+  key: KeyRecord;
+  /** The version of the secret that was presented: tokens minted from it carry it. */
+  secretVersion: number;
+  /** The secret presented was the one a regenerate replaced; it may only be exchanged for tokens and verified. */
+  graceSecret: boolean;
+}
+
+export type Credential = { apiKey: string } | { keyId: string; keySecret: string };
+
 export interface AuthenticatorSettings {
   keyPrefix: string;
   lastUsedIntervalSeconds: number;
   auditRetentionDays: number;
 }
 
+/** Attempts with unknown key ids are counted for a day: long enough to see a guessing run. */
+const UNKNOWN_KEY_ATTEMPT_RETENTION_SECONDS = 24 * 3600;
+
 const statusErrors = {
   disabled: () => new KeywardError('authentication.key_disabled', 'This API key is disabled: ask an admin of your tenant to enable it.'),
   revoked: () => new KeywardError('authentication.key_revoked', 'This API key has been revoked and can no longer be used: ask an admin for a new key.'),
   expired: () => new KeywardError('authentication.key_expired', 'This API key has expired: ask an admin to regenerate it or create a new one.'),
 } as const;
+
+const tokenSuperseded = () =>
+  new KeywardError(
+    'authentication.token_superseded',
+    "This token was issued before the key's secret was last regenerated (or from the old secret during its grace period), so Keyward no longer accepts it: authenticate again with the key's current secret.",
+  );
+
+const supersededSecret = () =>
+  new KeywardError(
+    'auth.superseded_secret',
+    'This secret was replaced by a regenerate: during its grace period it can only be exchanged for tokens or verified, not manage keys. Use the key\'s new secret.',
+  );
+
+/** Credentials that were presented and refused feed the failure metric (and its alarm); a missing one does not. */
+function countFailure(error: unknown): void {
+  if (error instanceof KeywardError && error.status < 500 && error.code !== 'auth.missing_credentials') {
+    metrics.addMetric('AuthenticationFailure', MetricUnit.Count, 1);
+  }
+}
+
+async function counted<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (error) {
+    countFailure(error);
+    throw error;
+  }
+}
 
 /**
  * Turns credentials into a `Caller`. The hot path is one strongly consistent read and an
@@ -45,14 +90,16 @@ export class Authenticator {
   }
 
   /** Splits a full key, or refuses it without I/O when it is malformed or fails its checksum. */
-  parseApiKey(apiKey: string): ApiKeyParts {
+  private parseApiKey(apiKey: string): ApiKeyParts {
     const parts = parseApiKey(this.settings.keyPrefix, apiKey);
     if (!parts) throw invalidApiKey();
     return parts;
   }
 
-  /** Accepts a Key ID and Key Secret pair, or a full key given as the secret. */
-  partsFromPair(keyId: string, keySecret: string): ApiKeyParts {
+  /** Accepts a full key, or a Key ID and Key Secret pair (the secret may also be the full key). */
+  private partsOf(credential: Credential): ApiKeyParts {
+    if ('apiKey' in credential) return this.parseApiKey(credential.apiKey);
+    const { keyId, keySecret } = credential;
     if (keySecret.startsWith(`${this.settings.keyPrefix}_`)) {
       const parts = this.parseApiKey(keySecret);
       if (parts.keyId !== keyId) throw invalidApiKey();
@@ -63,40 +110,51 @@ export class Authenticator {
   }
 
   /**
-   * Checks a key's secret and status. Failures of an existing key are audited; with
+   * Checks a key's secret and status. Failures of an existing key are audited (counted per
+   * minute, key, actor and source), attempts with an unknown key id are counted at the same
+   * cost, so neither the answer nor its timing tells whether a key id exists. With
    * `onlyTenant`, a key of another tenant is treated as unknown and leaves no trace there.
+   * `actor` is who presented the key, when that is not its holder (a verify call).
    */
-  async checkKey(parts: ApiKeyParts, context: { sourceIp: string | null; now: Date; onlyTenant?: string }): Promise<KeyRecord> {
-    const { now } = context;
-    const key = await this.store.getKey(parts.keyId);
-    if (!key || (context.onlyTenant !== undefined && key.tenant !== context.onlyTenant)) throw invalidApiKey();
-    const current = this.hasher.matches(key.keyId, parts.secret, key.secretHash);
-    const previous =
-      !current &&
-      key.previousSecretHash !== undefined &&
-      key.previousSecretValidUntil !== undefined &&
-      Date.parse(key.previousSecretValidUntil) > now.getTime() &&
-      this.hasher.matches(key.keyId, parts.secret, key.previousSecretHash);
-    const status = effectiveStatus(key, now);
-    if (!current && !previous) {
-      await this.auditFailure(key, 'wrong_secret', context.sourceIp, now);
-      throw invalidApiKey();
-    }
-    if (status !== 'active') {
-      await this.auditFailure(key, status, context.sourceIp, now);
-      throw statusErrors[status]();
-    }
-    await this.recordUse(key, now);
-    return key;
+  checkKey(credential: Credential, context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string }): Promise<ProvenKey> {
+    return counted(async () => {
+      const parts = this.partsOf(credential);
+      const { now, sourceIp } = context;
+      const key = await this.store.getKey(parts.keyId);
+      if (!key || (context.onlyTenant !== undefined && key.tenant !== context.onlyTenant)) {
+        await this.store.countUnknownKeyAttempt(sourceIp, failureWindowStart(now), Math.floor(now.getTime() / 1000) + UNKNOWN_KEY_ATTEMPT_RETENTION_SECONDS);
+        throw invalidApiKey();
+      }
+      const current = this.hasher.matches(key.keyId, parts.secret, key.secretHash);
+      const grace =
+        !current &&
+        key.previousSecretHash !== undefined &&
+        key.previousSecretValidUntil !== undefined &&
+        Date.parse(key.previousSecretValidUntil) > now.getTime() &&
+        this.hasher.matches(key.keyId, parts.secret, key.previousSecretHash);
+      const actor = context.actor ?? key.keyId;
+      if (!current && !grace) {
+        await this.auditFailure(key, actor, 'wrong_secret', sourceIp, now);
+        throw invalidApiKey();
+      }
+      const status = effectiveStatus(key, now);
+      if (status !== 'active') {
+        await this.auditFailure(key, actor, status, sourceIp, now);
+        throw statusErrors[status]();
+      }
+      await this.recordUse(key, now);
+      const version = currentSecretVersion(key);
+      return { key, secretVersion: grace ? version - 1 : version, graceSecret: grace };
+    });
   }
 
-  private async auditFailure(key: KeyRecord, reason: string, sourceIp: string | null, now: Date): Promise<void> {
-    const event = auditEvent(
-      { tenant: key.tenant, action: 'authentication.failure', keyId: key.keyId, actor: key.keyId, sourceIp, outcome: 'failure', details: { reason } },
+  private async auditFailure(key: KeyRecord, actor: string, reason: string, sourceIp: string | null, now: Date): Promise<void> {
+    const { event, windowStart } = authenticationFailureEvent(
+      { tenant: key.tenant, keyId: key.keyId, actor, sourceIp, reason },
       now,
       this.settings.auditRetentionDays,
     );
-    await this.store.write([{ kind: 'audit', event }]);
+    await this.store.countAuthenticationFailure(event, windowStart);
   }
 
   /** Writes `lastUsedAt` at most once per interval per key, never on every call. */
@@ -107,12 +165,21 @@ export class Authenticator {
     await this.store.touchLastUsed(key.keyId, key.lastUsedAt, since);
   }
 
-  /** The caller behind a request's `x-api-key` or `Authorization: Bearer` header. */
+  /**
+   * The caller behind a request's `x-api-key` or `Authorization: Bearer` header. A secret in
+   * its grace period cannot manage keys: only the key's current secret (or a token minted
+   * from it) can.
+   */
   async callerFrom(headers: Record<string, string | undefined>, sourceIp: string | null, now: Date): Promise<Caller> {
     const apiKey = headers['x-api-key'];
     const authorization = headers.authorization;
     if (apiKey !== undefined && apiKey !== '') {
-      const key = await this.checkKey(this.parseApiKey(apiKey.trim()), { sourceIp, now });
+      const { key, graceSecret } = await this.checkKey({ apiKey: apiKey.trim() }, { sourceIp, now });
+      if (graceSecret) {
+        const refusal = supersededSecret();
+        countFailure(refusal);
+        throw refusal;
+      }
       return { key, tenant: key.tenant, tokenExpiresAt: null, sourceIp };
     }
     if (authorization === undefined || authorization === '') {
@@ -128,18 +195,22 @@ export class Authenticator {
 
   /**
    * Verifies a token and checks its key live: a token of a key revoked or disabled a moment
-   * ago is refused. With `onlyTenant`, a token of another tenant is treated as invalid.
+   * ago, or minted before the key's latest regenerate, is refused. With `onlyTenant`, a
+   * token of another tenant is treated as invalid.
    */
-  async checkToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<{ key: KeyRecord; expiresAt: string }> {
-    const claims = await this.tokens.verify(token);
-    const sameTenant = context.onlyTenant === undefined || claims.tenant === context.onlyTenant;
-    const key = sameTenant ? await this.store.getKey(claims.keyId) : undefined;
-    if (!key || key.tenant !== claims.tenant) {
-      throw new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.');
-    }
-    const status = effectiveStatus(key, context.now);
-    if (status !== 'active') throw statusErrors[status]();
-    await this.recordUse(key, context.now);
-    return { key, expiresAt: claims.expiresAt };
+  checkToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<{ key: KeyRecord; expiresAt: string }> {
+    return counted(async () => {
+      const claims = await this.tokens.verify(token, context.now);
+      const sameTenant = context.onlyTenant === undefined || claims.tenant === context.onlyTenant;
+      const key = sameTenant ? await this.store.getKey(claims.keyId) : undefined;
+      if (!key || key.tenant !== claims.tenant) {
+        throw new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.');
+      }
+      const status = effectiveStatus(key, context.now);
+      if (status !== 'active') throw statusErrors[status]();
+      if (claims.secretVersion !== currentSecretVersion(key)) throw tokenSuperseded();
+      await this.recordUse(key, context.now);
+      return { key, expiresAt: claims.expiresAt };
+    });
   }
 }

@@ -5,6 +5,7 @@ import { WriteConflict } from '../ports.ts';
 import { formatApiKey, generateKeyId, generateSecret, keyIdFromSearch, keyIdPattern, previewTail } from '../domain/api-key.ts';
 import { effectiveStatus, type KeyStatus } from '../domain/key-status.ts';
 import { grantedScopes, requireCanManage, type KeyType } from '../domain/permissions.ts';
+import { currentSecretVersion } from '../domain/secret-version.ts';
 import type { SecretHasher } from './secret-hasher.ts';
 import type { Authenticator, Caller } from './authenticator.ts';
 import type { CursorSealer } from './cursor.ts';
@@ -136,7 +137,7 @@ export class KeyService {
    */
   async create(caller: Caller, input: CreateKeyInput, now: Date, idempotencyKey?: string): Promise<IssuedKey & { replayed: boolean }> {
     const scopes = [...new Set(input.scopes ?? [])];
-    requireCanManage(caller.key, { type: input.type, scopes });
+    requireCanManage(caller.key, { type: input.type, scopes }, 'create');
     if (idempotencyKey === undefined) return { ...(await this.createKey(caller, { ...input, scopes }, now)), replayed: false };
 
     const id = `${caller.tenant}#${caller.key.keyId}#${idempotencyKey}`;
@@ -152,7 +153,7 @@ export class KeyService {
         throw new KeywardError('request.idempotency_in_progress', 'A request with this Idempotency-Key is still being processed: retry in a moment.');
       }
       const response = JSON.parse(Buffer.from(await this.cipher.open(existing.sealedResponse, sealContext)).toString('utf8')) as IssuedKey;
-      return { ...response, replayed: true };
+      return { ...(await this.replay(caller, response, now)), replayed: true };
     }
     try {
       const issued = await this.createKey(caller, { ...input, scopes }, now);
@@ -164,6 +165,24 @@ export class KeyService {
     }
   }
 
+  /**
+   * The first answer again, with the key as it is now: a replay never calls a key active that
+   * was disabled or revoked since, and never hands out a secret that no longer works.
+   */
+  private async replay(caller: Caller, first: IssuedKey, now: Date): Promise<IssuedKey> {
+    const key = await this.store.getKey(first.key.id);
+    if (!key || key.tenant !== caller.tenant) {
+      throw new KeywardError('key.not_found', `The key '${first.key.id}' created by the first request with this Idempotency-Key has since been deleted.`);
+    }
+    if (currentSecretVersion(key) !== 1) {
+      throw new KeywardError(
+        'request.idempotency_stale',
+        `The key '${key.keyId}' created by the first request with this Idempotency-Key was regenerated since, so the secret of the first answer no longer works: fetch the key with GET /v1/keys/${key.keyId}.`,
+      );
+    }
+    return { ...first, key: this.view(key, now) };
+  }
+
   private async createKey(caller: Caller, input: CreateKeyInput & { scopes: string[] }, now: Date): Promise<IssuedKey> {
     const expiresAt =
       input.expiresAt !== undefined
@@ -171,6 +190,12 @@ export class KeyService {
         : input.expiresInDays !== undefined
           ? new Date(now.getTime() + input.expiresInDays * DAY_MS).toISOString()
           : undefined;
+    // A key cannot outlive the key that created it: an expiring credential must not be able to mint a lasting one.
+    const creatorExpiry = caller.key.expiresAt;
+    if (creatorExpiry !== undefined && (expiresAt === undefined || Date.parse(expiresAt) > Date.parse(creatorExpiry))) {
+      const message = `your own key expires at ${creatorExpiry}, and a key cannot outlive the key that creates it: send expiresAt (or expiresInDays) no later than that`;
+      throw new KeywardError('request.invalid', `The body is not valid: ${message}.`, { details: [{ path: 'expiresAt', message }] });
+    }
     if (expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime()) {
       throw new KeywardError('request.invalid', 'expiresAt must be in the future.', { details: [{ path: 'expiresAt', message: 'must be in the future' }] });
     }
@@ -239,9 +264,9 @@ export class KeyService {
 
   async update(caller: Caller, keyId: string, input: UpdateKeyInput, now: Date): Promise<KeyView> {
     const key = await this.ownKey(caller, keyId);
-    requireCanManage(caller.key, key);
+    requireCanManage(caller.key, key, input.enabled === undefined ? 'change' : input.enabled ? 'enable' : 'disable');
     const scopes = input.scopes === undefined ? undefined : [...new Set(input.scopes)];
-    if (scopes !== undefined) requireCanManage(caller.key, { type: key.type, scopes });
+    if (scopes !== undefined) requireCanManage(caller.key, { type: key.type, scopes }, 'grant');
     const changes: KeyChanges = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.description !== undefined) changes.description = input.description;
@@ -261,10 +286,14 @@ export class KeyService {
     return this.view(updated, now);
   }
 
-  /** A new secret for the same key id; the old one keeps working for `gracePeriodSeconds`. */
+  /**
+   * A new secret for the same key id. The old one can still be exchanged for tokens for
+   * `gracePeriodSeconds`, but every token minted before (or from the old secret) loses its
+   * power over Keyward at once: the secret version moves on.
+   */
   async regenerate(caller: Caller, keyId: string, input: { gracePeriodSeconds?: number | undefined }, now: Date): Promise<IssuedKey> {
     const key = await this.ownKey(caller, keyId);
-    requireCanManage(caller.key, key);
+    requireCanManage(caller.key, key, 'regenerate');
     const status = effectiveStatus(key, now);
     if (status === 'revoked' || status === 'expired') {
       throw new KeywardError('key.not_editable', `The key is ${status}: create a new key instead of regenerating this one.`);
@@ -273,6 +302,7 @@ export class KeyService {
     const issued = await this.issueSecret(key.keyId, key.tenant, key.recoverable);
     const changes: KeyChanges = {
       secretHash: issued.secretHash,
+      secretVersion: currentSecretVersion(key) + 1,
       previewTail: issued.previewTail,
       sealedApiKey: issued.sealedApiKey ?? null,
       previousSecretHash: grace > 0 ? key.secretHash : null,
@@ -285,7 +315,7 @@ export class KeyService {
   async revoke(caller: Caller, keyId: string, input: { reason?: string | undefined }, now: Date): Promise<KeyView> {
     const key = await this.ownKey(caller, keyId);
     if (key.type === 'system') throw protectedKey('revoked');
-    requireCanManage(caller.key, key);
+    requireCanManage(caller.key, key, 'revoke');
     if (key.status === 'revoked') throw new KeywardError('key.not_editable', 'The key is already revoked.');
     const purgeAt = this.purgeTime(now.toISOString());
     const changes: KeyChanges = {
@@ -304,7 +334,7 @@ export class KeyService {
   async delete(caller: Caller, keyId: string, now: Date): Promise<void> {
     const key = await this.ownKey(caller, keyId);
     if (key.type === 'system') throw protectedKey('deleted');
-    requireCanManage(caller.key, key);
+    requireCanManage(caller.key, key, 'delete');
     const ops: WriteOp[] = [
       { kind: 'deleteKey', keyId, tenant: caller.tenant, expectedVersion: key.version },
       { kind: 'audit', event: this.audit(caller, { action: 'key.delete', keyId, details: { name: key.name, type: key.type } }, now) },
@@ -331,12 +361,15 @@ export class KeyService {
     return { apiKey };
   }
 
-  /** Tells a gateway whether an API key or token of this tenant is good right now. */
+  /**
+   * Tells a gateway whether an API key or token of this tenant is good right now. A failure
+   * is audited with the caller who asked as the actor, not the key that was checked.
+   */
   async verify(caller: Caller, input: { apiKey?: string | undefined; token?: string | undefined }, now: Date) {
     try {
       const key =
         input.apiKey !== undefined
-          ? await this.authenticator.checkKey(this.authenticator.parseApiKey(input.apiKey), { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant })
+          ? (await this.authenticator.checkKey({ apiKey: input.apiKey }, { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId })).key
           : (await this.authenticator.checkToken(input.token ?? '', { now, onlyTenant: caller.tenant })).key;
       return { valid: true as const, key: this.view(key, now), scopes: grantedScopes(key) };
     } catch (error) {

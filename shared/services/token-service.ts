@@ -5,6 +5,8 @@ import { KeywardError } from '../errors.ts';
 import type { Cipher, KeyRecord, KeyStore, SealContext } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
 import { grantedScopes } from '../domain/permissions.ts';
+import { currentSecretVersion } from '../domain/secret-version.ts';
+import { isCanonicalCompactJwt, tokenTimesProblem } from './token-rules.ts';
 
 const SIGNING_KEYS_SETTING = 'signing-keys';
 const ALGORITHM = 'RS256';
@@ -28,13 +30,19 @@ interface SigningKeys {
 
 const activeAt = (keys: StoredSigningKey[], now: number) => keys.find((key) => Date.parse(key.activatesAt) <= now);
 
+const invalidToken = () =>
+  new KeywardError('auth.invalid_token', 'The bearer token is not a valid Keyward token: send a token from POST /v1/authentication, or your API key in x-api-key.');
+
 const sealContext = (kid: string): SealContext => ({ tenant: '*', keyId: kid, purpose: 'signing-key' });
 
 export interface TokenClaims {
   keyId: string;
   tenant: string;
   expiresAt: string;
+  /** The version of the key's secret the token was minted from (absent in tokens of older releases). */
+  secretVersion: number | undefined;
 }
+
 
 export interface TokenSettings {
   issuer: string;
@@ -85,11 +93,13 @@ export class TokenService {
     return this.privateKey;
   }
 
-  async issue(key: KeyRecord, expiresInSeconds: number, now: Date): Promise<{ token: string; expiresAt: string }> {
+  /** Signs a token for `key`, bound to the version of the secret that was presented (by default the current one). */
+  async issue(key: KeyRecord, expiresInSeconds: number, now: Date, secretVersion = currentSecretVersion(key)): Promise<{ token: string; expiresAt: string }> {
     const { key: privateKey, kid } = await this.signingKey();
     const issuedAt = Math.floor(now.getTime() / 1000);
     const exp = issuedAt + expiresInSeconds;
-    const token = await new SignJWT({ client_id: key.keyId, tenant: key.tenant, scope: grantedScopes(key).join(' '), key_type: key.type })
+    const claims = { client_id: key.keyId, tenant: key.tenant, scope: grantedScopes(key).join(' '), key_type: key.type, secret_version: secretVersion };
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE, kid })
       .setIssuer(this.settings.issuer)
       .setAudience(this.settings.audience)
@@ -101,8 +111,12 @@ export class TokenService {
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
-  /** Checks signature (RS256 only), `typ`, `iss`, `aud` and `exp`; throws an `auth.*` error otherwise. */
-  async verify(token: string): Promise<TokenClaims> {
+  /**
+   * Checks the signature (RS256 only, canonical encoding), `typ`, `iss`, `aud`, `exp`, and
+   * that `iat` is not in the future and the lifetime at most an hour; throws an `auth.*` error otherwise.
+   */
+  async verify(token: string, now = new Date()): Promise<TokenClaims> {
+    if (!isCanonicalCompactJwt(token)) throw invalidToken();
     const { publicKeys } = await this.signingKeys();
     try {
       const { payload } = await jwtVerify(
@@ -112,23 +126,22 @@ export class TokenService {
           if (!key) throw new joseErrors.JWKSNoMatchingKey();
           return key;
         },
-        { algorithms: [ALGORITHM], typ: TOKEN_TYPE, issuer: this.settings.issuer, audience: this.settings.audience, requiredClaims: ['exp', 'sub', 'tenant'] },
+        { algorithms: [ALGORITHM], typ: TOKEN_TYPE, issuer: this.settings.issuer, audience: this.settings.audience, requiredClaims: ['exp', 'iat', 'sub', 'tenant'], currentDate: now },
       );
-      if (typeof payload.sub !== 'string' || typeof payload.tenant !== 'string' || typeof payload.exp !== 'number') {
-        throw new joseErrors.JWTClaimValidationFailed('missing claims', payload);
+      if (typeof payload.sub !== 'string' || typeof payload.tenant !== 'string' || tokenTimesProblem(payload, now) !== undefined) {
+        throw new joseErrors.JWTClaimValidationFailed('missing or impossible claims', payload);
       }
       return {
         keyId: payload.sub,
         tenant: payload.tenant,
-        expiresAt: new Date(payload.exp * 1000).toISOString(),
+        expiresAt: new Date((payload.exp as number) * 1000).toISOString(),
+        secretVersion: typeof payload.secret_version === 'number' ? payload.secret_version : undefined,
       };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {
         throw new KeywardError('auth.token_expired', 'The token has expired: authenticate again with your API key to get a new one.');
       }
-      if (error instanceof joseErrors.JOSEError) {
-        throw new KeywardError('auth.invalid_token', 'The bearer token is not a valid Keyward token: send a token from POST /v1/authentication, or your API key in x-api-key.');
-      }
+      if (error instanceof joseErrors.JOSEError) throw invalidToken();
       throw error;
     }
   }

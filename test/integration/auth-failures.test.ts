@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import { call, createKey, newTenant, tokenFor, withKey, withToken, type ApiResponse } from '../support/api.ts';
@@ -19,6 +19,7 @@ import { getConfig } from '#shared/config.ts';
 import { formatApiKey, generateKeyId, generateSecret } from '#shared/domain/api-key.ts';
 import { hasPermission, type KeyType, type Permission } from '#shared/domain/permissions.ts';
 import { TokenService } from '#shared/services/token-service.ts';
+import { serviceSigningKey } from '../support/signing-key.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -79,15 +80,6 @@ async function newHolder(adminKey: string, input: Record<string, unknown>): Prom
 }
 
 /** The deployment's current signing key, opened as the service opens it, to forge tokens only the service could sign. */
-async function serviceSigningKey(): Promise<{ kid: string; privateKey: KeyObject }> {
-  const { store, cipher } = getAdapters();
-  const setting = await store.getSetting<{ keys: { kid: string; sealedPrivateKey: string }[] }>('signing-keys');
-  const current = setting?.value.keys[0];
-  if (!current) throw new Error('no signing key: bootstrap a tenant first');
-  const pem = Buffer.from(await cipher.open(current.sealedPrivateKey, { tenant: '*', keyId: current.kid, purpose: 'signing-key' })).toString('utf8');
-  return { kid: current.kid, privateKey: createPrivateKey(pem) };
-}
-
 /** Moves a key's expiry into the past, as time would. */
 async function expireNow(keyId: string) {
   const { store } = getAdapters();

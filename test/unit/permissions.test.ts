@@ -32,18 +32,26 @@ describe('permissions by key type', () => {
 
 describe('no privilege escalation', () => {
   it('lets a caller create keys of its own rank or lower with scopes it holds', () => {
-    expect(forbidden(() => requireCanManage(privileged, { type: 'privileged', scopes: ['billing:read'] }))).toBe('allowed');
-    expect(forbidden(() => requireCanManage(privileged, { type: 'viewer', scopes: [] }))).toBe('allowed');
+    expect(forbidden(() => requireCanManage(privileged, { type: 'privileged', scopes: ['billing:read'] }, 'create'))).toBe('allowed');
+    expect(forbidden(() => requireCanManage(privileged, { type: 'viewer', scopes: [] }, 'create'))).toBe('allowed');
   });
 
   it('refuses a higher type, a scope the caller lacks, and system keys to non-admins', () => {
-    expect(forbidden(() => requireCanManage(viewer, { type: 'privileged', scopes: [] }))).toBe('auth.forbidden');
-    expect(forbidden(() => requireCanManage(privileged, { type: 'viewer', scopes: ['billing:write'] }))).toBe('auth.forbidden');
-    expect(forbidden(() => requireCanManage(privileged, system))).toBe('auth.forbidden');
+    expect(forbidden(() => requireCanManage(viewer, { type: 'privileged', scopes: [] }, 'create'))).toBe('auth.forbidden');
+    expect(forbidden(() => requireCanManage(privileged, { type: 'viewer', scopes: ['billing:write'] }, 'create'))).toBe('auth.forbidden');
+    expect(forbidden(() => requireCanManage(privileged, system, 'create'))).toBe('auth.forbidden');
+  });
+
+  it('says what was refused: granting scopes, or acting on a key that holds them', () => {
+    const holder = { type: 'privileged', scopes: ['billing:write'] } as const;
+    expect(() => requireCanManage(privileged, holder, 'grant')).toThrow("You cannot grant scopes you do not hold yourself: 'billing:write'.");
+    expect(() => requireCanManage(privileged, holder, 'revoke')).toThrow("You cannot revoke a key that holds scopes you do not hold yourself: 'billing:write'.");
+    expect(() => requireCanManage(privileged, holder, 'delete')).toThrow("You cannot delete a key that holds scopes you do not hold yourself: 'billing:write'.");
+    expect(() => requireCanManage(viewer, { type: 'privileged', scopes: [] }, 'revoke')).toThrow('A viewer key cannot revoke a privileged key.');
   });
 
   it('lets keys:admin holders grant any custom scope', () => {
-    expect(forbidden(() => requireCanManage(system, { type: 'privileged', scopes: ['anything:at-all'] }))).toBe('allowed');
+    expect(forbidden(() => requireCanManage(system, { type: 'privileged', scopes: ['anything:at-all'] }, 'create'))).toBe('allowed');
   });
 });
 
