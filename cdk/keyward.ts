@@ -29,9 +29,9 @@ import { functionAccess, functionNames, type FunctionAccess } from './function-a
 import type { StageConfig } from './stages.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** Managing the key, never using it. */
+/** Managing the key, never using it: no kms:CreateGrant (a grant would let its creator use the key for any purpose). */
 const keyAdministration = [
-  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
+  'kms:CreateAlias', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
   'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand',
 ];
 const tokenRoutes = [routes.authenticate, routes.oauthToken];
@@ -79,17 +79,25 @@ export class Keyward extends Construct {
       description: `Keyward ${stage}: seals the pepper, token signing keys and recoverable API keys`,
       enableKeyRotation: true,
       // Not the default "the account's IAM decides everything": the account administers the key and
-      // may only provision the pepper and signing keys (bootstrap with IAM credentials); every other
-      // use is granted to one function's role, for its own purposes (grantAccess).
+      // may only do what bootstrap does with IAM credentials (seal the pepper and the first signing
+      // key, open the pepper to hash the system key); so no IAM policy, however broad, opens a signing
+      // key. Every other use is granted to one function's role, for its own purposes (grantAccess).
       policy: new iam.PolicyDocument({
         statements: [
           new iam.PolicyStatement({ sid: 'KeyAdministration', principals: [account], actions: keyAdministration, resources: ['*'] }),
           new iam.PolicyStatement({
             sid: 'ProvisionThroughIam',
             principals: [account],
-            actions: ['kms:Encrypt', 'kms:Decrypt'],
+            actions: ['kms:Encrypt'],
             resources: ['*'],
             conditions: { StringEquals: { 'kms:EncryptionContext:purpose': ['pepper', 'signing-key'] } },
+          }),
+          new iam.PolicyStatement({
+            sid: 'OpenPepperThroughIam',
+            principals: [account],
+            actions: ['kms:Decrypt'],
+            resources: ['*'],
+            conditions: { StringEquals: { 'kms:EncryptionContext:purpose': 'pepper' } },
           }),
         ],
       }),
@@ -289,6 +297,7 @@ export class Keyward extends Construct {
       description: `Keyward functions/${name}.ts: only what that handler does`,
     });
     logGroup.grantWrite(role);
+    const tokenRoute = tokenRoutes.some((route) => route.handler === name);
     const fn = new NodejsFunction(this, name, {
       entry: join(root, 'functions', `${name}.ts`),
       handler: 'handler',
@@ -297,7 +306,9 @@ export class Keyward extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       // RSA signing is CPU-bound: the token endpoints get more (and so a larger CPU share).
-      memorySize: tokenRoutes.some((route) => route.handler === name) ? 1024 : 512,
+      memorySize: tokenRoute ? 1024 : 512,
+      // The public token routes get their own share of the account's concurrency, and no more.
+      reservedConcurrentExecutions: tokenRoute ? config.tokenRouteReservedConcurrency : undefined,
       timeout: Duration.seconds(name === jobs.purgeExpiredKeys.handler ? 300 : 10),
       role,
       logGroup,
@@ -391,6 +402,16 @@ export class Keyward extends Construct {
         },
       })),
     );
+    // Contains, not starts with: WAF sees the path as sent, `/<stage>/v1/…` on the execute-api URL,
+    // `/v1/…` or `/<base path>/v1/…` on a custom domain.
+    const apiPaths: wafv2.CfnWebACL.StatementProperty = {
+      byteMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'CONTAINS',
+        searchString: '/v1/',
+        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+      },
+    };
     const webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: `keyward-${stage}`,
       scope: 'REGIONAL',
@@ -412,15 +433,22 @@ export class Keyward extends Construct {
           },
         },
         {
-          name: 'body-over-16-kib',
+          name: 'api-rate-per-ip',
           priority: 1,
+          action: { block: {} },
+          visibilityConfig: visibility('api-rate-per-ip'),
+          statement: { rateBasedStatement: { limit: config.wafApiRateLimit, aggregateKeyType: 'IP', scopeDownStatement: apiPaths } },
+        },
+        {
+          name: 'body-over-16-kib',
+          priority: 2,
           action: { block: {} },
           visibilityConfig: visibility('body-over-16-kib'),
           statement: { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 16 * 1024, textTransformations: [{ priority: 0, type: 'NONE' }] } },
         },
         {
           name: 'aws-known-bad-inputs',
-          priority: 2,
+          priority: 3,
           overrideAction: { none: {} },
           visibilityConfig: visibility('aws-known-bad-inputs'),
           statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' } },

@@ -28,6 +28,10 @@ const jobHandlers = new Set<string>(Object.values(jobs).map((job) => job.handler
 const logRetentionDays: Record<StageName, number> = { dev: 7, staging: 30, prod: 365 };
 /** The issue: WAF on in prod (and staging, which mirrors it), off in dev. */
 const wafStages: readonly StageName[] = ['staging', 'prod'];
+/** The functions that sign tokens: the only ones that may open a signing key. Written out, not taken from cdk/function-access.ts. */
+const tokenSigners = ['authenticate', 'oauth-token'];
+/** Every sealing purpose of the cipher, and one the code does not know, which an unconstrained grant also admits. */
+const sealPurposes = ['pepper', 'signing-key', 'recoverable-key', 'idempotent-response', 'any-other-purpose'];
 const cdkJsonContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
 
 // ---------------------------------------------------------------- template shapes
@@ -205,6 +209,69 @@ function grantsOf(statements: Statement[]): Grant[] {
   return grants;
 }
 
+/**
+ * The purposes of `purposes` that a statement's conditions admit on `kms:EncryptionContext:purpose`:
+ * StringEquals and StringLike are evaluated, any other operator on the purpose admits all (the safe guess).
+ */
+function admittedPurposes(condition: Statement['Condition'], purposes: string[]): string[] {
+  let admitted = purposes;
+  for (const [operator, entries] of Object.entries(condition ?? {})) {
+    for (const [key, value] of Object.entries(entries)) {
+      if (key.toLowerCase() !== 'kms:encryptioncontext:purpose') continue;
+      const values = asList(value as string | string[]).map(String);
+      if (operator === 'StringEquals') admitted = admitted.filter((purpose) => values.includes(purpose));
+      else if (operator === 'StringLike') admitted = admitted.filter((purpose) => values.some((pattern) => covers(pattern, purpose)));
+    }
+  }
+  return admitted;
+}
+
+/** Whether an Allow statement allows `action` (NotAction counts as allowing everything it does not name). */
+function allowsAction(statement: Statement, action: string): boolean {
+  if (statement.Effect !== 'Allow') return false;
+  if (statement.NotAction !== undefined) return !asList(statement.NotAction as string | string[]).some((pattern) => covers(pattern, action));
+  return asList(statement.Action).some((pattern) => covers(pattern, action));
+}
+
+/** Logical id of a function's role. */
+function roleOf(s: Synthesized, name: string): string {
+  return functionPolicy(s, name).roleId;
+}
+
+/**
+ * Who may use the secrets key for `action` with `purpose`, from its key policy and from every IAM
+ * policy in the template whose resources can reach it: role logical ids, or `account` when the key
+ * policy leaves it to the account's IAM (then any role with a broad enough policy may).
+ */
+function secretsKeyPrincipals(s: Synthesized, action: string, purpose: string): string[] {
+  const found = new Set<string>();
+  const rootArn = 'arn:{AWS::Partition}:iam::{AWS::AccountId}:root';
+  const secretsKeyArn = show(arnOf(s.ids.secretsKey));
+  const label = (principal: unknown): string => {
+    const arn = show(principal);
+    if (arn === rootArn) return 'account';
+    const role = /^\{(.+)\.Arn\}$/.exec(arn)?.[1];
+    return role ?? arn;
+  };
+  for (const statement of resource(s.json, s.ids.secretsKey).Properties!.KeyPolicy.Statement as Statement[]) {
+    if (!allowsAction(statement, action) || !admittedPurposes(statement.Condition, [purpose]).length) continue;
+    const principal = statement.Principal as string | Record<string, unknown>;
+    if (principal === '*') found.add('*');
+    else for (const [kind, value] of Object.entries(principal)) for (const one of asList(value)) found.add(kind === 'AWS' ? label(one) : `${kind}:${show(one)}`);
+  }
+  const attachedTo = (res: Resource, id: string): string[] =>
+    res.Type === 'AWS::IAM::Role'
+      ? [id]
+      : ['Roles', 'Users', 'Groups'].flatMap((kind) => asList(res.Properties?.[kind] as unknown[] | undefined).map((ref) => show(ref).replace(/^\{(.+)\}$/, '$1')));
+  for (const { id, type, statement } of allStatements(s.json)) {
+    if (type === 'AWS::KMS::Key' || !type.startsWith('AWS::IAM::')) continue;
+    const reaches = statement.NotResource !== undefined || asList(statement.Resource).some((r) => show(r) === secretsKeyArn || show(r).includes('*'));
+    if (!reaches || !allowsAction(statement, action) || !admittedPurposes(statement.Condition, [purpose]).length) continue;
+    for (const principal of attachedTo(resource(s.json, id), id)) found.add(principal);
+  }
+  return [...found].sort();
+}
+
 /** Metrics an alarm watches, whether a single metric or metric math. */
 function alarmMetrics(alarm: Resource): { namespace: string; metricName: string; dimensions: Record<string, string> }[] {
   const props = alarm.Properties ?? {};
@@ -245,6 +312,11 @@ function wafMatches(statement: Record<string, any>, uriPath: string): boolean {
     case 'CONTAINS': return value.includes(search);
     default: throw new Error(`unexpected positional constraint ${byteMatch.PositionalConstraint}`);
   }
+}
+
+/** The rate-based rules of a web ACL. */
+function rateRules(acl: Resource): Record<string, any>[] {
+  return (acl.Properties!.Rules as Record<string, any>[]).filter((rule) => rule.Statement.RateBasedStatement);
 }
 
 /** Full resource path of every API Gateway method, as `METHOD /path`, with the method's integration URI. */
@@ -376,14 +448,12 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const s = synthesized(stage);
       const statements = (resource(s.json, s.ids.secretsKey).Properties!.KeyPolicy.Statement as Statement[]).filter((st) => st.Effect === 'Allow');
       const crypto = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'];
-      const rootArn = 'arn:{AWS::Partition}:iam::{AWS::AccountId}:root';
       const purposesOf = (st: Statement) => asList((st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals?.['kms:EncryptionContext:purpose'] as string | string[]).sort();
       for (const st of statements) {
         const actions = asList(st.Action);
         expect(actions.some((action) => action === '*' || action === 'kms:*'), JSON.stringify(st)).toBe(false);
         const usesKey = actions.some((action) => crypto.some((c) => covers(action, c)));
         if (usesKey) expect(purposesOf(st).length, `unconditioned use: ${JSON.stringify(st)}`).toBeGreaterThan(0);
-        if (usesKey && show((st.Principal as { AWS?: unknown }).AWS) === rootArn) expect(purposesOf(st)).toEqual(['pepper', 'signing-key']);
       }
       for (const [name, id] of Object.entries(s.ids.functions)) {
         const roleArn = show(resource(s.json, id).Properties!.Role);
@@ -399,6 +469,33 @@ describe.each(stageNames)('the %s stack', (stage) => {
         }
         expect(granted.every((st) => asList(st.Action).every((action) => action === 'kms:Decrypt' || action === 'kms:Encrypt')), name).toBe(true);
       }
+    });
+
+    it('only the authenticate and oauth-token roles may open a signing key, through the key policy or any IAM policy', () => {
+      const s = synthesized(stage);
+      // Decrypt opens it; ReEncryptFrom moves it under a key of the caller's; CreateGrant lets the caller grant itself either.
+      for (const action of ['kms:Decrypt', 'kms:ReEncryptFrom', 'kms:CreateGrant']) {
+        const expected = action === 'kms:Decrypt' ? tokenSigners.map((name) => roleOf(s, name)).sort() : [];
+        expect(secretsKeyPrincipals(s, action, 'signing-key'), action).toEqual(expected);
+      }
+      // The rotation job seals new signing keys and never opens one.
+      expect(secretsKeyPrincipals(s, 'kms:Encrypt', 'signing-key')).toEqual(['account', roleOf(s, 'rotate-signing-key')].sort());
+    });
+
+    it('bootstrap through IAM (the account) may seal the pepper and signing keys and open the pepper, nothing more', () => {
+      const s = synthesized(stage);
+      // What the CLI's bootstrap calls: Encrypt {pepper, signing-key}, then Decrypt {pepper} to hash the system key.
+      const keyUse = [
+        'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:CreateGrant',
+        'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext',
+        'kms:GenerateMac', 'kms:Sign', 'kms:DeriveSharedSecret',
+      ];
+      const account: Record<string, string[]> = {};
+      for (const action of keyUse) {
+        const purposes = sealPurposes.filter((purpose) => secretsKeyPrincipals(s, action, purpose).some((p) => p === 'account' || p === '*'));
+        if (purposes.length > 0) account[action] = purposes.sort();
+      }
+      expect(account).toEqual({ 'kms:Encrypt': ['pepper', 'signing-key'], 'kms:Decrypt': ['pepper'] });
     });
   });
 
@@ -548,6 +645,29 @@ describe.each(stageNames)('the %s stack', (stage) => {
     });
   });
 
+  describe('Lambda concurrency', () => {
+    const reserved = (s: Synthesized) =>
+      Object.fromEntries(
+        Object.entries(s.ids.functions)
+          .map(([name, id]) => [name, resource(s.json, id).Properties!.ReservedConcurrentExecutions as unknown])
+          .filter(([, value]) => value !== undefined),
+      );
+    if (stage === 'prod') {
+      it('reserves concurrency for the token functions only, so a flood on them cannot take what management and the jobs need', () => {
+        const s = synthesized(stage);
+        const value = config.tokenRouteReservedConcurrency;
+        expect(value).toBeTypeOf('number');
+        expect(value).toBeGreaterThan(0);
+        expect(reserved(s)).toEqual(Object.fromEntries(tokenSigners.map((name) => [name, value])));
+      });
+    } else {
+      it('reserves no concurrency (a new account has too little to set aside)', () => {
+        const s = synthesized(stage);
+        expect(reserved(s)).toEqual({});
+      });
+    }
+  });
+
   describe('API Gateway', () => {
     it('has one method per route of the route table, each integrated with its handler, on a regional endpoint', () => {
       const s = synthesized(stage);
@@ -655,9 +775,13 @@ describe.each(stageNames)('the %s stack', (stage) => {
         expect(acls).toHaveLength(1);
         const [aclId, acl] = acls[0]!;
         expect(acl.Properties!.Scope).toBe('REGIONAL');
-        const rateRules = (acl.Properties!.Rules as Record<string, any>[]).filter((rule) => rule.Statement.RateBasedStatement);
-        expect(rateRules).toHaveLength(1);
-        const rule = rateRules[0]!;
+        // The token-route rule: the rate rule whose scope holds the token routes and not the management routes.
+        const tokenRules = rateRules(acl).filter((rule) => {
+          const scope = rule.Statement.RateBasedStatement.ScopeDownStatement as Record<string, any>;
+          return wafMatches(scope, `/${stage}${routes.authenticate.path}`) && !wafMatches(scope, `/${stage}${routes.listKeys.path}`);
+        });
+        expect(tokenRules).toHaveLength(1);
+        const rule = tokenRules[0]!;
         expect(rule.Action).toEqual({ Block: {} });
         const rate = rule.Statement.RateBasedStatement as Record<string, any>;
         expect(rate.AggregateKeyType).toBe('IP');
@@ -676,6 +800,32 @@ describe.each(stageNames)('the %s stack', (stage) => {
         expect(association.WebACLArn).toEqual(arnOf(aclId));
         const stageId = resourcesOfType(s.json, 'AWS::ApiGateway::Stage')[0]![0];
         expect(show(association.ResourceArn)).toMatch(new RegExp(`/restapis/\\{${s.ids.api}\\}/stages/\\{${stageId}\\}$`));
+      });
+
+      it('also rate-limits all of /v1/ per IP, at a higher limit than the stricter token-route rule', () => {
+        const s = synthesized(stage);
+        const [[, acl]] = resourcesOfType(s.json, 'AWS::WAFv2::WebACL') as [[string, Resource]];
+        const rules = rateRules(acl);
+        expect(rules).toHaveLength(2);
+        const scope = (rule: Record<string, any>) => rule.Statement.RateBasedStatement.ScopeDownStatement as Record<string, any>;
+        const limit = (rule: Record<string, any>) => rule.Statement.RateBasedStatement.Limit as number;
+        for (const rule of rules) {
+          expect(rule.Action).toEqual({ Block: {} });
+          expect(rule.Statement.RateBasedStatement.AggregateKeyType).toBe('IP');
+        }
+        const api = rules.filter((rule) => wafMatches(scope(rule), `/${stage}${routes.listKeys.path}`));
+        const token = rules.filter((rule) => !wafMatches(scope(rule), `/${stage}${routes.listKeys.path}`));
+        expect([api.length, token.length]).toEqual([1, 1]);
+        // Every /v1/ route and nothing else: with the stage in the path (the execute-api URL) or not (a custom domain), in any case, with a trailing slash.
+        for (const route of routeList) {
+          const path = route.path.replace(/\{[^}]+\}/g, 'abc123');
+          for (const seen of [`/${stage}${path}`, path, `/${stage}${path}`.toUpperCase(), `/${stage}${path}/`]) {
+            expect(wafMatches(scope(api[0]!), seen), seen).toBe(route.path.startsWith('/v1/'));
+          }
+        }
+        expect(limit(api[0]!)).toBe(config.wafApiRateLimit);
+        expect(limit(token[0]!)).toBe(config.wafAuthenticationRateLimit);
+        expect(limit(token[0]!)).toBeLessThan(limit(api[0]!));
       });
     } else {
       it('has no web ACL', () => {
@@ -719,6 +869,18 @@ describe.each(stageNames)('the %s stack', (stage) => {
       }
       const purgeFailures = alarmsWatching(s.json, 'AWS/Lambda', 'Errors', { FunctionName: `{${s.ids.functions[jobs.purgeExpiredKeys.handler]}}` });
       expect(purgeFailures, 'purge failures').not.toEqual([]);
+    });
+
+    it('counts authentication failures of every function: the alarm is bound to the service only, never to one function', () => {
+      const s = synthesized(stage);
+      const alarms = alarmsWatching(s.json, 'Keyward', 'AuthenticationFailure');
+      expect(alarms).toHaveLength(1);
+      const metrics = alarmMetrics(resource(s.json, alarms[0]!)).filter((m) => m.metricName === 'AuthenticationFailure');
+      expect(metrics.map((m) => m.dimensions)).toEqual([{ service: 'keyward' }]);
+      for (const name of routeHandlers) {
+        const env = resource(s.json, s.ids.functions[name]!).Properties!.Environment.Variables as Record<string, string>;
+        expect([env.POWERTOOLS_METRICS_NAMESPACE, env.POWERTOOLS_SERVICE_NAME], name).toEqual(['Keyward', 'keyward']);
+      }
     });
 
     it('sends every alarm to the SNS topic', () => {
