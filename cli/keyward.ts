@@ -5,7 +5,7 @@ import { tenantPattern } from '#shared/domain/tenant.ts';
 import { deployedStackEnvironment } from './deployed-stack.ts';
 import { CliError, DEFAULT_ENDPOINT, client, normaliseEndpoint, request } from './api-client.ts';
 import { saveCredentials } from './credentials.ts';
-import { auditTable, details, keyDetails, keyTable, paint, printJson, relativeTime, secretNotice, type AuditEvent, type KeyView } from './output.ts';
+import { auditTable, details, keyDetails, keyTable, paint, printable, printJson, relativeTime, secretNotice, type AuditEvent, type KeyView } from './output.ts';
 import { ask } from './prompt.ts';
 
 const program = new Command()
@@ -81,9 +81,9 @@ function run<A extends unknown[]>(action: (...args: A) => Promise<void>): (...ar
     } catch (error) {
       if (error instanceof CliError) {
         const code = error.code ? ` (${error.code})` : '';
-        console.error(`${paint('red', 'keyward:', process.stderr)} ${error.message}${code}`);
+        console.error(`${paint('red', 'keyward:', process.stderr)} ${printable(error.message)}${code}`);
       } else {
-        console.error(`${paint('red', 'keyward:', process.stderr)} ${error instanceof Error ? error.message : String(error)}`);
+        console.error(`${paint('red', 'keyward:', process.stderr)} ${printable(error instanceof Error ? error.message : String(error))}`);
       }
       process.exitCode = 1;
     }
@@ -145,7 +145,7 @@ program
         const { token: _token, ...rest } = body;
         return printJson({ endpoint, ...rest });
       }
-      console.log(`Logged in to ${endpoint} as key '${body.key.name}' (${body.key.id}, ${body.key.type}) of tenant '${body.key.tenant}'.`);
+      console.log(`Logged in to ${endpoint} as key '${printable(body.key.name)}' (${body.key.id}, ${body.key.type}) of tenant '${body.key.tenant}'.`);
       console.log(`The token expires ${relativeTime(body.expiresAt)} (${body.expiresAt}); it is saved in ${file}.`);
     }),
   );
@@ -195,7 +195,7 @@ withJson(
       },
     });
     if (options.json) return printJson(body);
-    console.log(`Created ${body.key.type} key '${body.key.name}'.\n`);
+    console.log(`Created ${body.key.type} key '${printable(body.key.name)}'.\n`);
     console.log(details([['Key ID', body.key.id], ['Expires', body.key.expiresAt ? `${relativeTime(body.key.expiresAt)} (${body.key.expiresAt})` : 'never']]));
     console.log(secretNotice(body.apiKey));
   }),
@@ -218,7 +218,7 @@ withJson(
     if (options.json) return printJson(body);
     if (body.items.length === 0) console.log('No keys found.');
     else console.log(keyTable(body.items));
-    if (body.nextCursor) console.log(`\nMore keys: keyward keys list --cursor ${body.nextCursor}`);
+    if (body.nextCursor) console.log(`\nMore keys: keyward keys list --cursor ${printable(body.nextCursor)}`);
   }),
 );
 
@@ -258,7 +258,7 @@ for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
     run(async (id: string, options: JsonOption) => {
       const { body } = await client().call<KeyView>('PATCH', keyPath(id), { body: { enabled } });
       if (options.json) return printJson(body);
-      console.log(`Key ${body.id} ('${body.name}') is now ${body.status}.`);
+      console.log(`Key ${body.id} ('${printable(body.name)}') is now ${body.status}.`);
     }),
   );
 }
@@ -277,7 +277,7 @@ withJson(
     });
     if (options.json) return printJson(body);
     const old = options.gracePeriod ? `The old secret keeps working for ${options.gracePeriod} seconds.` : 'The old secret stopped working.';
-    console.log(`Regenerated key ${body.key.id} ('${body.key.name}'). ${old}`);
+    console.log(`Regenerated key ${body.key.id} ('${printable(body.key.name)}'). ${old}`);
     console.log(secretNotice(body.apiKey));
   }),
 );
@@ -286,7 +286,7 @@ withJson(keys.command('revoke').description('Revoke a key for good (irreversible
   run(async (id: string, options: { reason?: string } & JsonOption) => {
     const { body } = await client().call<KeyView>('POST', `${keyPath(id)}/revoke`, { body: options.reason !== undefined ? { reason: options.reason } : {} });
     if (options.json) return printJson(body);
-    console.log(`Revoked key ${body.id} ('${body.name}').`);
+    console.log(`Revoked key ${body.id} ('${printable(body.name)}').`);
   }),
 );
 
@@ -310,7 +310,7 @@ withJson(keys.command('reveal').description('Print the full key of a recoverable
   run(async (id: string, options: JsonOption) => {
     const { body } = await client().call<{ apiKey: string }>('GET', `${keyPath(id)}/secret`);
     if (options.json) return printJson(body);
-    console.log(body.apiKey);
+    console.log(printable(body.apiKey));
   }),
 );
 
@@ -327,7 +327,7 @@ withJson(
     if (options.json) return printJson(body);
     if (body.items.length === 0) console.log('No audit events found.');
     else console.log(auditTable(body.items));
-    if (body.nextCursor) console.log(`\nMore events: keyward audit${options.keyId ? ` --key-id ${options.keyId}` : ''} --cursor ${body.nextCursor}`);
+    if (body.nextCursor) console.log(`\nMore events: keyward audit${options.keyId ? ` --key-id ${options.keyId}` : ''} --cursor ${printable(body.nextCursor)}`);
   }),
 );
 

@@ -13,6 +13,28 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
   return colourEnabled(stream) ? styleText(style, text, { validateStream: false }) : text;
 }
 
+// C0 controls (line breaks and tabs too), DEL, C1 controls, the bidi controls, and the
+// Unicode line and paragraph separators: none of them may reach a terminal from data.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every control and bidi character shown as a visible `\x1b` or `\u202e` escape. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A table cell or details value the CLI colours itself: escaped first, then painted. */
+export interface Styled {
+  text: string;
+  style: Style;
+}
+
+export type Cell = string | Styled;
+
+const render = (cell: Cell): string => (typeof cell === 'string' ? printable(cell) : paint(cell.style, printable(cell.text)));
+
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400_000],
@@ -27,7 +49,7 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
 export function relativeTime(iso: string | null | undefined, now = Date.now(), fallback = '-'): string {
   if (!iso) return fallback;
   const at = Date.parse(iso);
-  if (Number.isNaN(at)) return iso;
+  if (Number.isNaN(at)) return printable(iso);
   const delta = at - now;
   for (const [unit, size] of units) {
     if (Math.abs(delta) >= size) return relative.format(Math.round(delta / size), unit);
@@ -35,16 +57,15 @@ export function relativeTime(iso: string | null | undefined, now = Date.now(), f
   return relative.format(Math.round(delta / 1000), 'second');
 }
 
-export function statusText(status: string): string {
-  const style: Style = status === 'active' ? 'green' : status === 'disabled' ? 'yellow' : 'red';
-  return paint(style, status);
+export function statusText(status: string): Styled {
+  return { text: status, style: status === 'active' ? 'green' : status === 'disabled' ? 'yellow' : 'red' };
 }
 
-/** An aligned, borderless table (cli-table3), headers bold on a terminal. */
-export function table(headers: string[], rows: string[][]): string {
+/** An aligned, borderless table (cli-table3), headers bold on a terminal; every cell escaped. */
+export function table(headers: string[], rows: Cell[][]): string {
   const blank = '';
   const t = new Table({
-    head: headers.map((header) => paint('bold', header)),
+    head: headers.map((header) => render({ text: header, style: 'bold' })),
     chars: {
       top: blank, 'top-mid': blank, 'top-left': blank, 'top-right': blank,
       bottom: blank, 'bottom-mid': blank, 'bottom-left': blank, 'bottom-right': blank,
@@ -53,7 +74,7 @@ export function table(headers: string[], rows: string[][]): string {
     },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
   });
-  t.push(...rows);
+  t.push(...rows.map((row) => row.map(render)));
   return t
     .toString()
     .split('\n')
@@ -61,10 +82,10 @@ export function table(headers: string[], rows: string[][]): string {
     .join('\n');
 }
 
-/** Label/value lines with the values aligned. */
-export function details(pairs: [string, string][]): string {
+/** Label/value lines with the values aligned; every value escaped, so each stays on its line. */
+export function details(pairs: [string, Cell][]): string {
   const width = Math.max(...pairs.map(([label]) => label.length));
-  return pairs.map(([label, value]) => `${paint('bold', `${label}:`.padEnd(width + 1))}  ${value}`).join('\n');
+  return pairs.map(([label, value]) => `${render({ text: `${label}:`.padEnd(width + 1), style: 'bold' })}  ${render(value)}`).join('\n');
 }
 
 export type { KeyView } from '#shared/services/key-view.ts';
@@ -124,14 +145,14 @@ export function auditTable(events: AuditEvent[]): string {
       event.keyId ?? '-',
       event.actor ?? '-',
       event.sourceIp ?? '-',
-      event.outcome === 'success' ? event.outcome : paint('red', String(event.outcome)),
+      event.outcome === 'success' ? event.outcome : { text: String(event.outcome), style: 'red' },
     ]),
   );
 }
 
 /** The one-time display of a full key, with a warning that it is not shown again. */
 export function secretNotice(apiKey: string): string {
-  return `\n  ${paint('bold', apiKey)}\n\n${paint('yellow', 'This is the only time the full key is shown: store it now, in a secret manager, not in code.')}`;
+  return `\n  ${render({ text: apiKey, style: 'bold' })}\n\n${paint('yellow', 'This is the only time the full key is shown: store it now, in a secret manager, not in code.')}`;
 }
 
 export function printJson(value: unknown): void {

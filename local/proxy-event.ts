@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { routeList, type RouteDefinition, type RouteId } from '#shared/http/routes.ts';
+import { KeywardError } from '#shared/errors.ts';
 
 export interface RouteMatch {
   route: RouteDefinition & { id: RouteId };
@@ -12,9 +13,18 @@ const compiled = routeList.map((route) => ({
   pattern: new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
 }));
 
+function decodeParameter(name: string, value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new KeywardError('request.invalid', `The ${name} in the path is not valid percent-encoding: write each escaped byte as % and two hex digits, encoding text as UTF-8.`);
+  }
+}
+
 /**
  * Finds the route for a method and path as API Gateway would; `allowed` lists the methods
- * of a path that exists but not for this method.
+ * of a path that exists but not for this method. A path parameter that does not decode
+ * throws a `request.invalid` KeywardError.
  */
 export function matchRoute(method: string, path: string): RouteMatch | { allowed: string[] } | undefined {
   const onPath = compiled.filter(({ pattern }) => pattern.test(path));
@@ -23,7 +33,7 @@ export function matchRoute(method: string, path: string): RouteMatch | { allowed
   const hit = onPath.filter(({ route }) => route.method === method).sort((a, b) => a.route.path.indexOf('{') - b.route.path.indexOf('{'))[0];
   if (!hit) return { allowed: [...new Set(onPath.map(({ route }) => route.method))] };
   const groups = hit.pattern.exec(path)?.groups ?? {};
-  const pathParameters = Object.fromEntries(Object.entries(groups).map(([name, value]) => [name, decodeURIComponent(value)]));
+  const pathParameters = Object.fromEntries(Object.entries(groups).map(([name, value]) => [name, decodeParameter(name, value)]));
   return { route: hit.route, pathParameters };
 }
 
@@ -38,21 +48,24 @@ export interface HttpRequestLike {
 /** The API Gateway REST (v1) proxy event that the same request would produce in AWS. */
 export function toProxyEvent(request: HttpRequestLike, match: RouteMatch, stage = 'local'): APIGatewayProxyEvent {
   const url = new URL(request.url, 'http://localhost');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Built from Maps with Object.fromEntries, as Lambda's JSON.parse would: every name,
+  // `__proto__` and `constructor` included, is an own property and never a prototype.
+  const headerValues = new Map<string, string[]>();
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    headers[name] = values.join(',');
-    multiValueHeaders[name] = values;
+    if (value !== undefined) headerValues.set(name, Array.isArray(value) ? value : [value]);
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const headers: Record<string, string> = Object.fromEntries([...headerValues].map(([name, values]) => [name, values.join(',')]));
+  const multiValueHeaders: Record<string, string[]> = Object.fromEntries(headerValues);
+  const queryValues = new Map<string, string[]>();
   for (const [name, value] of url.searchParams) {
-    query[name] = value;
-    (multiQuery[name] ??= []).push(value);
+    const values = queryValues.get(name);
+    if (values) values.push(value);
+    else queryValues.set(name, [value]);
   }
-  const hasQuery = Object.keys(query).length > 0;
+  // API Gateway's single-value map keeps the last value of a repeated parameter.
+  const query: Record<string, string> = Object.fromEntries([...queryValues].map(([name, values]) => [name, values.at(-1)!]));
+  const multiQuery: Record<string, string[]> = Object.fromEntries(queryValues);
+  const hasQuery = queryValues.size > 0;
   const requestId = randomUUID();
   return {
     resource: match.route.path,

@@ -2,15 +2,23 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
+import { KeywardError } from '#shared/errors.ts';
 import { matchRoute } from './proxy-event.ts';
 import { prepareRouteCall } from './invoke.ts';
+import { perAddressLimits, type RateLimits } from './rate-limit.ts';
 
 /** API Gateway's own payload limit; the handlers refuse anything over 16 KiB themselves. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 function sendError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
   const requestId = randomUUID();
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': requestId, ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'x-request-id': requestId,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   response.end(JSON.stringify({ code, message, requestId }));
 }
 
@@ -85,16 +93,36 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+function requestUrl(target: string): URL {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw new KeywardError('request.invalid', 'The request target is not a valid URL: send a path such as /v1/keys.');
+  }
+}
+
+export interface LocalServerOptions {
+  onRequest?: (line: string) => void;
+  /** Per-address request limits, as the WAF rate rules set in AWS. */
+  rateLimits?: RateLimits;
+}
+
 /**
  * Serves the route table over HTTP the way API Gateway does: each request becomes a REST
  * proxy event for the very handler a Lambda function would run.
  */
-export function createLocalServer(options: { onRequest?: (line: string) => void } = {}): Server {
+export function createLocalServer(options: LocalServerOptions = {}): Server {
+  const throttle = perAddressLimits(options.rateLimits);
   return createServer(async (request, response) => {
     const started = Date.now();
     const method = request.method ?? 'GET';
-    const url = new URL(request.url ?? '/', 'http://localhost');
     try {
+      const url = requestUrl(request.url ?? '/');
+      const wait = throttle(request.socket.remoteAddress ?? '', url.pathname);
+      if (wait !== undefined) {
+        const seconds = `${wait} second${wait === 1 ? '' : 's'}`;
+        return sendError(response, 429, 'request.throttled', `Too many requests from your address: wait ${seconds}, as Retry-After says, then retry.`, { 'retry-after': String(wait) });
+      }
       const match = matchRoute(method, url.pathname);
       if (!match && (method === 'GET' || method === 'HEAD')) {
         const file = consoleFile(url.pathname, String(request.headers.accept ?? ''));
@@ -123,9 +151,15 @@ export function createLocalServer(options: { onRequest?: (line: string) => void 
       response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
       options.onRequest?.(`${method} ${url.pathname} ${result.statusCode} ${Date.now() - started}ms`);
     } catch (error) {
-      // Handlers answer every error themselves; this is the server's own last resort.
+      // A refused request target or path: a KeywardError's message is written for the client.
+      if (error instanceof KeywardError && error.status < 500 && !response.headersSent) {
+        return sendError(response, error.status, error.code, error.message, error.headers);
+      }
+      // Handlers answer every other error themselves. This is the last resort: the error's
+      // text stays on this console, never in the answer.
       console.error(error);
-      if (!response.headersSent) sendError(response, 502, 'internal.error', 'The local server could not run the handler; see its console.');
+      if (response.headersSent) response.destroy();
+      else sendError(response, 502, 'internal.error', 'The local server could not run the handler; see its console.');
     }
   });
 }
