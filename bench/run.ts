@@ -17,6 +17,7 @@ const SEED_CONCURRENCY = 50;
 const AUTH = { warmUp: 50, rounds: 300, countedCalls: 100, maxRatio: 1.5 };
 const LIST = { smallTenantKeys: 100, largeTenantKeys: 10_000, pageSize: 25, warmUp: 20, rounds: 150, maxRatio: 1.5 };
 const PURGE = { due: 200, notDue: 1_000, withoutPurgeAt: 1_000 };
+const KEY_ID_TIMING = { warmUp: 30, rounds: 300, minRatio: 0.9, maxRatio: 1.1 };
 
 const log = (line: string) => console.log(line);
 const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)} s`;
@@ -101,6 +102,34 @@ async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: D
     checked('DynamoDB writes per warm authenticate', perCall(warm.writes, calls), '0', warm.writes === 0),
     checked('KMS (cipher) calls per warm authenticate', perCall(warm.cipherCalls, calls), '0', warm.cipherCalls === 0),
     info('first (cold) authenticate', `reads ${cold.reads}, writes ${cold.writes}, cipher calls ${cold.cipherCalls}`),
+  ];
+}
+
+/**
+ * Phase 2b: a wrong secret for a key id that exists against a key id that does not. Both are
+ * refused alike, and must cost alike, or the time of the answer tells whether a key id exists.
+ */
+async function benchKeyIdTiming(runtime: Runtime): Promise<ReportRow[]> {
+  const { config } = runtime.getAdapters();
+  const tenant = await runtime.bootstrap('bench-timing');
+  const { formatApiKey, generateKeyId, generateSecret } = await import('#shared/domain/api-key.ts');
+  const refused = (keyId: () => string): Measured => async () => {
+    const apiKey = formatApiKey(config.keyPrefix, { keyId: keyId(), secret: generateSecret() });
+    return (await timedCall({ method: 'POST', url: '/v1/authentication', json: { apiKey } }, 401)).ms;
+  };
+  log(`wrong secret of a known key id vs unknown key id: ${KEY_ID_TIMING.warmUp} warm-up rounds, then ${KEY_ID_TIMING.rounds} interleaved rounds`);
+  const known = refused(() => tenant.keyId);
+  const unknown = refused(generateKeyId);
+  await interleave(KEY_ID_TIMING.warmUp, known, unknown);
+  const samples = await interleave(KEY_ID_TIMING.rounds, known, unknown);
+  const knownP50 = percentile(samples.a, 50);
+  const unknownP50 = percentile(samples.b, 50);
+  const ratio = knownP50 / unknownP50;
+  log(`  known id p50 ${ms(knownP50)}, unknown id p50 ${ms(unknownP50)}; ratio ${ratio.toFixed(2)}`);
+  const { minRatio, maxRatio } = KEY_ID_TIMING;
+  return [
+    info('refused authenticate p50: known id, wrong secret / unknown id', `${ms(knownP50)} / ${ms(unknownP50)}`),
+    checked('known id ÷ unknown id (refusal time)', ratio.toFixed(2), `${minRatio} to ${maxRatio}`, ratio >= minRatio && ratio <= maxRatio),
   ];
 }
 
@@ -239,6 +268,7 @@ async function runBenchmark(endpoint: string): Promise<ReportRow[]> {
     await runtime.ensureTable(adapters.dynamoDb, adapters.config.tableName);
     // Authentication first: the signing key is re-read every few minutes, which would add a read to a warm call.
     const rows = [...(await benchAuthenticate(runtime, counter, bare))];
+    rows.push(...(await benchKeyIdTiming(runtime)));
     rows.push(...(await benchListPage(runtime, counter)));
     rows.push(...(await benchPurge(runtime, counter, bare)));
     return rows;

@@ -133,10 +133,11 @@ export interface KeyStore {
    */
   countAuthenticationFailure(event: AuditEvent, windowStart: string): Promise<void>;
   /**
-   * Counts an attempt with a key id that names no key, per source IP and minute. It costs
-   * what `countAuthenticationFailure` costs, so timing cannot tell whether a key id exists.
+   * Counts an attempt with a key id that names no key, per source IP and window, kept out of
+   * every tenant's log. It costs what `countAuthenticationFailure` costs, so timing cannot
+   * tell whether a key id exists.
    */
-  countUnknownKeyAttempt(sourceIp: string | null, windowStart: string, expiresAtEpoch: number): Promise<void>;
+  countUnknownKeyAttempt(attempt: AuditEvent, windowStart: string): Promise<void>;
   getSetting<T>(name: string): Promise<{ value: T; version: number } | undefined>;
   /** Stores a service setting if its version is still `expectedVersion` (0: must not exist yet). */
   putSetting<T>(name: string, value: T, expectedVersion: number): Promise<void>;

@@ -276,45 +276,39 @@ export class DynamoDbKeyStore implements KeyStore {
   }
 
   async countAuthenticationFailure(event: AuditEvent, windowStart: string): Promise<void> {
+    const sortKey = `${windowStart}#${event.id}`;
+    await this.countFailure({ pk: auditPartition(event.tenant), sk: sortKey }, event.keyId ? keyAuditPartition(event.tenant, event.keyId) : `${auditPartition(event.tenant)}#-`, event);
+  }
+
+  async countUnknownKeyAttempt(attempt: AuditEvent, windowStart: string): Promise<void> {
+    const partition = `ATTEMPTS#${attempt.sourceIp ?? '-'}`;
+    await this.countFailure({ pk: partition, sk: windowStart }, partition, attempt);
+  }
+
+  /**
+   * One write for every failed attempt, known key or not: the same expression, the same
+   * attributes and one index entry, so the two cost the same and timing tells nothing. The
+   * first attempt of the window fixes when, what, and how long it is kept; later ones count.
+   */
+  private async countFailure(key: { pk: string; sk: string }, indexPartition: string, event: AuditEvent): Promise<void> {
     const { expiresAtEpoch, at, details, ...fields } = event;
-    const set: Record<string, unknown> = { entity: 'audit', ...fields, lastAt: at };
-    const names: Record<string, string> = { '#at': 'at', '#details': 'details', '#ttl': 'ttl' };
-    const values: Record<string, unknown> = { ':at': at, ':details': details, ':ttl': expiresAtEpoch, ':one': 1 };
+    const set: Record<string, unknown> = { entity: 'audit', ...fields, lastAt: at, [byTenant.partitionKey]: indexPartition };
+    const names: Record<string, string> = { '#at': 'at', '#details': 'details', '#ttl': 'ttl', '#gsk': byTenant.sortKey };
+    const values: Record<string, unknown> = { ':at': at, ':details': details, ':ttl': expiresAtEpoch, ':gsk': `${at}#${event.id}`, ':one': 1 };
     const sets = Object.entries(set).map(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
       return `#f${i} = :v${i}`;
     });
-    // The first failure of the window fixes when, what, and how long it is kept; later ones only count.
-    sets.push('#at = if_not_exists(#at, :at)', '#details = if_not_exists(#details, :details)', '#ttl = if_not_exists(#ttl, :ttl)');
-    if (event.keyId) {
-      // The key's own history orders the event by its first failure exactly.
-      names['#gpk'] = byTenant.partitionKey;
-      names['#gsk'] = byTenant.sortKey;
-      values[':gpk'] = keyAuditPartition(event.tenant, event.keyId);
-      values[':gsk'] = `${at}#${event.id}`;
-      sets.push('#gpk = :gpk', '#gsk = if_not_exists(#gsk, :gsk)');
-    }
+    // The index orders the event by its first failure exactly; the table's sort key had to be known before it.
+    sets.push('#at = if_not_exists(#at, :at)', '#details = if_not_exists(#details, :details)', '#ttl = if_not_exists(#ttl, :ttl)', '#gsk = if_not_exists(#gsk, :gsk)');
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        // The table's sort key must be known before the first failure: the window's start.
-        Key: { pk: auditPartition(event.tenant), sk: `${windowStart}#${event.id}` },
+        Key: key,
         UpdateExpression: `SET ${sets.join(', ')} ADD failureCount :one`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
-      }),
-    );
-  }
-
-  async countUnknownKeyAttempt(sourceIp: string | null, windowStart: string, expiresAtEpoch: number): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `ATTEMPTS#${sourceIp ?? 'unknown'}`, sk: windowStart },
-        UpdateExpression: 'SET entity = :entity, #ttl = if_not_exists(#ttl, :ttl) ADD failureCount :one',
-        ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':entity': 'unknown-key-attempts', ':ttl': expiresAtEpoch, ':one': 1 },
       }),
     );
   }

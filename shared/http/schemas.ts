@@ -40,6 +40,8 @@ const unknownFields = (hint: string) => (issue: { code?: string; keys?: string[]
 
 // ---- requests ----
 
+const creatorExpiryRule = 'A key cannot outlive the key that creates it: a caller whose key expires must give an expiry no later than its own.';
+
 const credentialHint = 'send {"apiKey": "<full key>"} or {"keyId": "...", "keySecret": "..."}';
 
 export const authenticationRequest = z
@@ -83,8 +85,8 @@ export const createKeyRequest = z
       }),
       scopes: scopesSchema.optional(),
       description: descriptionSchema.optional(),
-      expiresInDays: z.number().int('must be a whole number of days').min(1).max(3650).optional().meta({ description: 'Lifetime in days' }),
-      expiresAt: isoTime.optional().meta({ description: 'Expiry time, in the future' }),
+      expiresInDays: z.number().int('must be a whole number of days').min(1).max(3650).optional().meta({ description: `Lifetime in days. ${creatorExpiryRule}` }),
+      expiresAt: isoTime.optional().meta({ description: `Expiry time, in the future. ${creatorExpiryRule}` }),
       recoverable: z.boolean().optional().meta({ description: 'Keep a KMS-sealed copy so keys:admin can reveal it later' }),
     },
     { error: unknownFields('allowed are name, type, scopes, description, expiresInDays, expiresAt, recoverable') },

@@ -56,3 +56,15 @@ export function authenticationFailureEvent(
   );
   return { event: { ...event, id }, windowStart };
 }
+
+/** Attempts with unknown key ids are kept a day: long enough to see a guessing run, never in a tenant's log. */
+const UNKNOWN_KEY_ATTEMPT_RETENTION_DAYS = 1;
+
+/** An attempt with a key id that names no key (or a key of another tenant), counted per source IP and window. */
+export function unknownKeyAttempt(input: { keyId: string; actor: string | undefined; sourceIp: string | null }, now: Date) {
+  return authenticationFailureEvent(
+    { tenant: '-', keyId: input.keyId, actor: input.actor ?? 'anonymous', sourceIp: input.sourceIp, reason: 'unknown_key' },
+    now,
+    UNKNOWN_KEY_ATTEMPT_RETENTION_DAYS,
+  );
+}

@@ -7,7 +7,7 @@ import { currentSecretVersion } from '../domain/secret-version.ts';
 import { metrics } from '../observability.ts';
 import type { SecretHasher } from './secret-hasher.ts';
 import type { TokenService } from './token-service.ts';
-import { authenticationFailureEvent, failureWindowStart } from './audit.ts';
+import { authenticationFailureEvent, unknownKeyAttempt } from './audit.ts';
 
 /** Who is calling: the live record of the caller's key, checked on this very request. */
 export interface Caller {
@@ -33,9 +33,6 @@ export interface AuthenticatorSettings {
   lastUsedIntervalSeconds: number;
   auditRetentionDays: number;
 }
-
-/** Attempts with unknown key ids are counted for a day: long enough to see a guessing run. */
-const UNKNOWN_KEY_ATTEMPT_RETENTION_SECONDS = 24 * 3600;
 
 const statusErrors = {
   disabled: () => new KeywardError('authentication.key_disabled', 'This API key is disabled: ask an admin of your tenant to enable it.'),
@@ -122,7 +119,8 @@ export class Authenticator {
       const { now, sourceIp } = context;
       const key = await this.store.getKey(parts.keyId);
       if (!key || (context.onlyTenant !== undefined && key.tenant !== context.onlyTenant)) {
-        await this.store.countUnknownKeyAttempt(sourceIp, failureWindowStart(now), Math.floor(now.getTime() / 1000) + UNKNOWN_KEY_ATTEMPT_RETENTION_SECONDS);
+        const { event, windowStart } = unknownKeyAttempt({ keyId: parts.keyId, actor: context.actor, sourceIp }, now);
+        await this.store.countUnknownKeyAttempt(event, windowStart);
         throw invalidApiKey();
       }
       const current = this.hasher.matches(key.keyId, parts.secret, key.secretHash);
