@@ -47,6 +47,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   audit: { ...authenticated, query: ['table', 'byTenant'] },
   jwks: { ...none, items: ['GetItem'] },
   'openid-configuration': none,
+  'oauth-authorization-server': none,
   openapi: none,
   'purge-expired-keys': { items: ['DeleteItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
   'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },

@@ -115,6 +115,15 @@ function oneOf(name: string, values: string[]) {
 
 const keyPath = (id: string) => `/v1/keys/${encodeURIComponent(id)}`;
 
+/** ` --name value` for each given option, quoted for a POSIX shell where needed, so a printed command runs as shown. */
+function shellOptions(options: Record<string, string | number | undefined>): string {
+  const quote = (value: string) => (/^[A-Za-z0-9._:@/=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+  return Object.entries(options)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => ` --${name} ${printable(quote(String(value)))}`)
+    .join('');
+}
+
 function withJson(command: Command, description = "print the API's JSON answer"): Command {
   return command.option('--json', description);
 }
@@ -204,21 +213,22 @@ withJson(
 withJson(
   keys
     .command('list')
-    .description('List keys, newest first')
+    .description('List keys, newest first (or oldest first with --order asc)')
     .option('--search <text>', 'a part of the name, a full key, a preview or a key id')
     .option('--type <type>', 'system, privileged or viewer', oneOf('--type', ['system', 'privileged', 'viewer']))
     .option('--status <status>', 'active, disabled, revoked or expired', oneOf('--status', ['active', 'disabled', 'revoked', 'expired']))
+    .option('--order <order>', 'by creation time: desc (newest first, the default) or asc', oneOf('--order', ['desc', 'asc']))
     .option('--limit <n>', 'keys per page (1-100, default 25)', positiveInteger('--limit', 1, 100))
     .option('--cursor <cursor>', 'the next page, from a previous list'),
 ).action(
-  run(async (options: { search?: string; type?: string; status?: string; limit?: number; cursor?: string } & JsonOption) => {
-    const { body } = await client().call<Page<KeyView>>('GET', '/v1/keys', {
-      query: { search: options.search, type: options.type, status: options.status, limit: options.limit, cursor: options.cursor },
-    });
+  run(async (options: { search?: string; type?: string; status?: string; order?: string; limit?: number; cursor?: string } & JsonOption) => {
+    const filters = { search: options.search, type: options.type, status: options.status, order: options.order, limit: options.limit };
+    const { body } = await client().call<Page<KeyView>>('GET', '/v1/keys', { query: { ...filters, cursor: options.cursor } });
     if (options.json) return printJson(body);
     if (body.items.length === 0) console.log('No keys found.');
     else console.log(keyTable(body.items));
-    if (body.nextCursor) console.log(`\nMore keys: keyward keys list --cursor ${printable(body.nextCursor)}`);
+    // A cursor continues only the listing it came from, so the hint repeats every filter.
+    if (body.nextCursor) console.log(`\nMore keys: keyward keys list${shellOptions(filters)} --cursor ${printable(body.nextCursor)}`);
   }),
 );
 

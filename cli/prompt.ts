@@ -1,7 +1,10 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 
-/** Asks on the terminal; with `hidden`, nothing typed is echoed. Ctrl-C exits with 130. */
+/**
+ * Asks on the terminal; with `hidden`, nothing typed is echoed. Ctrl-C exits with 130.
+ * The question is readline's own prompt, so its line refreshes redraw it instead of wiping it.
+ */
 export function ask(question: string, options: { hidden?: boolean } = {}): Promise<string> {
   return new Promise((resolve) => {
     let muted = false;
@@ -17,12 +20,12 @@ export function ask(question: string, options: { hidden?: boolean } = {}): Promi
       process.stderr.write('\n');
       process.exit(130);
     });
-    process.stderr.write(question);
-    muted = Boolean(options.hidden);
-    rl.question('', (answer) => {
+    rl.question(question, (answer) => {
       rl.close();
       if (options.hidden) process.stderr.write('\n');
       resolve(answer.trim());
     });
+    // The prompt is written by now; from here on, a hidden answer echoes nothing (and redraws nothing).
+    muted = Boolean(options.hidden);
   });
 }

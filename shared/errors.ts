@@ -8,6 +8,7 @@ export const errorStatus = {
   'request.invalid': 400,
   'request.malformed_json': 400,
   'request.invalid_cursor': 400,
+  'request.invalid_scope': 400,
   'request.too_large': 413,
   'request.unsupported_media_type': 415,
   'request.idempotency_in_progress': 409,
@@ -39,6 +40,18 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
+/** The RFC 6749 5.2 error codes this service answers with. */
+export const oauthErrorCodes = ['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type', 'server_error'] as const;
+export type OAuthErrorCode = (typeof oauthErrorCodes)[number];
+
+/** The same error with more response headers. */
+export const withErrorHeaders = (error: KeywardError, headers: Record<string, string>) =>
+  new KeywardError(error.code, error.message, {
+    ...(error.details ? { details: error.details } : {}),
+    headers: { ...error.headers, ...headers },
+    ...(error.oauthError ? { oauthError: error.oauthError } : {}),
+  });
+
 export interface ErrorDetail {
   path: string;
   message: string;
@@ -51,12 +64,12 @@ export class KeywardError extends Error {
   readonly details: ErrorDetail[] | undefined;
   readonly headers: Record<string, string> | undefined;
   /** The RFC 6749 error to answer on OAuth routes, when the default mapping is not right. */
-  readonly oauthError: 'unsupported_grant_type' | undefined;
+  readonly oauthError: OAuthErrorCode | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: ErrorDetail[]; headers?: Record<string, string>; oauthError?: 'unsupported_grant_type' } = {},
+    options: { details?: ErrorDetail[]; headers?: Record<string, string>; oauthError?: OAuthErrorCode } = {},
   ) {
     super(message);
     this.name = 'KeywardError';

@@ -122,7 +122,8 @@ export interface KeyStore {
   write(ops: WriteOp[]): Promise<void>;
   /** Records a use, unless one was recorded since `unlessSince`; never bumps the version. */
   touchLastUsed(keyId: string, at: string, unlessSince: string): Promise<void>;
-  listKeys(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; now: Date }): Promise<Page<KeyRecord>>;
+  /** Keys of a tenant by creation time, newest first (`desc`) or oldest first (`asc`). */
+  listKeys(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date }): Promise<Page<KeyRecord>>;
   listAudit(tenant: string, options: { keyId?: string | undefined; limit: number; startKey?: PageKey | undefined }): Promise<Page<AuditEvent>>;
   /** Keys whose `purgeAt` has passed, oldest first, read from the purge index only. */
   listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;

@@ -159,7 +159,7 @@ const query = (params: Record<string, string | number | null | undefined>) => {
 };
 
 export const api = {
-  listKeys: (params: { search?: string; type?: string; status?: string; limit?: number; cursor?: string | null }) => authed<Page<KeyView>>('GET', `/v1/keys${query(params)}`),
+  listKeys: (params: { search?: string; type?: string; status?: string; order?: 'asc' | 'desc'; limit?: number; cursor?: string | null }) => authed<Page<KeyView>>('GET', `/v1/keys${query(params)}`),
   getKey: (id: string) => authed<KeyView>('GET', `/v1/keys/${encodeURIComponent(id)}`),
   createKey: (input: Record<string, unknown>) => authed<{ key: KeyView; apiKey: string; keySecret: string }>('POST', '/v1/keys', input),
   updateKey: (id: string, input: Record<string, unknown>) => authed<KeyView>('PATCH', `/v1/keys/${encodeURIComponent(id)}`, input),

@@ -132,7 +132,8 @@ function keysPage(main: HTMLElement) {
     results.replaceChildren(loading('keys'));
     searchField.setError(null);
     try {
-      const page = await api.listKeys({ search: keysState.search, type: keysState.type, status: keysState.status, limit: 25, cursor: keysState.cursors[keysState.page] ?? null });
+      const order = keysState.sort === 'oldest' ? 'asc' : 'desc';
+      const page = await api.listKeys({ search: keysState.search, type: keysState.type, status: keysState.status, order, limit: 25, cursor: keysState.cursors[keysState.page] ?? null });
       keysState.cursors[keysState.page + 1] = page.nextCursor;
       results.replaceChildren(keysTable(page.items, page.nextCursor));
     } catch (error) {
@@ -152,11 +153,10 @@ function keysPage(main: HTMLElement) {
         h('p', {}, filtered ? 'No keys match these filters.' : 'No keys yet.'),
         filtered ? h('button', { type: 'button', class: 'secondary', onclick: () => { search.value = ''; type.value = ''; status.value = ''; reset(); } }, 'Clear filters') : null);
     }
-    const sorted = [...items].sort((a, b) => (keysState.sort === 'oldest' ? 1 : -1) * a.createdAt.localeCompare(b.createdAt));
     const table = h('table', {},
       h('caption', {}, `Keys, page ${keysState.page + 1}, ${keysState.sort === 'oldest' ? 'oldest' : 'newest'} first`),
       h('thead', {}, h('tr', {}, ...['Name', 'Key', 'Type', 'Status', 'Created', 'Last used', 'Expires'].map((label) => h('th', { scope: 'col' }, label)))),
-      h('tbody', {}, ...sorted.map((key) => h('tr', {},
+      h('tbody', {}, ...items.map((key) => h('tr', {},
         h('th', { scope: 'row' }, h('a', { href: `#/keys/${encodeURIComponent(key.id)}` }, key.name)),
         h('td', { class: 'mono' }, key.preview),
         h('td', {}, ...typeCell(key).flat()),

@@ -313,12 +313,12 @@ export class DynamoDbKeyStore implements KeyStore {
     );
   }
 
-  async listKeys(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; now: Date }): Promise<Page<KeyRecord>> {
+  async listKeys(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date }): Promise<Page<KeyRecord>> {
     const base: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: byTenant.name,
       KeyConditionExpression: '#gpk = :gpk',
-      ScanIndexForward: false,
+      ScanIndexForward: options.order === 'asc',
       ...keyFilterExpression(options.filter, options.now),
     };
     base.ExpressionAttributeNames = { ...base.ExpressionAttributeNames, '#gpk': byTenant.partitionKey };

@@ -14,23 +14,47 @@ const typePermissions: Record<KeyType, readonly Permission[]> = {
   viewer: ['keys:read'],
 };
 
+/** What a credential may do: its key's type and custom scopes, narrowed to `permissions` when a token asked for less. */
 export interface Grant {
   type: KeyType;
   scopes: readonly string[];
+  permissions?: readonly Permission[] | undefined;
 }
+
+const permissionsOf = (grant: Grant) => grant.permissions ?? typePermissions[grant.type];
 
 /** Everything a key of this type and these custom scopes is allowed, as carried in a token's `scope`. */
 export function grantedScopes(grant: Grant): string[] {
-  return [...typePermissions[grant.type], ...grant.scopes];
+  return [...permissionsOf(grant), ...grant.scopes];
 }
 
-export const hasPermission = (grant: Grant, permission: Permission) => typePermissions[grant.type].includes(permission);
+export const hasPermission = (grant: Grant, permission: Permission) => permissionsOf(grant).includes(permission);
 
 /** Refuses a caller that lacks `permission`, naming it so the fix is obvious. */
 export function requirePermission(grant: Grant, permission: Permission): void {
   if (!hasPermission(grant, permission)) {
-    throw new KeywardError('auth.forbidden', `This call needs the '${permission}' permission, which a ${grant.type} key does not have.`);
+    const lacking = typePermissions[grant.type].includes(permission) ? "this token's scope does not include it" : `a ${grant.type} key does not have it`;
+    throw new KeywardError('auth.forbidden', `This call needs the '${permission}' permission, and ${lacking}.`);
   }
+}
+
+/**
+ * The part of `grant` that `requested` names: a token asks for a subset of what its key
+ * holds (RFC 6749 3.3). Every requested scope must be held, or the request is refused.
+ */
+export function narrowGrant(grant: Grant, requested: readonly string[]): Grant {
+  const held = grantedScopes(grant);
+  const missing = requested.filter((scope) => !held.includes(scope));
+  if (missing.length > 0) {
+    throw new KeywardError('request.invalid_scope', `The key does not hold the scope${missing.length > 1 ? 's' : ''} ${missing.map((s) => `'${s}'`).join(', ')}: ask only for scopes it holds (${held.join(' ')}).`, {
+      oauthError: 'invalid_scope',
+    });
+  }
+  return {
+    type: grant.type,
+    permissions: permissionsOf(grant).filter((permission) => requested.includes(permission)),
+    scopes: grant.scopes.filter((scope) => requested.includes(scope)),
+  };
 }
 
 /** What a caller does to a key, to say exactly what was refused; `grant` gives an existing key new scopes. */

@@ -3,7 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { strictObject, type z } from 'zod';
-import { KeywardError, type ErrorDetail } from '../errors.ts';
+import { KeywardError, withErrorHeaders, type ErrorDetail } from '../errors.ts';
 import { logger, publishMetrics } from '../observability.ts';
 import { getConfig } from '../config.ts';
 import { getServices, type Services } from '../runtime.ts';
@@ -67,6 +67,16 @@ function validate<S extends z.ZodType>(schema: S, input: unknown, where: string)
   const first = details[0];
   const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''} in details)` : '';
   throw new KeywardError('request.invalid', `The ${where} is not valid: ${first?.path ? `${first.path} ` : ''}${first?.message}${more}.`, { details });
+}
+
+/**
+ * RFC 6750 3: a 401 on a route that takes a credential names the scheme, and says
+ * `invalid_token` when a bearer token was what failed.
+ */
+function withBearerChallenge(error: unknown, headers: Record<string, string | undefined>): unknown {
+  if (!(error instanceof KeywardError) || error.status !== 401) return error;
+  const tokenSent = !headers['x-api-key'] && /^bearer\s/i.test(headers.authorization?.trim() ?? '');
+  return withErrorHeaders(error, { 'www-authenticate': tokenSent ? 'Bearer realm="keyward", error="invalid_token"' : 'Bearer realm="keyward"' });
 }
 
 const noQuery = strictObject({}, { error: () => 'this route takes no query parameters' });
@@ -159,8 +169,10 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
       let caller: Caller | undefined;
       // Who is calling comes first: an anonymous caller learns nothing about request shapes.
       if (services && route.access !== 'public') {
-        caller = await services.authenticator.callerFrom(headers, sourceIp, now);
-        if (route.access !== 'any') requirePermission(caller.key, route.access);
+        caller = await services.authenticator.callerFrom(headers, sourceIp, now).catch((error: unknown) => {
+          throw withBearerChallenge(error, headers);
+        });
+        if (route.access !== 'any') requirePermission(caller.grant, route.access);
         logger.appendKeys({ tenant: caller.tenant, callerKeyId: caller.key.keyId });
       }
       const body = readBody(route, event, headers);

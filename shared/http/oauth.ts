@@ -30,7 +30,17 @@ export function clientCredentials(body: { client_id?: string | undefined; client
     return { keyId: formDecode(decoded.slice(0, colon)), keySecret: formDecode(decoded.slice(colon + 1)) };
   }
   if (body.client_id === undefined || body.client_secret === undefined) {
-    throw new KeywardError('request.invalid', 'Send client_id (the key id) and client_secret (the key secret), in the body or as HTTP Basic auth.');
+    // RFC 6749 5.2: a client that did not authenticate gets 401 invalid_client, with a challenge.
+    throw new KeywardError('auth.missing_credentials', 'Authenticate the client: send client_id (the key id) and client_secret (the key secret), in the body or as HTTP Basic auth.', {
+      headers: basicChallenge,
+    });
   }
   return { keyId: body.client_id, keySecret: body.client_secret };
+}
+
+/** The scopes a token request asks for (RFC 6749 3.3: space-separated), or undefined for all the key holds. */
+export function requestedScopes(scope: string | undefined): string[] | undefined {
+  if (scope === undefined) return undefined;
+  const scopes = [...new Set(scope.split(' ').filter(Boolean))];
+  return scopes.length > 0 ? scopes : undefined;
 }

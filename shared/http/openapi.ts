@@ -1,17 +1,110 @@
 // The namespace import lets esbuild drop what is unused (`import { z }` pulls in all of zod).
 import * as z from 'zod';
-import { errorStatus } from '../errors.ts';
+import { errorStatus, type ErrorCode } from '../errors.ts';
 import { errorResponse, oauthErrorResponse } from './schemas.ts';
-import { routeList, type RouteDefinition } from './routes.ts';
+import { routeList, type RouteDefinition, type RouteId } from './routes.ts';
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-  z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
+type Json = Record<string, any>;
+type Io = 'input' | 'output';
 
-function parameters(route: RouteDefinition) {
-  const list: Record<string, unknown>[] = [];
+const SCHEMAS = '#/components/schemas/';
+
+/**
+ * JSON Schemas of zod schemas in one direction (`input` for what a client sends, `output`
+ * for what it gets), converted together as one zod registry: every schema with a
+ * `.meta({ id })` is referenced as `#/components/schemas/<id>`, the others come inline.
+ */
+function converter(io: Io, used: z.ZodType[]) {
+  const registry = z.registry<{ id: string }>();
+  // zod files an id'd schema missing from the registry under "__shared", so all of them go in.
+  for (const [id, schema] of z.globalRegistry._idmap) registry.add(schema, { id });
+  // The route's own schemas get placeholder ids, replaced by their bodies below.
+  const placeholders = new Map<string, z.ZodType>();
+  for (const schema of used) {
+    if (registry.has(schema)) continue;
+    const id = `${io}.${placeholders.size}`;
+    placeholders.set(id, schema);
+    registry.add(schema, { id });
+  }
+  const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline', uri: (id) => SCHEMAS + id });
+  if ('__shared' in schemas) throw new Error('a schema converted to a shared $defs entry: give it a .meta({ id }) so it becomes a component');
+  const body = (id: string): Json => {
+    // `$id` (a fragment) and `$schema` mean nothing inside an OpenAPI 3.1 document.
+    const { $id, $schema, ...rest } = schemas[id] as Json;
+    return inlinePlaceholders(rest);
+  };
+  const inlinePlaceholders = (node: any): any => {
+    if (Array.isArray(node)) return node.map(inlinePlaceholders);
+    if (!node || typeof node !== 'object') return node;
+    const { $ref, ...rest } = node;
+    const own = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inlinePlaceholders(value)]));
+    const id = typeof $ref === 'string' && $ref.startsWith(SCHEMAS) ? $ref.slice(SCHEMAS.length) : undefined;
+    if (id !== undefined && placeholders.has(id)) return { ...body(id), ...own };
+    return $ref === undefined ? own : { $ref, ...own };
+  };
+  return {
+    /** The schema itself (inline), or a reference to its component. */
+    schema(schema: z.ZodType): Json {
+      const id = registry.get(schema)?.id;
+      if (id === undefined) throw new Error('schema was not given to the converter');
+      return placeholders.has(id) ? body(id) : { $ref: SCHEMAS + id };
+    },
+    /** The body of component `id`. */
+    component: body,
+  };
+}
+
+/** Ids of the components a JSON Schema (or any part of the document) references. */
+function componentRefs(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((item) => componentRefs(item, found));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith(SCHEMAS)) found.add(value.slice(SCHEMAS.length));
+      else componentRefs(value, found);
+    }
+  }
+  return found;
+}
+
+/** The components the given parts reference, directly or through other components. */
+function usedComponents(convert: ReturnType<typeof converter>, parts: unknown[]): Map<string, Json> {
+  const components = new Map<string, Json>();
+  const pending = [...componentRefs(parts)];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (components.has(id)) continue;
+    const body = convert.component(id);
+    components.set(id, body);
+    pending.push(...componentRefs(body));
+  }
+  return components;
+}
+
+/** The body of `GET /openapi.json` (this document), described only as far as clients need. */
+const documentSchema = {
+  type: 'object',
+  description: 'An OpenAPI 3.1 document',
+  required: ['openapi', 'info', 'paths'],
+  properties: {
+    openapi: { type: 'string', pattern: '^3\\.1\\.\\d+$' },
+    info: {
+      type: 'object',
+      required: ['title', 'version'],
+      properties: { title: { type: 'string' }, version: { type: 'string' }, description: { type: 'string' } },
+    },
+    servers: { type: 'array', items: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } } },
+    paths: { type: 'object', additionalProperties: { type: 'object' } },
+    components: { type: 'object' },
+  },
+};
+
+/** Success bodies that have no zod schema in the route table. */
+const successBodies: Partial<Record<RouteId, Json>> = { openApi: documentSchema };
+
+function parameters(route: RouteDefinition, input: ReturnType<typeof converter>) {
+  const list: Json[] = [];
   for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
     if (!schema) continue;
-    const object = jsonSchema(schema, 'input') as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    const object = input.schema(schema) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, property] of Object.entries(object.properties ?? {})) {
       list.push({ name, in: where, required: where === 'path' || (object.required ?? []).includes(name), schema: property, description: property.description });
     }
@@ -22,18 +115,27 @@ function parameters(route: RouteDefinition) {
   return list;
 }
 
-function errorResponses(route: RouteDefinition) {
-  const schema = jsonSchema(route.errorFormat === 'oauth' ? oauthErrorResponse : errorResponse, 'output');
-  const statuses = new Set<number>([400, 500]);
+/** Codes the router answers before any handler runs, in the API's own error shape on every route. */
+const routeCodes: ReadonlySet<ErrorCode> = new Set(['route.not_found', 'route.method_not_allowed']);
+
+function errorResponses(route: RouteDefinition, output: ReturnType<typeof converter>) {
+  const statuses = new Set<number>([400, 404, 405, 500]);
   if (route.bodyType) [413, 415].forEach((s) => statuses.add(s));
   if (route.access !== 'public') [401, 403].forEach((s) => statuses.add(s));
   if (route.access === 'public' && route.bodyType) statuses.add(401);
   if (route.params) [404, 409].forEach((s) => statuses.add(s));
   if (route.idempotent) [409, 422].forEach((s) => statuses.add(s));
-  const responses: Record<string, unknown> = {};
-  for (const status of [...statuses].sort()) {
-    const codes = Object.entries(errorStatus).filter(([, s]) => s === status).map(([code]) => code);
-    responses[String(status)] = { description: `Error: ${codes.join(', ')}`, content: { 'application/json': { schema } } };
+  // Without a key id in the path, only an idempotent replay of a since-deleted key is not found.
+  const applies = (code: ErrorCode) => code !== 'key.not_found' || Boolean(route.params || route.idempotent);
+  const responses: Record<string, Json> = {};
+  for (const status of [...statuses].sort((a, b) => a - b)) {
+    const codes = (Object.keys(errorStatus) as ErrorCode[]).filter((code) => errorStatus[code] === status && applies(code));
+    const oauth = route.errorFormat === 'oauth' && !codes.every((code) => routeCodes.has(code));
+    responses[String(status)] = {
+      description: `Error: ${codes.join(', ')}${status === 405 ? ' (a method this path does not take; Allow lists those it takes)' : ''}`,
+      ...(status === 405 ? { headers: { Allow: { description: 'The methods this path takes, such as "GET, POST"', schema: { type: 'string' } } } } : {}),
+      content: { 'application/json': { schema: output.schema(oauth ? oauthErrorResponse : errorResponse) } },
+    };
   }
   return responses;
 }
@@ -44,41 +146,65 @@ function errorResponses(route: RouteDefinition) {
  * API.md leaves open (error codes per status, idempotency, pagination).
  */
 export function openApiDocument(serverUrl: string) {
-  const paths: Record<string, Record<string, unknown>> = {};
+  const input = converter('input', routeList.flatMap((route) => [route.body, route.query, route.params].filter((s) => s !== undefined)));
+  const output = converter('output', [errorResponse, oauthErrorResponse, ...routeList.flatMap((route) => (route.success.schema ? [route.success.schema] : []))]);
+
+  const paths: Record<string, Record<string, Json>> = {};
+  const sent: unknown[] = [];
+  const answered: unknown[] = [];
   for (const route of routeList) {
-    const operation: Record<string, unknown> = {
+    const successSchema = route.success.schema ? output.schema(route.success.schema) : successBodies[route.id];
+    const operation: Json = {
       operationId: route.id,
       summary: route.summary,
       tags: route.tags,
-      parameters: parameters(route),
+      parameters: parameters(route, input),
       security: route.access === 'public' ? [] : [{ bearerToken: [] }, { apiKey: [] }],
       ...(route.access !== 'public' && route.access !== 'any' ? { 'x-keyward-permission': route.access } : {}),
       responses: {
         [String(route.success.status)]: {
           description: route.success.description,
-          ...(route.success.schema ? { content: { 'application/json': { schema: jsonSchema(route.success.schema, 'output') } } } : {}),
+          ...(successSchema ? { content: { 'application/json': { schema: successSchema } } } : {}),
         },
-        ...errorResponses(route),
+        ...errorResponses(route, output),
       },
     };
     if (route.body && route.bodyType) {
       const mediaType = route.bodyType === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
-      operation.requestBody = { required: true, content: { [mediaType]: { schema: jsonSchema(route.body, 'input') } } };
+      operation.requestBody = { required: true, content: { [mediaType]: { schema: input.schema(route.body) } } };
     }
+    sent.push(operation.parameters, operation.requestBody);
+    answered.push(operation.responses);
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
   }
+
+  // Only components the paths use; one that reads differently as request and response would need two.
+  const schemas: Record<string, Json> = {};
+  const requestSide = usedComponents(input, sent);
+  for (const [id, body] of usedComponents(output, answered)) {
+    if (requestSide.has(id) && JSON.stringify(requestSide.get(id)) !== JSON.stringify(body)) {
+      throw new Error(`schema '${id}' differs between requests and responses: give its request form its own id`);
+    }
+    schemas[id] = body;
+  }
+  for (const [id, body] of requestSide) schemas[id] ??= body;
+
   return {
     openapi: '3.1.0',
     info: {
       title: 'Keyward',
       version: '1',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description:
         'API-key management: create, rotate and revoke keys; trade a key for a short-lived RS256 token. ' +
         'Errors are {code, message, requestId, details?}; lists page with an opaque cursor (nextCursor null on the last page). ' +
-        'Bodies over 16 KiB get 413, other content types 415, unknown fields 400.',
+        'Bodies over 16 KiB get 413, other content types 415, unknown fields 400. ' +
+        'A path not listed here answers 404 route.not_found; a listed path called with a method it does not take answers ' +
+        '405 route.method_not_allowed with the methods it takes in Allow (behind API Gateway: 404 route.not_found).',
     },
     servers: [{ url: serverUrl }],
     components: {
+      schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
       securitySchemes: {
         bearerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /v1/authentication or /v1/oauth/token' },
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A full API key' },

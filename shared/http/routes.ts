@@ -56,6 +56,11 @@ export const routes = {
     summary: 'Discovery document for standard JWT validators',
     success: { status: 200, schema: s.openIdConfigurationResponse, description: 'OpenID provider metadata' },
   },
+  oauthAuthorizationServer: {
+    method: 'GET', path: '/.well-known/oauth-authorization-server', handler: 'oauth-authorization-server', access: 'public', tags: ['Tokens'],
+    summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
+    success: { status: 200, schema: s.openIdConfigurationResponse, description: 'Authorization server metadata' },
+  },
   openApi: {
     method: 'GET', path: '/openapi.json', handler: 'openapi', access: 'public', tags: ['Meta'],
     summary: 'This API described as OpenAPI 3.1',
@@ -69,7 +74,7 @@ export const routes = {
   },
   listKeys: {
     method: 'GET', path: '/v1/keys', handler: 'list-keys', access: 'keys:read', tags: ['Keys'],
-    summary: 'List or search keys of your tenant, newest first',
+    summary: 'List or search keys of your tenant by creation time, newest first unless order=asc',
     query: s.listKeysQuery,
     success: { status: 200, schema: s.keyListResponse, description: 'A page of keys' },
   },

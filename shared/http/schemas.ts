@@ -4,7 +4,7 @@ import { keyIdPattern } from '../domain/api-key.ts';
 import { keyStatuses } from '../domain/key-status.ts';
 import { keyTypes } from '../domain/permissions.ts';
 import { auditActions } from '../ports.ts';
-import { errorStatus } from '../errors.ts';
+import { errorStatus, oauthErrorCodes } from '../errors.ts';
 
 const isoTime = z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 time', example: '2026-11-23T10:00:00.000Z' });
 
@@ -73,7 +73,7 @@ export const oauthTokenRequest = z.object({
   grant_type: z.string().meta({ description: 'Must be client_credentials' }),
   client_id: z.string().max(100).optional().meta({ description: 'The key id (or use HTTP Basic auth)' }),
   client_secret: z.string().max(200).optional().meta({ description: 'The key secret or the full key (or use HTTP Basic auth)' }),
-  scope: z.string().max(4000).optional().meta({ description: 'Ignored: the token carries the key\'s own scopes' }),
+  scope: z.string().max(4000).optional().meta({ description: "Space-separated scopes to narrow the token to, all held by the key (default: all of the key's scopes)" }),
 });
 
 export const createKeyRequest = z
@@ -128,9 +128,10 @@ export const verifyRequest = z
   .refine((body) => (body.apiKey === undefined) !== (body.token === undefined), { message: 'send exactly one of apiKey or token' });
 
 // Query values arrive as text: only plain decimal digits are a number here (no 0x10, 1e2, or ' 5').
+// The pattern itself allows only 1 to 100 (leading zeros too), so the OpenAPI document states the range.
 const limitSchema = z
   .string()
-  .regex(/^[0-9]{1,3}$/, 'must be a whole number from 1 to 100')
+  .regex(/^(?:0{0,2}[1-9]|0?[1-9][0-9]|100)$/, 'must be a whole number from 1 to 100')
   .transform(Number)
   .pipe(z.number().min(1, 'must be a whole number from 1 to 100').max(100, 'must be a whole number from 1 to 100'))
   .optional()
@@ -143,10 +144,11 @@ export const listKeysQuery = z.strictObject(
     search: z.string().max(200).optional().meta({ description: 'Part of a name (case-insensitive), or a full key, preview or key id' }),
     type: z.enum(keyTypes).optional(),
     status: z.enum(keyStatuses).optional(),
+    order: z.enum(['desc', 'asc'], { error: "must be 'desc' (newest first) or 'asc' (oldest first)" }).default('desc').meta({ description: 'By creation time: desc (newest first, the default) or asc' }),
     limit: limitSchema,
     cursor: cursorSchema,
   },
-  { error: unknownFields('allowed are search, type, status, limit, cursor') },
+  { error: unknownFields('allowed are search, type, status, order, limit, cursor') },
 );
 
 export const auditQuery = z.strictObject(
@@ -251,5 +253,5 @@ export const errorResponse = z
   .meta({ id: 'Error' });
 
 export const oauthErrorResponse = z
-  .object({ error: z.enum(['invalid_request', 'invalid_client', 'unsupported_grant_type', 'server_error']), error_description: z.string() })
+  .object({ error: z.enum(oauthErrorCodes), error_description: z.string() })
   .meta({ id: 'OAuthError' });

@@ -4,6 +4,7 @@ import type { KeyRecord, KeyStore } from '../ports.ts';
 import { parseApiKey, keyIdPattern, secretPattern, type ApiKeyParts } from '../domain/api-key.ts';
 import { effectiveStatus } from '../domain/key-status.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
+import { grantedScopes, narrowGrant, type Grant } from '../domain/permissions.ts';
 import { metrics } from '../observability.ts';
 import type { SecretHasher } from './secret-hasher.ts';
 import type { TokenService } from './token-service.ts';
@@ -12,6 +13,8 @@ import { authenticationFailureEvent, unknownKeyAttempt } from './audit.ts';
 /** Who is calling: the live record of the caller's key, checked on this very request. */
 export interface Caller {
   key: KeyRecord;
+  /** What this credential may do: the key's own grant, or the part of it a token was narrowed to. */
+  grant: Grant;
   tenant: string;
   tokenExpiresAt: string | null;
   sourceIp: string | null;
@@ -20,6 +23,8 @@ export interface Caller {
 /** A key whose secret was proven right: by its current secret, or by the old one during a grace period. */
 export interface ProvenKey {
   key: KeyRecord;
+  /** A key presented whole may do everything it holds. */
+  grant: Grant;
   /** The version of the secret that was presented: tokens minted from it carry it. */
   secretVersion: number;
   /** The secret presented was the one a regenerate replaced; it may only be exchanged for tokens and verified. */
@@ -142,7 +147,7 @@ export class Authenticator {
       }
       await this.recordUse(key, now);
       const version = currentSecretVersion(key);
-      return { key, secretVersion: grace ? version - 1 : version, graceSecret: grace };
+      return { key, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace };
     });
   }
 
@@ -178,7 +183,7 @@ export class Authenticator {
         countFailure(refusal);
         throw refusal;
       }
-      return { key, tenant: key.tenant, tokenExpiresAt: null, sourceIp };
+      return { key, grant: key, tenant: key.tenant, tokenExpiresAt: null, sourceIp };
     }
     if (authorization === undefined || authorization === '') {
       throw new KeywardError('auth.missing_credentials', 'This call needs a credential: send Authorization: Bearer <token> from POST /v1/authentication, or x-api-key: <your API key>.');
@@ -187,16 +192,17 @@ export class Authenticator {
     if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
       throw new KeywardError('auth.missing_credentials', 'The Authorization header must be "Bearer <token>"; to send an API key instead, use the x-api-key header.');
     }
-    const { key, expiresAt } = await this.checkToken(token, { now });
-    return { key, tenant: key.tenant, tokenExpiresAt: expiresAt, sourceIp };
+    const { key, grant, expiresAt } = await this.checkToken(token, { now });
+    return { key, grant, tenant: key.tenant, tokenExpiresAt: expiresAt, sourceIp };
   }
 
   /**
    * Verifies a token and checks its key live: a token of a key revoked or disabled a moment
    * ago, or minted before the key's latest regenerate, is refused. With `onlyTenant`, a
-   * token of another tenant is treated as invalid.
+   * token of another tenant is treated as invalid. Its grant is what the token was given,
+   * within what the key holds now.
    */
-  checkToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<{ key: KeyRecord; expiresAt: string }> {
+  checkToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<{ key: KeyRecord; grant: Grant; expiresAt: string }> {
     return counted(async () => {
       const claims = await this.tokens.verify(token, context.now);
       const sameTenant = context.onlyTenant === undefined || claims.tenant === context.onlyTenant;
@@ -208,7 +214,10 @@ export class Authenticator {
       if (status !== 'active') throw statusErrors[status]();
       if (claims.secretVersion !== currentSecretVersion(key)) throw tokenSuperseded();
       await this.recordUse(key, context.now);
-      return { key, expiresAt: claims.expiresAt };
+      // A scope removed from the key since the token was minted is gone from the token too.
+      const live = grantedScopes(key);
+      const grant = narrowGrant(key, claims.scopes.filter((scope) => live.includes(scope)));
+      return { key, grant, expiresAt: claims.expiresAt };
     });
   }
 }

@@ -39,6 +39,7 @@ export interface ListKeysQuery {
   search?: string | undefined;
   type?: KeyType | undefined;
   status?: KeyStatus | undefined;
+  order: 'desc' | 'asc';
   limit: number;
   cursor?: string | undefined;
 }
@@ -137,7 +138,7 @@ export class KeyService {
    */
   async create(caller: Caller, input: CreateKeyInput, now: Date, idempotencyKey?: string): Promise<IssuedKey & { replayed: boolean }> {
     const scopes = [...new Set(input.scopes ?? [])];
-    requireCanManage(caller.key, { type: input.type, scopes }, 'create');
+    requireCanManage(caller.grant, { type: input.type, scopes }, 'create');
     if (idempotencyKey === undefined) return { ...(await this.createKey(caller, { ...input, scopes }, now)), replayed: false };
 
     const id = `${caller.tenant}#${caller.key.keyId}#${idempotencyKey}`;
@@ -240,7 +241,7 @@ export class KeyService {
 
   async list(caller: Caller, query: ListKeysQuery, now: Date): Promise<{ items: KeyView[]; nextCursor: string | null }> {
     // A cursor continues only the listing it came from: same tenant, same filters.
-    const listing = ['keys', caller.tenant, query.type ?? '', query.status ?? '', query.search ?? ''].join('\n');
+    const listing = ['keys', caller.tenant, query.type ?? '', query.status ?? '', query.search ?? '', query.order].join('\n');
     const startKey = this.cursors.open(listing, query.cursor);
     const search = query.search?.trim() || undefined;
     const filter: KeyFilter = { type: query.type, status: query.status };
@@ -254,7 +255,7 @@ export class KeyService {
       }
       filter.nameContains = search;
     }
-    const page = await this.store.listKeys(caller.tenant, { limit: query.limit, startKey, filter, now });
+    const page = await this.store.listKeys(caller.tenant, { limit: query.limit, startKey, filter, order: query.order, now });
     return { items: page.items.map((key) => this.view(key, now)), nextCursor: this.cursors.seal(listing, page.nextKey) };
   }
 
@@ -264,9 +265,9 @@ export class KeyService {
 
   async update(caller: Caller, keyId: string, input: UpdateKeyInput, now: Date): Promise<KeyView> {
     const key = await this.ownKey(caller, keyId);
-    requireCanManage(caller.key, key, input.enabled === undefined ? 'change' : input.enabled ? 'enable' : 'disable');
+    requireCanManage(caller.grant, key, input.enabled === undefined ? 'change' : input.enabled ? 'enable' : 'disable');
     const scopes = input.scopes === undefined ? undefined : [...new Set(input.scopes)];
-    if (scopes !== undefined) requireCanManage(caller.key, { type: key.type, scopes }, 'grant');
+    if (scopes !== undefined) requireCanManage(caller.grant, { type: key.type, scopes }, 'grant');
     const changes: KeyChanges = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.description !== undefined) changes.description = input.description;
@@ -293,7 +294,7 @@ export class KeyService {
    */
   async regenerate(caller: Caller, keyId: string, input: { gracePeriodSeconds?: number | undefined }, now: Date): Promise<IssuedKey> {
     const key = await this.ownKey(caller, keyId);
-    requireCanManage(caller.key, key, 'regenerate');
+    requireCanManage(caller.grant, key, 'regenerate');
     const status = effectiveStatus(key, now);
     if (status === 'revoked' || status === 'expired') {
       throw new KeywardError('key.not_editable', `The key is ${status}: create a new key instead of regenerating this one.`);
@@ -315,7 +316,7 @@ export class KeyService {
   async revoke(caller: Caller, keyId: string, input: { reason?: string | undefined }, now: Date): Promise<KeyView> {
     const key = await this.ownKey(caller, keyId);
     if (key.type === 'system') throw protectedKey('revoked');
-    requireCanManage(caller.key, key, 'revoke');
+    requireCanManage(caller.grant, key, 'revoke');
     if (key.status === 'revoked') throw new KeywardError('key.not_editable', 'The key is already revoked.');
     const purgeAt = this.purgeTime(now.toISOString());
     const changes: KeyChanges = {
@@ -334,7 +335,7 @@ export class KeyService {
   async delete(caller: Caller, keyId: string, now: Date): Promise<void> {
     const key = await this.ownKey(caller, keyId);
     if (key.type === 'system') throw protectedKey('deleted');
-    requireCanManage(caller.key, key, 'delete');
+    requireCanManage(caller.grant, key, 'delete');
     const ops: WriteOp[] = [
       { kind: 'deleteKey', keyId, tenant: caller.tenant, expectedVersion: key.version },
       { kind: 'audit', event: this.audit(caller, { action: 'key.delete', keyId, details: { name: key.name, type: key.type } }, now) },
@@ -367,11 +368,11 @@ export class KeyService {
    */
   async verify(caller: Caller, input: { apiKey?: string | undefined; token?: string | undefined }, now: Date) {
     try {
-      const key =
+      const { key, grant } =
         input.apiKey !== undefined
-          ? (await this.authenticator.checkKey({ apiKey: input.apiKey }, { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId })).key
-          : (await this.authenticator.checkToken(input.token ?? '', { now, onlyTenant: caller.tenant })).key;
-      return { valid: true as const, key: this.view(key, now), scopes: grantedScopes(key) };
+          ? await this.authenticator.checkKey({ apiKey: input.apiKey }, { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId })
+          : await this.authenticator.checkToken(input.token ?? '', { now, onlyTenant: caller.tenant });
+      return { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant) };
     } catch (error) {
       if (error instanceof KeywardError && error.status === 401) return { valid: false as const, code: error.code };
       throw error;
@@ -379,7 +380,7 @@ export class KeyService {
   }
 
   whoami(caller: Caller, now: Date) {
-    return { key: this.view(caller.key, now), tenant: caller.tenant, scopes: grantedScopes(caller.key), tokenExpiresAt: caller.tokenExpiresAt };
+    return { key: this.view(caller.key, now), tenant: caller.tenant, scopes: grantedScopes(caller.grant), tokenExpiresAt: caller.tokenExpiresAt };
   }
 
   async listAudit(caller: Caller, query: { keyId?: string | undefined; limit: number; cursor?: string | undefined }) {

@@ -2,6 +2,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../observability.ts';
 import type { KeyRecord } from '../ports.ts';
 import type { Services } from '../runtime.ts';
+import { narrowGrant, type Grant } from '../domain/permissions.ts';
 import type { Credential } from './authenticator.ts';
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 900;
@@ -14,12 +15,13 @@ export const DEFAULT_TOKEN_LIFETIME_SECONDS = 900;
 export async function exchangeKeyForToken(
   services: Pick<Services, 'authenticator' | 'tokens'>,
   credential: Credential,
-  context: { sourceIp: string | null; now: Date; expiresIn?: number | undefined },
-): Promise<{ key: KeyRecord; token: string; expiresIn: number; expiresAt: string }> {
+  context: { sourceIp: string | null; now: Date; expiresIn?: number | undefined; scopes?: readonly string[] | undefined },
+): Promise<{ key: KeyRecord; grant: Grant; token: string; expiresIn: number; expiresAt: string }> {
   const { authenticator, tokens } = services;
   const { key, secretVersion } = await authenticator.checkKey(credential, context);
+  const grant = context.scopes === undefined ? key : narrowGrant(key, context.scopes);
   metrics.addMetric('AuthenticationSuccess', MetricUnit.Count, 1);
   const expiresIn = context.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-  const { token, expiresAt } = await tokens.issue(key, expiresIn, context.now, secretVersion);
-  return { key, token, expiresIn, expiresAt };
+  const { token, expiresAt } = await tokens.issue(key, expiresIn, context.now, { secretVersion, grant });
+  return { key, grant, token, expiresIn, expiresAt };
 }

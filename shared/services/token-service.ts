@@ -4,7 +4,7 @@ import { calculateJwkThumbprint, errors as joseErrors, jwtVerify, SignJWT, type 
 import { KeywardError } from '../errors.ts';
 import type { Cipher, KeyRecord, KeyStore, SealContext } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
-import { grantedScopes } from '../domain/permissions.ts';
+import { grantedScopes, type Grant } from '../domain/permissions.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
 import { isCanonicalCompactJwt, tokenTimesProblem } from './token-rules.ts';
 
@@ -41,6 +41,8 @@ export interface TokenClaims {
   expiresAt: string;
   /** The version of the key's secret the token was minted from (absent in tokens of older releases). */
   secretVersion: number | undefined;
+  /** What the token was granted: all of its key's scopes, or the subset it asked for. */
+  scopes: string[];
 }
 
 
@@ -93,12 +95,26 @@ export class TokenService {
     return this.privateKey;
   }
 
-  /** Signs a token for `key`, bound to the version of the secret that was presented (by default the current one). */
-  async issue(key: KeyRecord, expiresInSeconds: number, now: Date, secretVersion = currentSecretVersion(key)): Promise<{ token: string; expiresAt: string }> {
+  /**
+   * Signs a token for `key`, bound to the version of the secret that was presented (by
+   * default the current one) and carrying `grant` (by default everything the key holds).
+   */
+  async issue(
+    key: KeyRecord,
+    expiresInSeconds: number,
+    now: Date,
+    options: { secretVersion?: number; grant?: Grant } = {},
+  ): Promise<{ token: string; expiresAt: string }> {
     const { key: privateKey, kid } = await this.signingKey();
     const issuedAt = Math.floor(now.getTime() / 1000);
     const exp = issuedAt + expiresInSeconds;
-    const claims = { client_id: key.keyId, tenant: key.tenant, scope: grantedScopes(key).join(' '), key_type: key.type, secret_version: secretVersion };
+    const claims = {
+      client_id: key.keyId,
+      tenant: key.tenant,
+      scope: grantedScopes(options.grant ?? key).join(' '),
+      key_type: key.type,
+      secret_version: options.secretVersion ?? currentSecretVersion(key),
+    };
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE, kid })
       .setIssuer(this.settings.issuer)
@@ -136,6 +152,7 @@ export class TokenService {
         tenant: payload.tenant,
         expiresAt: new Date((payload.exp as number) * 1000).toISOString(),
         secretVersion: typeof payload.secret_version === 'number' ? payload.secret_version : undefined,
+        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
       };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) {

@@ -409,11 +409,16 @@ describe('POST /v1/oauth/token', () => {
 
   it.each([
     ['no grant_type', () => form({ client_id: home.viewerKeyId, client_secret: home.viewerSecret })],
-    ['no client_secret', () => form({ grant_type: 'client_credentials', client_id: home.viewerKeyId })],
-    ['no client_id', () => form({ grant_type: 'client_credentials', client_secret: home.viewerSecret })],
     ['a repeated parameter', () => `${form({ grant_type: 'client_credentials', client_id: home.viewerKeyId, client_secret: home.viewerSecret })}&client_id=${home.viewerKeyId}`],
   ])('refuses %s: 400 invalid_request', async (_, body) => {
     expectOAuthError(await token(body()), 400, 'invalid_request', [home.viewerSecret]);
+  });
+
+  it.each([
+    ['no client_secret', () => form({ grant_type: 'client_credentials', client_id: home.viewerKeyId })],
+    ['no client_id', () => form({ grant_type: 'client_credentials', client_secret: home.viewerSecret })],
+  ])('refuses %s as a client that did not authenticate: 401 invalid_client (RFC 6749 5.2)', async (_, body) => {
+    expectOAuthError(await token(body()), 401, 'invalid_client', [home.viewerSecret]);
   });
 
   it('refuses credentials in both the Authorization header and the body: 400 invalid_request', async () => {

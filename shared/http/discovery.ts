@@ -1,0 +1,19 @@
+import { routes } from './routes.ts';
+
+/**
+ * The discovery document, served both as OpenID provider configuration and as RFC 8414
+ * authorization server metadata (same content), so standard JWT validators and OAuth
+ * clients find the token endpoint and the JWKS with no code.
+ */
+export function discoveryDocument(issuer: string) {
+  return {
+    issuer,
+    jwks_uri: `${issuer}${routes.jwks.path}`,
+    token_endpoint: `${issuer}${routes.oauthToken.path}`,
+    grant_types_supported: ['client_credentials'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    response_types_supported: ['token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+  };
+}
