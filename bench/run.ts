@@ -32,7 +32,7 @@ async function loadRuntime() {
   const [{ getAdapters, getServices }, { DEFAULT_TOKEN_LIFETIME_SECONDS }, { ensureTable }, { bootstrapTenant }, { purgeDueKeys }] = await Promise.all([
     import('#shared/runtime.ts'),
     import('#shared/services/token-exchange.ts'),
-    import('#shared/adapters/dynamodb-key-store.ts'),
+    import('#shared/adapters/dynamodb/table.ts'),
     import('#shared/services/bootstrap.ts'),
     import('#shared/services/purge.ts'),
   ]);
@@ -47,7 +47,7 @@ async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: D
   if (counter.snapshot().cipherCalls === 0) throw new Error('the cipher counter saw no call during bootstrap: the wrapping does not work');
   // Proves the middleware sees the DocumentClient's commands before trusting a count of zero.
   counter.reset();
-  await store.getKey(tenant.keyId);
+  await store.keys.get(tenant.keyId);
   if (counter.snapshot().commands.GetItemCommand !== 1) throw new Error('the call counter does not see the store\'s commands');
 
   const request: HandlerRequest = { method: 'POST', url: '/v1/authentication', json: { apiKey: tenant.apiKey } };
@@ -76,7 +76,7 @@ async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: D
 
   // Not a target: the CPU cost authenticate adds to its one read, to explain the ratio.
   const { tokens } = await runtime.getServices();
-  const key = await store.getKey(tenant.keyId);
+  const key = await store.keys.get(tenant.keyId);
   if (!key) throw new Error('the authenticating key vanished');
   const signing: number[] = [];
   for (let i = 0; i < AUTH.warmUp + AUTH.rounds; i++) {

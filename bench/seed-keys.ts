@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { KeyRecord, KeyStore } from '#shared/ports.ts';
+import type { KeyRecord, Store } from '#shared/ports.ts';
 import { formatApiKey, generateKeyId, generateSecret, previewTail } from '#shared/domain/api-key.ts';
 import { inParallel } from './stats.ts';
 
@@ -39,8 +39,8 @@ export function seedKeys(count: number, build: (ageMs: number, index: number) =>
 }
 
 /** Writes key items straight through the store, many at once: the HTTP create route is far too slow for thousands. */
-export async function writeKeys(store: KeyStore, keys: readonly KeyRecord[], concurrency: number): Promise<number> {
+export async function writeKeys(store: Store, keys: readonly KeyRecord[], concurrency: number): Promise<number> {
   const started = performance.now();
-  await inParallel(keys, concurrency, (key) => store.write([{ kind: 'createKey', key }]));
+  await inParallel(keys, concurrency, (key) => store.changes.write([{ kind: 'createKey', key }]));
   return performance.now() - started;
 }

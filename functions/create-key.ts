@@ -1,12 +1,9 @@
-import { KeywardError } from '#shared/errors.ts';
-import { httpHandler, withHeaders } from '#shared/http/handler.ts';
+import { httpHandler } from '#shared/http/handler.ts';
 import { routes } from '#shared/http/routes.ts';
+import type { IssuedKey } from '#shared/services/key-service.ts';
 
-export const handler = httpHandler(routes.createKey, async ({ body, caller, services, headers, now }) => {
-  const idempotencyKey = headers['idempotency-key'];
-  if (idempotencyKey !== undefined && !/^[\x21-\x7e]{1,255}$/.test(idempotencyKey)) {
-    throw new KeywardError('request.invalid', 'The Idempotency-Key header must be 1-255 visible ASCII characters, such as a UUID.');
-  }
-  const { replayed, ...issued } = await services.keys.create(caller, body, now, idempotencyKey);
-  return replayed ? withHeaders(issued, { 'idempotent-replayed': 'true' }) : issued;
-});
+export const handler = httpHandler(
+  routes.createKey,
+  ({ body, caller, services, now, completion }) => services.keys.create(caller, body, now, completion),
+  { replay: (first: IssuedKey, { caller, services, now }) => services.keys.replayCreated(caller, first, now) },
+);

@@ -8,7 +8,7 @@ export const handler = middy()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
     const { store, cipher, config } = getAdapters();
-    const kid = await rotateSigningKey(store, cipher, new Date(), config.signingKeyActivationSeconds);
+    const kid = await rotateSigningKey(store.settings, cipher, new Date(), config.signingKeyActivationSeconds);
     logger.info(kid ? 'signing key rotated' : 'signing key rotation lost a race; the other rotation stands', { kid });
     return { kid: kid ?? null };
   });

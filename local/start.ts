@@ -32,7 +32,7 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   // Imported only now: the logger and the runtime read the environment when they load.
   const { getConfig } = await import('#shared/config.ts');
   const { getAdapters } = await import('#shared/runtime.ts');
-  const { ensureTable } = await import('#shared/adapters/dynamodb-key-store.ts');
+  const { ensureTable } = await import('#shared/adapters/dynamodb/table.ts');
   const { bootstrapTenant } = await import('#shared/services/bootstrap.ts');
   const { createLocalServer } = await import('./server.ts');
   const { loadHandler } = await import('./invoke.ts');
@@ -41,7 +41,7 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   const adapters = getAdapters();
   await ensureTable(adapters.dynamoDb, config.tableName);
 
-  if (!(await adapters.store.getTenant(DEFAULT_TENANT))) {
+  if (!(await adapters.store.tenants.get(DEFAULT_TENANT))) {
     const { apiKey } = await bootstrapTenant(adapters, DEFAULT_TENANT, new Date());
     console.log(`\nCreated tenant '${DEFAULT_TENANT}'. Its system key is shown only this once; store it now:\n\n  ${apiKey}\n`);
   }

@@ -76,6 +76,9 @@ export interface IdempotencyRecord {
   state: 'in_progress' | 'completed';
   /** The sealed response of a completed request. */
   sealedResponse?: string | undefined;
+  /** When a claim still in progress is presumed dead (its function timed out or crashed). */
+  inProgressUntil: string;
+  /** When the record is forgotten and the key may be used for a new request. */
   expiresAt: string;
 }
 
@@ -87,18 +90,20 @@ export type WriteOp =
   /** Deletes a key only if its purge time has come by `dueBy`. */
   | { kind: 'purgeKey'; keyId: string; tenant: string; dueBy: string }
   | { kind: 'createTenant'; tenant: TenantRecord }
-  | { kind: 'audit'; event: AuditEvent };
+  | { kind: 'audit'; event: AuditEvent }
+  /** Stores the sealed answer of an idempotent request in the same transaction as its change. */
+  | { kind: 'completeIdempotency'; id: string; sealedResponse: string };
 
 /** Fields to set; `null` removes an optional field. */
 export type KeyChanges = { [K in keyof Omit<KeyRecord, 'keyId' | 'tenant' | 'version'>]?: KeyRecord[K] | null };
 
-/** A conditional write lost: the item changed, vanished, or already existed. `index` names the op. */
+/** A conditional write lost: the item changed, vanished, or already existed. `kind` names the write that failed. */
 export class WriteConflict extends Error {
-  readonly index: number;
-  constructor(index: number) {
-    super(`Write ${index} did not meet its condition`);
+  readonly kind: WriteOp['kind'] | 'setting';
+  constructor(kind: WriteOp['kind'] | 'setting') {
+    super(`The ${kind} write did not meet its condition`);
     this.name = 'WriteConflict';
-    this.index = index;
+    this.kind = kind;
   }
 }
 
@@ -114,19 +119,24 @@ export interface KeyFilter {
   nameContains?: string | undefined;
 }
 
-/** Where keys, tenants, audit events and service secrets live (DynamoDB in every deployment). */
-export interface KeyStore {
-  getKey(keyId: string): Promise<KeyRecord | undefined>;
-  getTenant(tenant: string): Promise<TenantRecord | undefined>;
-  /** Applies every op or none; throws `WriteConflict` when a condition fails. */
-  write(ops: WriteOp[]): Promise<void>;
-  /** Records a use, unless one was recorded since `unlessSince`; never bumps the version. */
-  touchLastUsed(keyId: string, at: string, unlessSince: string): Promise<void>;
+/** Keys, read one at a time by id or page by page from the tenant and purge indexes. */
+export interface KeyRepository {
+  get(keyId: string): Promise<KeyRecord | undefined>;
   /** Keys of a tenant by creation time, newest first (`desc`) or oldest first (`asc`). */
-  listKeys(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date }): Promise<Page<KeyRecord>>;
-  listAudit(tenant: string, options: { keyId?: string | undefined; limit: number; startKey?: PageKey | undefined }): Promise<Page<AuditEvent>>;
+  list(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date }): Promise<Page<KeyRecord>>;
   /** Keys whose `purgeAt` has passed, oldest first, read from the purge index only. */
   listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
+  /** Records a use, unless one was recorded since `unlessSince`; never bumps the version. */
+  touchLastUsed(keyId: string, at: string, unlessSince: string): Promise<void>;
+}
+
+export interface TenantDirectory {
+  get(tenant: string): Promise<TenantRecord | undefined>;
+}
+
+/** A tenant's audit events, newest first; failed authentications are counted into one event per window. */
+export interface AuditLog {
+  list(tenant: string, options: { keyId?: string | undefined; limit: number; startKey?: PageKey | undefined }): Promise<Page<AuditEvent>>;
   /**
    * Counts a failed authentication of an existing key into the one audit event of its key,
    * actor, source IP and reason for the minute starting at `windowStart`, so a flood of
@@ -139,12 +149,41 @@ export interface KeyStore {
    * tell whether a key id exists.
    */
   countUnknownKeyAttempt(attempt: AuditEvent, windowStart: string): Promise<void>;
-  getSetting<T>(name: string): Promise<{ value: T; version: number } | undefined>;
-  /** Stores a service setting if its version is still `expectedVersion` (0: must not exist yet). */
-  putSetting<T>(name: string, value: T, expectedVersion: number): Promise<void>;
-  claimIdempotency(record: IdempotencyRecord, now: Date): Promise<IdempotencyRecord | undefined>;
-  completeIdempotency(id: string, sealedResponse: string): Promise<void>;
-  releaseIdempotency(id: string): Promise<void>;
+}
+
+/** Deployment-wide settings (the sealed pepper, the signing keys), each versioned. */
+export interface SettingsStore {
+  get<T>(name: string): Promise<{ value: T; version: number } | undefined>;
+  /** Stores a setting if its version is still `expectedVersion` (0: must not exist yet); throws `WriteConflict` otherwise. */
+  put<T>(name: string, value: T, expectedVersion: number): Promise<void>;
+}
+
+/** Requests made safe to repeat: a claim per idempotency key, then the sealed answer. */
+export interface IdempotencyStore {
+  /**
+   * Claims `record.id` unless a live claim exists; answers the existing record then. A claim
+   * still in progress past `record.inProgressUntil` (its function died) may be taken over.
+   */
+  claim(record: IdempotencyRecord, now: Date): Promise<IdempotencyRecord | undefined>;
+  complete(id: string, sealedResponse: string): Promise<void>;
+  /** Gives up a claim still in progress (the request failed); a completed one is kept. */
+  release(id: string): Promise<void>;
+}
+
+/** Changes to keys, tenants and audit events that must happen together or not at all. */
+export interface ChangeWriter {
+  /** Applies every op or none; throws `WriteConflict` naming the kind of write whose condition failed. */
+  write(ops: WriteOp[]): Promise<void>;
+}
+
+/** Where everything lives: one DynamoDB table in every deployment, seen through one port per concern. */
+export interface Store {
+  keys: KeyRepository;
+  tenants: TenantDirectory;
+  audit: AuditLog;
+  settings: SettingsStore;
+  idempotency: IdempotencyStore;
+  changes: ChangeWriter;
 }
 
 /** Context bound into every sealed blob, so a blob copied to another key, tenant or purpose fails to open. */

@@ -2,8 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { getConfig, type Config } from './config.ts';
-import type { Cipher, KeyStore } from './ports.ts';
-import { DynamoDbKeyStore } from './adapters/dynamodb-key-store.ts';
+import type { Cipher, Store } from './ports.ts';
+import { createDynamoDbStore } from './adapters/dynamodb/store.ts';
 import { KmsCipher } from './adapters/kms-cipher.ts';
 import { LocalKeyringCipher, loadKeyringKey } from './adapters/local-keyring-cipher.ts';
 import { loadSecretHasher } from './services/secret-hasher.ts';
@@ -11,11 +11,13 @@ import { TokenService } from './services/token-service.ts';
 import { Authenticator } from './services/authenticator.ts';
 import { CursorSealer } from './services/cursor.ts';
 import { KeyService } from './services/key-service.ts';
+import { IdempotentRequests } from './services/idempotency.ts';
 
+/** What the core runs on: the store, the cipher, and the client under the store (for table setup and tests). */
 export interface Adapters {
   config: Config;
   dynamoDb: DynamoDBClient;
-  store: KeyStore;
+  store: Store;
   cipher: Cipher;
 }
 
@@ -26,7 +28,7 @@ export function createAdapters(config: Config): Adapters {
     ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   const documents = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
-  const store = new DynamoDbKeyStore(documents, config.tableName, { auditRetentionDays: config.auditRetentionDays });
+  const store = createDynamoDbStore(documents, config.tableName);
   const cipher =
     config.cipher === 'kms'
       ? new KmsCipher(new KMSClient({ region: config.region }), config.kmsKeyId ?? '')
@@ -34,18 +36,19 @@ export function createAdapters(config: Config): Adapters {
   return { config, dynamoDb, store, cipher };
 }
 
-export interface Services extends Adapters {
+/** What handlers call: the core's services, never the adapters under them. */
+export interface Services {
   tokens: TokenService;
   authenticator: Authenticator;
   keys: KeyService;
+  idempotency: IdempotentRequests;
 }
 
 /** Wires the core: opens the pepper once (with the signing key, the only cipher calls of a warm function). */
-export async function createServices(adapters: Adapters): Promise<Services> {
+export async function createServices(adapters: Adapters, tokens: TokenService = createTokenService(adapters)): Promise<Services> {
   const { config, store, cipher } = adapters;
-  const hasher = await loadSecretHasher(store, cipher);
-  const tokens = getTokenService();
-  const authenticator = new Authenticator(store, hasher, tokens, {
+  const hasher = await loadSecretHasher(store.settings, cipher);
+  const authenticator = new Authenticator({ keys: store.keys, audit: store.audit }, hasher, tokens, {
     keyPrefix: config.keyPrefix,
     lastUsedIntervalSeconds: config.lastUsedIntervalSeconds,
     auditRetentionDays: config.auditRetentionDays,
@@ -58,8 +61,11 @@ export async function createServices(adapters: Adapters): Promise<Services> {
     cursors: new CursorSealer(hasher.deriveKey('list-cursor')),
     settings: { keyPrefix: config.keyPrefix, retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
   });
-  return { ...adapters, tokens, authenticator, keys };
+  return { tokens, authenticator, keys, idempotency: new IdempotentRequests(store.idempotency, cipher) };
 }
+
+const createTokenService = ({ store, cipher, config }: Adapters) =>
+  new TokenService(store.settings, cipher, { issuer: config.issuer, audience: config.audience, refreshSeconds: config.signingKeyRefreshSeconds });
 
 let adapters: Adapters | undefined;
 let tokenService: TokenService | undefined;
@@ -73,14 +79,13 @@ export function getAdapters(): Adapters {
 
 /** This process's token service: reading public keys needs the store only, signing opens the private key on first use. */
 export function getTokenService(): TokenService {
-  const { store, cipher, config } = getAdapters();
-  tokenService ??= new TokenService(store, cipher, { issuer: config.issuer, audience: config.audience, refreshSeconds: config.signingKeyRefreshSeconds });
+  tokenService ??= createTokenService(getAdapters());
   return tokenService;
 }
 
 /** This process's services; a failed start (say, before bootstrap) is retried on the next call. */
 export function getServices(): Promise<Services> {
-  services ??= createServices(getAdapters()).catch((error: unknown) => {
+  services ??= createServices(getAdapters(), getTokenService()).catch((error: unknown) => {
     services = undefined;
     throw error;
   });

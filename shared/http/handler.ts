@@ -9,6 +9,8 @@ import { getConfig } from '../config.ts';
 import { getServices, type Services } from '../runtime.ts';
 import { requirePermission } from '../domain/permissions.ts';
 import type { Caller } from '../services/authenticator.ts';
+import { idempotencyKeyOf } from '../services/idempotency.ts';
+import type { WriteOp } from '../ports.ts';
 import type { RouteDefinition } from './routes.ts';
 
 /** Bodies over 16 KiB are refused (413). */
@@ -27,6 +29,16 @@ export interface HttpRequest<R extends RouteDefinition> {
   requestId: string;
   sourceIp: string | null;
   now: Date;
+  /**
+   * On an idempotent route called with an Idempotency-Key: the write that stores the answer,
+   * to put in the same transaction as the change (see `IdempotentRequests`).
+   */
+  completion?: ((answer: unknown) => Promise<WriteOp>) | undefined;
+}
+
+export interface HandlerOptions<R extends RouteDefinition> {
+  /** On an idempotent route: the first answer as it should be replayed now (say, with the key's current state). */
+  replay?: (first: never, request: HttpRequest<R>) => Promise<unknown>;
 }
 
 const withHeadersTag = Symbol('withHeaders');
@@ -155,7 +167,7 @@ const oauthStatus = (error: KeywardError) => (error.status === 401 || error.stat
  * Builds a route's Lambda handler: authenticate and check the route's permission, parse and
  * validate the request, run `action`, and shape the answer. Handlers stay one call long.
  */
-export function httpHandler<R extends RouteDefinition>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>) {
+export function httpHandler<R extends RouteDefinition>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>, options: HandlerOptions<R> = {}) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
@@ -179,7 +191,20 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
       const query = validate(route.query ?? noQuery, queryOf(event), 'query string');
       const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
       const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
-      const result = await action({ body: parsedBody, query: route.query ? query : undefined, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>);
+      const request = { body: parsedBody, query: route.query ? query : undefined, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>;
+      // Idempotency is the route's property: the chain claims the key, runs the action once, and replays.
+      const idempotencyKey = route.idempotent ? idempotencyKeyOf(headers) : undefined;
+      let result: unknown;
+      if (idempotencyKey !== undefined && services && caller) {
+        const deadline = new Date(now.getTime() + context.getRemainingTimeInMillis());
+        const scope = { tenant: caller.tenant, callerKeyId: caller.key.keyId, operation: `${route.method} ${route.path}`, idempotencyKey, body: parsedBody, now, deadline };
+        const outcome = await services.idempotency.run<unknown>(scope, (completion) => action({ ...request, completion }));
+        result = outcome.replayed
+          ? withHeaders(options.replay ? await options.replay(outcome.result as never, request) : outcome.result, { 'idempotent-replayed': 'true' })
+          : outcome.result;
+      } else {
+        result = await action(request);
+      }
       const tagged = typeof result === 'object' && result !== null && withHeadersTag in result ? (result as WithHeaders) : undefined;
       const status = route.success.status;
       logger.info('request', { route: route.path, status });

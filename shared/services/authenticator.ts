@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { KeywardError, invalidApiKey } from '../errors.ts';
-import type { KeyRecord, KeyStore } from '../ports.ts';
+import type { AuditLog, KeyRecord, KeyRepository } from '../ports.ts';
 import { parseApiKey, keyIdPattern, secretPattern, type ApiKeyParts } from '../domain/api-key.ts';
 import { effectiveStatus } from '../domain/key-status.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
@@ -79,12 +79,12 @@ async function counted<T>(attempt: () => Promise<T>): Promise<T> {
  * only to whoever proved they hold the secret.
  */
 export class Authenticator {
-  private readonly store: KeyStore;
+  private readonly store: { keys: KeyRepository; audit: AuditLog };
   private readonly hasher: SecretHasher;
   private readonly tokens: TokenService;
   private readonly settings: AuthenticatorSettings;
 
-  constructor(store: KeyStore, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
+  constructor(store: { keys: KeyRepository; audit: AuditLog }, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
     this.store = store;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -122,10 +122,10 @@ export class Authenticator {
     return counted(async () => {
       const parts = this.partsOf(credential);
       const { now, sourceIp } = context;
-      const key = await this.store.getKey(parts.keyId);
+      const key = await this.store.keys.get(parts.keyId);
       if (!key || (context.onlyTenant !== undefined && key.tenant !== context.onlyTenant)) {
         const { event, windowStart } = unknownKeyAttempt({ keyId: parts.keyId, actor: context.actor, sourceIp }, now);
-        await this.store.countUnknownKeyAttempt(event, windowStart);
+        await this.store.audit.countUnknownKeyAttempt(event, windowStart);
         throw invalidApiKey();
       }
       const current = this.hasher.matches(key.keyId, parts.secret, key.secretHash);
@@ -157,7 +157,7 @@ export class Authenticator {
       now,
       this.settings.auditRetentionDays,
     );
-    await this.store.countAuthenticationFailure(event, windowStart);
+    await this.store.audit.countAuthenticationFailure(event, windowStart);
   }
 
   /** Writes `lastUsedAt` at most once per interval per key, never on every call. */
@@ -165,7 +165,7 @@ export class Authenticator {
     const since = new Date(now.getTime() - this.settings.lastUsedIntervalSeconds * 1000).toISOString();
     if (key.lastUsedAt !== undefined && key.lastUsedAt >= since) return;
     key.lastUsedAt = now.toISOString();
-    await this.store.touchLastUsed(key.keyId, key.lastUsedAt, since);
+    await this.store.keys.touchLastUsed(key.keyId, key.lastUsedAt, since);
   }
 
   /**
@@ -206,7 +206,7 @@ export class Authenticator {
     return counted(async () => {
       const claims = await this.tokens.verify(token, context.now);
       const sameTenant = context.onlyTenant === undefined || claims.tenant === context.onlyTenant;
-      const key = sameTenant ? await this.store.getKey(claims.keyId) : undefined;
+      const key = sameTenant ? await this.store.keys.get(claims.keyId) : undefined;
       if (!key || key.tenant !== claims.tenant) {
         throw new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.');
       }

@@ -1,11 +1,11 @@
 import type { Config } from '../config.ts';
 import { KeywardError } from '../errors.ts';
-import type { Cipher, KeyRecord, KeyStore } from '../ports.ts';
+import type { Cipher, Store } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
-import { formatApiKey, generateKeyId, generateSecret, previewTail } from '../domain/api-key.ts';
 import { loadSecretHasher, provisionPepper } from './secret-hasher.ts';
 import { provisionSigningKey } from './token-service.ts';
 import { auditEvent } from './audit.ts';
+import { newKey } from './key-issuing.ts';
 import { tenantPattern } from '../domain/tenant.ts';
 
 export interface BootstrapResult {
@@ -20,7 +20,7 @@ export interface BootstrapResult {
  * cipher (IAM in AWS, the local machine's user otherwise) is the root of trust.
  */
 export async function bootstrapTenant(
-  deps: { store: KeyStore; cipher: Cipher; config: Pick<Config, 'keyPrefix' | 'auditRetentionDays'> },
+  deps: { store: Store; cipher: Cipher; config: Pick<Config, 'keyPrefix' | 'auditRetentionDays'> },
   tenant: string,
   now: Date,
 ): Promise<BootstrapResult> {
@@ -28,40 +28,33 @@ export async function bootstrapTenant(
     throw new KeywardError('request.invalid', `Tenant ids are 2-63 lowercase letters, digits or dashes, starting with a letter or digit; '${tenant}' is not one.`);
   }
   const { store, cipher } = deps;
-  await provisionPepper(store, cipher);
-  await provisionSigningKey(store, cipher, now);
-  const hasher = await loadSecretHasher(store, cipher);
-  const keyId = generateKeyId();
-  const secret = generateSecret();
-  const apiKey = formatApiKey(deps.config.keyPrefix, { keyId, secret });
-  const createdAt = now.toISOString();
-  const key: KeyRecord = {
-    keyId,
-    tenant,
-    name: 'System key',
-    description: 'Created by bootstrap. Protected: it cannot be deleted, disabled or revoked.',
-    type: 'system',
-    scopes: [],
-    status: 'active',
-    secretHash: hasher.hash(keyId, secret),
-    recoverable: false,
-    previewTail: previewTail(apiKey),
-    createdAt,
-    createdBy: 'bootstrap',
-    updatedAt: createdAt,
-    version: 1,
-  };
+  await provisionPepper(store.settings, cipher);
+  await provisionSigningKey(store.settings, cipher, now);
+  const hasher = await loadSecretHasher(store.settings, cipher);
+  const { key, issued } = await newKey(
+    { hasher, cipher, keyPrefix: deps.config.keyPrefix },
+    {
+      tenant,
+      name: 'System key',
+      description: 'Created by bootstrap. Protected: it cannot be deleted, disabled or revoked.',
+      type: 'system',
+      scopes: [],
+      recoverable: false,
+      createdBy: 'bootstrap',
+    },
+    now,
+  );
   try {
-    await store.write([
-      { kind: 'createTenant', tenant: { tenant, systemKeyId: keyId, createdAt } },
+    await store.changes.write([
+      { kind: 'createTenant', tenant: { tenant, systemKeyId: key.keyId, createdAt: key.createdAt } },
       { kind: 'createKey', key },
-      { kind: 'audit', event: auditEvent({ tenant, action: 'tenant.bootstrap', keyId, actor: 'bootstrap' }, now, deps.config.auditRetentionDays) },
+      { kind: 'audit', event: auditEvent({ tenant, action: 'tenant.bootstrap', keyId: key.keyId, actor: 'bootstrap' }, now, deps.config.auditRetentionDays) },
     ]);
   } catch (error) {
-    if (error instanceof WriteConflict && error.index === 0) {
+    if (error instanceof WriteConflict && error.kind === 'createTenant') {
       throw new KeywardError('tenant.exists', `Tenant '${tenant}' already exists; its system key was printed when it was bootstrapped, and a second bootstrap is refused so nobody can take a tenant over.`);
     }
     throw error;
   }
-  return { tenant, keyId, apiKey };
+  return { tenant, keyId: key.keyId, apiKey: issued.apiKey };
 }

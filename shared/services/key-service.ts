@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { KeywardError, keyNotFound } from '../errors.ts';
-import type { AuditAction, AuditEvent, Cipher, KeyChanges, KeyFilter, KeyRecord, KeyStore, WriteOp } from '../ports.ts';
+import type { AuditAction, AuditEvent, Cipher, KeyChanges, KeyFilter, KeyRecord, Store, WriteOp } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
-import { formatApiKey, generateKeyId, generateSecret, keyIdFromSearch, keyIdPattern, previewTail } from '../domain/api-key.ts';
+import { keyIdFromSearch, keyIdPattern } from '../domain/api-key.ts';
+import { issueSecret, newKey } from './key-issuing.ts';
 import { effectiveStatus, type KeyStatus } from '../domain/key-status.ts';
 import { grantedScopes, requireCanManage, type KeyType } from '../domain/permissions.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
@@ -51,7 +51,6 @@ export interface IssuedKey {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-const IDEMPOTENCY_WINDOW_MS = DAY_MS;
 /** The longest lifetime a key may be given, as expiresInDays allows. */
 const MAX_LIFETIME_DAYS = 3650;
 
@@ -66,7 +65,7 @@ const protectedKey = (what: string) =>
  * whose permission for the operation the route table has already checked.
  */
 export class KeyService {
-  private readonly store: KeyStore;
+  private readonly store: Store;
   private readonly cipher: Cipher;
   private readonly hasher: SecretHasher;
   private readonly authenticator: Authenticator;
@@ -74,7 +73,7 @@ export class KeyService {
   private readonly settings: KeyServiceSettings;
 
   constructor(deps: {
-    store: KeyStore;
+    store: Store;
     cipher: Cipher;
     hasher: SecretHasher;
     authenticator: Authenticator;
@@ -97,21 +96,9 @@ export class KeyService {
     return auditEvent({ ...input, tenant: caller.tenant, actor: caller.key.keyId, sourceIp: caller.sourceIp }, now, this.settings.auditRetentionDays);
   }
 
-  private async issueSecret(keyId: string, tenant: string, recoverable: boolean) {
-    const secret = generateSecret();
-    const apiKey = formatApiKey(this.settings.keyPrefix, { keyId, secret });
-    return {
-      secret,
-      apiKey,
-      secretHash: this.hasher.hash(keyId, secret),
-      previewTail: previewTail(apiKey),
-      sealedApiKey: recoverable ? await this.cipher.seal(Buffer.from(apiKey), { tenant, keyId, purpose: 'recoverable-key' }) : undefined,
-    };
-  }
-
   /** A key of the caller's tenant; keys of other tenants do not exist as far as the caller can tell. */
   private async ownKey(caller: Caller, keyId: string): Promise<KeyRecord> {
-    const key = keyIdPattern.test(keyId) ? await this.store.getKey(keyId) : undefined;
+    const key = keyIdPattern.test(keyId) ? await this.store.keys.get(keyId) : undefined;
     if (!key || key.tenant !== caller.tenant) throw keyNotFound(keyId);
     return key;
   }
@@ -119,7 +106,7 @@ export class KeyService {
   private async change(caller: Caller, key: KeyRecord, changes: KeyChanges, audit: Omit<AuditInput, 'tenant' | 'actor' | 'sourceIp'>, now: Date): Promise<KeyRecord> {
     const updatedAt = now.toISOString();
     try {
-      await this.store.write([
+      await this.store.changes.write([
         { kind: 'updateKey', keyId: key.keyId, tenant: key.tenant, expectedVersion: key.version, changes: { ...changes, updatedAt } },
         { kind: 'audit', event: this.audit(caller, audit, now) },
       ]);
@@ -134,44 +121,39 @@ export class KeyService {
 
   /**
    * Creates a key and returns its secret, the only time it is shown (unless recoverable).
-   * With an idempotency key, a repeat within 24 hours returns the first answer again.
+   * `completion`, from an idempotent request, is written in the same transaction.
    */
-  async create(caller: Caller, input: CreateKeyInput, now: Date, idempotencyKey?: string): Promise<IssuedKey & { replayed: boolean }> {
+  async create(caller: Caller, input: CreateKeyInput, now: Date, completion?: (answer: IssuedKey) => Promise<WriteOp>): Promise<IssuedKey> {
     const scopes = [...new Set(input.scopes ?? [])];
     requireCanManage(caller.grant, { type: input.type, scopes }, 'create');
-    if (idempotencyKey === undefined) return { ...(await this.createKey(caller, { ...input, scopes }, now)), replayed: false };
-
-    const id = `${caller.tenant}#${caller.key.keyId}#${idempotencyKey}`;
-    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
-    const sealContext = { tenant: caller.tenant, keyId: caller.key.keyId, purpose: 'idempotent-response' } as const;
-    const expiresAt = new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS).toISOString();
-    const existing = await this.store.claimIdempotency({ id, requestHash, state: 'in_progress', expiresAt }, now);
-    if (existing) {
-      if (existing.requestHash !== requestHash) {
-        throw new KeywardError('request.idempotency_mismatch', 'This Idempotency-Key was already used with a different body: use a new key for a different request.');
-      }
-      if (existing.state !== 'completed' || !existing.sealedResponse) {
-        throw new KeywardError('request.idempotency_in_progress', 'A request with this Idempotency-Key is still being processed: retry in a moment.');
-      }
-      const response = JSON.parse(Buffer.from(await this.cipher.open(existing.sealedResponse, sealContext)).toString('utf8')) as IssuedKey;
-      return { ...(await this.replay(caller, response, now)), replayed: true };
-    }
-    try {
-      const issued = await this.createKey(caller, { ...input, scopes }, now);
-      await this.store.completeIdempotency(id, await this.cipher.seal(Buffer.from(JSON.stringify(issued)), sealContext));
-      return { ...issued, replayed: false };
-    } catch (error) {
-      await this.store.releaseIdempotency(id);
-      throw error;
-    }
+    const expiresAt = this.expiryOf(caller, input, now);
+    const { key, issued } = await newKey(
+      { hasher: this.hasher, cipher: this.cipher, keyPrefix: this.settings.keyPrefix },
+      {
+        tenant: caller.tenant,
+        name: input.name,
+        description: input.description ?? '',
+        type: input.type,
+        scopes,
+        recoverable: input.recoverable ?? false,
+        createdBy: caller.key.keyId,
+        expiresAt,
+        purgeAt: expiresAt !== undefined ? this.purgeTime(expiresAt) : undefined,
+      },
+      now,
+    );
+    const answer: IssuedKey = { key: this.view(key, now), apiKey: issued.apiKey, keySecret: issued.secret };
+    const audit = this.audit(caller, { action: 'key.create', keyId: key.keyId, details: { name: key.name, type: key.type, scopes: key.scopes, expiresAt: expiresAt ?? null } }, now);
+    await this.store.changes.write([{ kind: 'createKey', key }, { kind: 'audit', event: audit }, ...(completion ? [await completion(answer)] : [])]);
+    return answer;
   }
 
   /**
    * The first answer again, with the key as it is now: a replay never calls a key active that
    * was disabled or revoked since, and never hands out a secret that no longer works.
    */
-  private async replay(caller: Caller, first: IssuedKey, now: Date): Promise<IssuedKey> {
-    const key = await this.store.getKey(first.key.id);
+  async replayCreated(caller: Caller, first: IssuedKey, now: Date): Promise<IssuedKey> {
+    const key = await this.store.keys.get(first.key.id);
     if (!key || key.tenant !== caller.tenant) {
       throw new KeywardError('key.not_found', `The key '${first.key.id}' created by the first request with this Idempotency-Key has since been deleted.`);
     }
@@ -184,55 +166,23 @@ export class KeyService {
     return { ...first, key: this.view(key, now) };
   }
 
-  private async createKey(caller: Caller, input: CreateKeyInput & { scopes: string[] }, now: Date): Promise<IssuedKey> {
+  /** The expiry a new key asks for, within the longest lifetime and within the creating key's own expiry. */
+  private expiryOf(caller: Caller, input: CreateKeyInput, now: Date): string | undefined {
     const expiresAt =
       input.expiresAt !== undefined
         ? new Date(input.expiresAt).toISOString()
         : input.expiresInDays !== undefined
           ? new Date(now.getTime() + input.expiresInDays * DAY_MS).toISOString()
           : undefined;
+    const refuse = (message: string) => new KeywardError('request.invalid', `The body is not valid: ${message}.`, { details: [{ path: 'expiresAt', message }] });
     // A key cannot outlive the key that created it: an expiring credential must not be able to mint a lasting one.
     const creatorExpiry = caller.key.expiresAt;
     if (creatorExpiry !== undefined && (expiresAt === undefined || Date.parse(expiresAt) > Date.parse(creatorExpiry))) {
-      const message = `your own key expires at ${creatorExpiry}, and a key cannot outlive the key that creates it: send expiresAt (or expiresInDays) no later than that`;
-      throw new KeywardError('request.invalid', `The body is not valid: ${message}.`, { details: [{ path: 'expiresAt', message }] });
+      throw refuse(`your own key expires at ${creatorExpiry}, and a key cannot outlive the key that creates it: send expiresAt (or expiresInDays) no later than that`);
     }
-    if (expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime()) {
-      throw new KeywardError('request.invalid', 'expiresAt must be in the future.', { details: [{ path: 'expiresAt', message: 'must be in the future' }] });
-    }
-    if (expiresAt !== undefined && Date.parse(expiresAt) > now.getTime() + MAX_LIFETIME_DAYS * DAY_MS) {
-      throw new KeywardError('request.invalid', `expiresAt must be within ${MAX_LIFETIME_DAYS} days.`, {
-        details: [{ path: 'expiresAt', message: `must be within ${MAX_LIFETIME_DAYS} days` }],
-      });
-    }
-    const keyId = generateKeyId();
-    const issued = await this.issueSecret(keyId, caller.tenant, input.recoverable ?? false);
-    const createdAt = now.toISOString();
-    const key: KeyRecord = {
-      keyId,
-      tenant: caller.tenant,
-      name: input.name,
-      description: input.description ?? '',
-      type: input.type,
-      scopes: input.scopes,
-      status: 'active',
-      secretHash: issued.secretHash,
-      recoverable: input.recoverable ?? false,
-      sealedApiKey: issued.sealedApiKey,
-      previewTail: issued.previewTail,
-      createdAt,
-      createdBy: caller.key.keyId,
-      updatedAt: createdAt,
-      expiresAt,
-      purgeAt: expiresAt !== undefined ? this.purgeTime(expiresAt) : undefined,
-      version: 1,
-    };
-    const audit = this.audit(caller, { action: 'key.create', keyId, details: { name: key.name, type: key.type, scopes: key.scopes, expiresAt: expiresAt ?? null } }, now);
-    await this.store.write([
-      { kind: 'createKey', key },
-      { kind: 'audit', event: audit },
-    ]);
-    return { key: this.view(key, now), apiKey: issued.apiKey, keySecret: issued.secret };
+    if (expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime()) throw refuse('must be in the future');
+    if (expiresAt !== undefined && Date.parse(expiresAt) > now.getTime() + MAX_LIFETIME_DAYS * DAY_MS) throw refuse(`must be within ${MAX_LIFETIME_DAYS} days`);
+    return expiresAt;
   }
 
   private purgeTime(from: string): string {
@@ -248,14 +198,14 @@ export class KeyService {
     if (search !== undefined) {
       const keyId = keyIdFromSearch(this.settings.keyPrefix, search);
       if (keyId !== undefined) {
-        const key = await this.store.getKey(keyId);
+        const key = await this.store.keys.get(keyId);
         const matches = key && key.tenant === caller.tenant && matchesFilter(key, filter, now);
         // A bare key id that names no key may still be part of a name.
         if (matches || search !== keyId) return { items: matches ? [this.view(key, now)] : [], nextCursor: null };
       }
       filter.nameContains = search;
     }
-    const page = await this.store.listKeys(caller.tenant, { limit: query.limit, startKey, filter, order: query.order, now });
+    const page = await this.store.keys.list(caller.tenant, { limit: query.limit, startKey, filter, order: query.order, now });
     return { items: page.items.map((key) => this.view(key, now)), nextCursor: this.cursors.seal(listing, page.nextKey) };
   }
 
@@ -300,7 +250,7 @@ export class KeyService {
       throw new KeywardError('key.not_editable', `The key is ${status}: create a new key instead of regenerating this one.`);
     }
     const grace = input.gracePeriodSeconds ?? 0;
-    const issued = await this.issueSecret(key.keyId, key.tenant, key.recoverable);
+    const issued = await issueSecret({ hasher: this.hasher, cipher: this.cipher, keyPrefix: this.settings.keyPrefix }, key);
     const changes: KeyChanges = {
       secretHash: issued.secretHash,
       secretVersion: currentSecretVersion(key) + 1,
@@ -341,7 +291,7 @@ export class KeyService {
       { kind: 'audit', event: this.audit(caller, { action: 'key.delete', keyId, details: { name: key.name, type: key.type } }, now) },
     ];
     try {
-      await this.store.write(ops);
+      await this.store.changes.write(ops);
     } catch (error) {
       if (error instanceof WriteConflict) throw conflict();
       throw error;
@@ -358,7 +308,7 @@ export class KeyService {
       );
     }
     const apiKey = Buffer.from(await this.cipher.open(key.sealedApiKey, { tenant: key.tenant, keyId, purpose: 'recoverable-key' })).toString('utf8');
-    await this.store.write([{ kind: 'audit', event: this.audit(caller, { action: 'key.reveal', keyId }, now) }]);
+    await this.store.changes.write([{ kind: 'audit', event: this.audit(caller, { action: 'key.reveal', keyId }, now) }]);
     return { apiKey };
   }
 
@@ -385,7 +335,7 @@ export class KeyService {
 
   async listAudit(caller: Caller, query: { keyId?: string | undefined; limit: number; cursor?: string | undefined }) {
     const listing = `audit:${caller.tenant}:${query.keyId ?? '*'}`;
-    const page = await this.store.listAudit(caller.tenant, { keyId: query.keyId, limit: query.limit, startKey: this.cursors.open(listing, query.cursor) });
+    const page = await this.store.audit.list(caller.tenant, { keyId: query.keyId, limit: query.limit, startKey: this.cursors.open(listing, query.cursor) });
     return {
       items: page.items.map(({ id, at, action, keyId, actor, sourceIp, outcome, details }) => ({ id, at, action, keyId, actor, sourceIp, outcome, details })),
       nextCursor: this.cursors.seal(listing, page.nextKey),

@@ -1,4 +1,4 @@
-import type { KeyStore, PageKey } from '../ports.ts';
+import type { ChangeWriter, KeyRepository, PageKey } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
 import { auditEvent } from './audit.ts';
 
@@ -16,20 +16,20 @@ export interface PurgeResult {
  * its `key.purge` audit event. Reads only the sparse purge index, page by page, up to
  * `maxKeys` per run so a backlog is worked off over several runs.
  */
-export async function purgeDueKeys(store: KeyStore, now: Date, options: { auditRetentionDays: number; maxKeys?: number }): Promise<PurgeResult> {
+export async function purgeDueKeys(store: { keys: KeyRepository; changes: ChangeWriter }, now: Date, options: { auditRetentionDays: number; maxKeys?: number }): Promise<PurgeResult> {
   const maxKeys = options.maxKeys ?? 5000;
   const dueBy = now.toISOString();
   let read = 0;
   let purged = 0;
   let startKey: PageKey | undefined;
   do {
-    const page = await store.listPurgeDue(now, { limit: Math.min(PAGE_SIZE, maxKeys - read), startKey });
+    const page = await store.keys.listPurgeDue(now, { limit: Math.min(PAGE_SIZE, maxKeys - read), startKey });
     read += page.items.length;
     const outcomes = await Promise.all(
       page.items.map(async ({ keyId, tenant, purgeAt }) => {
         const event = auditEvent({ tenant, action: 'key.purge', keyId, actor: PURGE_ACTOR, details: { purgeAt } }, now, options.auditRetentionDays);
         try {
-          await store.write([
+          await store.changes.write([
             { kind: 'purgeKey', keyId, tenant, dueBy },
             { kind: 'audit', event },
           ]);

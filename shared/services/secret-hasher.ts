@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { KeywardError } from '../errors.ts';
-import type { Cipher, KeyStore, SealContext } from '../ports.ts';
+import type { Cipher, SealContext, SettingsStore } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
 
 const PEPPER_SETTING = 'pepper';
@@ -36,8 +36,8 @@ export class SecretHasher {
 }
 
 /** Opens the sealed pepper (one cipher call per cold start). */
-export async function loadSecretHasher(store: KeyStore, cipher: Cipher): Promise<SecretHasher> {
-  const setting = await store.getSetting<string>(PEPPER_SETTING);
+export async function loadSecretHasher(store: SettingsStore, cipher: Cipher): Promise<SecretHasher> {
+  const setting = await store.get<string>(PEPPER_SETTING);
   if (!setting) {
     throw new KeywardError('service.not_initialised', 'Keyward is not initialised yet: bootstrap a tenant first.');
   }
@@ -45,11 +45,11 @@ export async function loadSecretHasher(store: KeyStore, cipher: Cipher): Promise
 }
 
 /** Creates and seals the pepper once per deployment; a racing second caller keeps the first one's. */
-export async function provisionPepper(store: KeyStore, cipher: Cipher): Promise<void> {
-  if (await store.getSetting(PEPPER_SETTING)) return;
+export async function provisionPepper(store: SettingsStore, cipher: Cipher): Promise<void> {
+  if (await store.get(PEPPER_SETTING)) return;
   const sealed = await cipher.seal(randomBytes(32), pepperContext);
   try {
-    await store.putSetting(PEPPER_SETTING, sealed, 0);
+    await store.put(PEPPER_SETTING, sealed, 0);
   } catch (error) {
     if (!(error instanceof WriteConflict)) throw error;
   }

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPair, randomUUID, type Ke
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, errors as joseErrors, jwtVerify, SignJWT, type JWK } from 'jose';
 import { KeywardError } from '../errors.ts';
-import type { Cipher, KeyRecord, KeyStore, SealContext } from '../ports.ts';
+import type { Cipher, KeyRecord, SealContext, SettingsStore } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
 import { grantedScopes, type Grant } from '../domain/permissions.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
@@ -58,15 +58,15 @@ export interface TokenSettings {
  * signs with no store or KMS call and picks up a rotation soon after it happens.
  */
 export class TokenService {
-  private readonly store: KeyStore;
+  private readonly settingsStore: SettingsStore;
   private readonly cipher: Cipher;
   private readonly settings: TokenSettings;
   private loaded: { at: number; keys: StoredSigningKey[]; publicKeys: Map<string, KeyObject>; signing: StoredSigningKey } | undefined;
   /** The opened private key of the signing key, kept while that key signs. */
   private privateKey: { kid: string; key: KeyObject } | undefined;
 
-  constructor(store: KeyStore, cipher: Cipher, settings: TokenSettings) {
-    this.store = store;
+  constructor(settingsStore: SettingsStore, cipher: Cipher, settings: TokenSettings) {
+    this.settingsStore = settingsStore;
     this.cipher = cipher;
     this.settings = settings;
   }
@@ -75,7 +75,7 @@ export class TokenService {
     const now = Date.now();
     const fresh = force ? FORCED_REFRESH_MIN_MS : this.settings.refreshSeconds * 1000;
     if (this.loaded && now - this.loaded.at < fresh) return this.loaded;
-    const setting = await this.store.getSetting<SigningKeys>(SIGNING_KEYS_SETTING);
+    const setting = await this.settingsStore.get<SigningKeys>(SIGNING_KEYS_SETTING);
     const current = setting && activeAt(setting.value.keys, now);
     if (!setting || !current) {
       throw new KeywardError('service.not_initialised', 'Keyward has no signing key yet: bootstrap a tenant first.');
@@ -191,13 +191,13 @@ async function newSigningKey(cipher: Cipher, activatesAt: Date, now: Date): Prom
  * longest token lifetime (1 hour). Returns the new key id, or undefined when another
  * rotation won the race.
  */
-export async function rotateSigningKey(store: KeyStore, cipher: Cipher, now: Date, activationSeconds: number): Promise<string | undefined> {
-  const setting = await store.getSetting<SigningKeys>(SIGNING_KEYS_SETTING);
+export async function rotateSigningKey(store: SettingsStore, cipher: Cipher, now: Date, activationSeconds: number): Promise<string | undefined> {
+  const setting = await store.get<SigningKeys>(SIGNING_KEYS_SETTING);
   const current = setting && activeAt(setting.value.keys, now.getTime());
   const fresh = await newSigningKey(cipher, new Date(now.getTime() + activationSeconds * 1000), now);
   const keys = current ? [fresh, current] : [fresh];
   try {
-    await store.putSetting<SigningKeys>(SIGNING_KEYS_SETTING, { keys }, setting?.version ?? 0);
+    await store.put<SigningKeys>(SIGNING_KEYS_SETTING, { keys }, setting?.version ?? 0);
     return fresh.kid;
   } catch (error) {
     if (error instanceof WriteConflict) return undefined;
@@ -206,6 +206,6 @@ export async function rotateSigningKey(store: KeyStore, cipher: Cipher, now: Dat
 }
 
 /** Creates the first signing key of a deployment, active at once, unless one exists. */
-export async function provisionSigningKey(store: KeyStore, cipher: Cipher, now: Date): Promise<void> {
-  if (!(await store.getSetting(SIGNING_KEYS_SETTING))) await rotateSigningKey(store, cipher, now, 0);
+export async function provisionSigningKey(store: SettingsStore, cipher: Cipher, now: Date): Promise<void> {
+  if (!(await store.get(SIGNING_KEYS_SETTING))) await rotateSigningKey(store, cipher, now, 0);
 }

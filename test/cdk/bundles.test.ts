@@ -11,6 +11,7 @@ import { functionNames } from '../../cdk/function-access.ts';
 import { lambdaContext, matchRoute, toProxyEvent } from '#local/proxy-event.ts';
 import { getAdapters } from '#shared/runtime.ts';
 import { newTenant } from '../support/api.ts';
+import { ageKey, justNow } from '../support/time-travel.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -95,12 +96,10 @@ describe('the bundles the stack deploys', () => {
     expect((await send('DELETE', `/v1/keys/${doomed.body.key.id}`, { token })).status).toBe(204);
 
     // The revoked key's retention is over: the bundled purge job removes it.
-    const { store } = getAdapters();
-    const record = (await store.getKey(keyId))!;
-    await store.write([{ kind: 'updateKey', keyId, tenant: record.tenant, expectedVersion: record.version, changes: { purgeAt: new Date(Date.now() - 1000).toISOString() } }]);
+    await ageKey(keyId, { purgeAt: justNow() });
     const purge = await bundled('purge-expired-keys');
     expect(await purge({}, lambdaContext('purge-expired-keys'))).toMatchObject({ purged: 1 });
-    expect(await store.getKey(keyId)).toBeUndefined();
+    expect(await getAdapters().store.keys.get(keyId)).toBeUndefined();
 
     const audit = await send('GET', `/v1/audit?keyId=${keyId}`, { token });
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['key.purge', 'key.revoke', 'authentication.failure', 'key.regenerate', 'key.create']);

@@ -20,6 +20,7 @@ import { formatApiKey, generateKeyId, generateSecret } from '#shared/domain/api-
 import { hasPermission, type KeyType, type Permission } from '#shared/domain/permissions.ts';
 import { TokenService } from '#shared/services/token-service.ts';
 import { serviceSigningKey } from '../support/signing-key.ts';
+import { ageKey, justNow } from '../support/time-travel.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -79,15 +80,6 @@ async function newHolder(adminKey: string, input: Record<string, unknown>): Prom
   return holderOf((await createKey(adminKey, input)).apiKey);
 }
 
-/** The deployment's current signing key, opened as the service opens it, to forge tokens only the service could sign. */
-/** Moves a key's expiry into the past, as time would. */
-async function expireNow(keyId: string) {
-  const { store } = getAdapters();
-  const record = (await store.getKey(keyId))!;
-  await store.write([
-    { kind: 'updateKey', keyId, tenant: record.tenant, expectedVersion: record.version, changes: { expiresAt: new Date(Date.now() - 1000).toISOString() } },
-  ]);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: a home tenant with callers of every type and state, and another tenant
@@ -130,7 +122,7 @@ beforeAll(async () => {
   expect((await call('POST', `/v1/keys/${home.revoked.keyId}/revoke`, { headers: withKey(admin), json: {} })).status).toBe(200);
   expect((await call('PATCH', `/v1/keys/${home.disabled.keyId}`, { headers: withKey(admin), json: { enabled: false } })).status).toBe(200);
   expect((await call('DELETE', `/v1/keys/${home.deleted.keyId}`, { headers: withKey(admin) })).status).toBe(204);
-  await expireNow(home.expired.keyId);
+  await ageKey(home.expired.keyId, { expiresAt: justNow() });
 
   other.system = await holderOf(otherTenant.apiKey);
   const otherKey = await createKey(other.system.apiKey, { name: 'only-in-the-other-tenant', type: 'privileged' });
@@ -138,14 +130,15 @@ beforeAll(async () => {
 
   // Tokens the service must refuse, built on the home system key (the most powerful identity there is).
   const services = await getServices();
-  const systemRecord = (await services.store.getKey(home.system.keyId))!;
+  const { store, cipher } = getAdapters();
+  const systemRecord = (await store.keys.get(home.system.keyId))!;
   const config = getConfig();
   const { kid, privateKey } = await serviceSigningKey();
   const genuine = decodeJwt(home.system.token);
   const sign = (payload: JWTPayload, header: { alg: string; typ?: string; kid?: string }, key: KeyObject | Uint8Array) =>
     new SignJWT(payload).setProtectedHeader(header).sign(key);
   const tokenServiceWith = (settings: { issuer: string; audience: string }) =>
-    new TokenService(services.store, services.cipher, { ...settings, refreshSeconds: 300 });
+    new TokenService(store.settings, cipher, { ...settings, refreshSeconds: 300 });
 
   forged.genuine = await sign(genuine, { alg: 'RS256', typ: 'at+jwt', kid }, privateKey);
   forged.expired = (await services.tokens.issue(systemRecord, 60, new Date(Date.now() - 3600_000))).token;

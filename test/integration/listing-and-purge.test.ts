@@ -4,6 +4,7 @@ import { getAdapters } from '#shared/runtime.ts';
 import { purgeDueKeys } from '#shared/services/purge.ts';
 import { handler as purgeHandler } from '#functions/purge-expired-keys.ts';
 import { lambdaContext } from '#local/proxy-event.ts';
+import { ageKey, justNow } from '../support/time-travel.ts';
 
 let admin: string;
 
@@ -13,12 +14,6 @@ beforeAll(async () => {
 
 const list = (query: string, apiKey = admin) => call('GET', `/v1/keys${query}`, { headers: withKey(apiKey) });
 
-/** Moves a key's timestamps into the past, as if time had passed. */
-async function age(keyId: string, changes: Record<string, string>) {
-  const { store } = getAdapters();
-  const record = (await store.getKey(keyId))!;
-  await store.write([{ kind: 'updateKey', keyId, tenant: record.tenant, expectedVersion: record.version, changes }]);
-}
 
 describe('listing keys', () => {
   it('pages newest first with an opaque cursor until nextCursor is null', async () => {
@@ -71,7 +66,7 @@ describe('listing keys', () => {
     const revoked = await createKey(tenant.apiKey, { name: 'r' });
     await call('POST', `/v1/keys/${revoked.key.id}/revoke`, { headers: withKey(tenant.apiKey), json: {} });
     const expired = await createKey(tenant.apiKey, { name: 'e', expiresInDays: 1 });
-    await age(expired.key.id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await ageKey(expired.key.id, { expiresAt: new Date(Date.now() - 1000).toISOString() });
     const ids = async (query: string) => {
       const response = await list(query, tenant.apiKey);
       expect(response.status, response.text).toBe(200);
@@ -97,16 +92,16 @@ describe('purge', () => {
     await call('POST', `/v1/keys/${recent.key.id}/revoke`, { headers: withKey(tenant.apiKey), json: {} });
     const active = await createKey(tenant.apiKey, { name: 'active' });
     const past = new Date(Date.now() - 1000).toISOString();
-    await age(revoked.key.id, { purgeAt: past });
-    await age(expired.key.id, { expiresAt: past, purgeAt: past });
+    await ageKey(revoked.key.id, { purgeAt: past });
+    await ageKey(expired.key.id, { expiresAt: past, purgeAt: past });
 
     const result = await purgeDueKeys(getAdapters().store, new Date(), { auditRetentionDays: 90 });
     expect(result.purged).toBeGreaterThanOrEqual(2);
     const { store } = getAdapters();
-    expect(await store.getKey(revoked.key.id)).toBeUndefined();
-    expect(await store.getKey(expired.key.id)).toBeUndefined();
-    expect(await store.getKey(recent.key.id)).toBeDefined();
-    expect(await store.getKey(active.key.id)).toBeDefined();
+    expect(await store.keys.get(revoked.key.id)).toBeUndefined();
+    expect(await store.keys.get(expired.key.id)).toBeUndefined();
+    expect(await store.keys.get(recent.key.id)).toBeDefined();
+    expect(await store.keys.get(active.key.id)).toBeDefined();
 
     const audit = await call('GET', `/v1/audit?keyId=${revoked.key.id}`, { headers: withKey(tenant.apiKey) });
     expect(audit.body.items[0]).toMatchObject({ action: 'key.purge', actor: 'keyward:purge', outcome: 'success' });
@@ -119,7 +114,7 @@ describe('purge', () => {
     const tenant = await newTenant('purge-reads');
     for (let i = 0; i < 3; i++) {
       const { key } = await createKey(tenant.apiKey, { expiresInDays: 1 });
-      if (i === 0) await age(key.id, { expiresAt: new Date(Date.now() - 1000).toISOString(), purgeAt: new Date(Date.now() - 1000).toISOString() });
+      if (i === 0) await ageKey(key.id, { expiresAt: new Date(Date.now() - 1000).toISOString(), purgeAt: new Date(Date.now() - 1000).toISOString() });
     }
     expect(await purgeDueKeys(store, new Date(), { auditRetentionDays: 90 })).toEqual({ read: 1, purged: 1 });
   });

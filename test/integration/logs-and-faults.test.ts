@@ -49,7 +49,7 @@ describe('logs', () => {
     });
 
     const { store, cipher } = getAdapters();
-    const sealedPepper = (await store.getSetting<string>('pepper'))!.value;
+    const sealedPepper = (await store.settings.get<string>('pepper'))!.value;
     const pepper = Buffer.from(await cipher.open(sealedPepper, { tenant: '*', keyId: '*', purpose: 'pepper' }));
     secrets.push(pepper.toString('hex'), pepper.toString('base64'), pepper.toString('base64url'), sealedPepper);
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, createKey, newTenant, tokenFor, withKey } from '../support/api.ts';
 import { getAdapters } from '#shared/runtime.ts';
+import { ageKey, justNow } from '../support/time-travel.ts';
 
 let admin: string;
 
@@ -19,9 +20,7 @@ describe('regenerate', () => {
     expect((await authenticate(regenerated.body.apiKey)).status).toBe(200);
 
     // Move the end of the grace period into the past, as time would.
-    const { store } = getAdapters();
-    const record = (await store.getKey(key.id))!;
-    await store.write([{ kind: 'updateKey', keyId: key.id, tenant: record.tenant, expectedVersion: record.version, changes: { previousSecretValidUntil: new Date(Date.now() - 1000).toISOString() } }]);
+    await ageKey(key.id, { previousSecretValidUntil: justNow() });
     expect((await authenticate(old)).body.code).toBe('authentication.invalid_api_key');
     expect((await authenticate(regenerated.body.apiKey)).status).toBe(200);
   });

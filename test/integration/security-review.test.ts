@@ -4,7 +4,7 @@ import { createLocalJWKSet, decodeJwt, SignJWT, type JSONWebKeySet, type JWTPayl
 import { createLocalServer } from '#local/server.ts';
 import { freePort } from '#local/dynamodb-local.ts';
 import { routeList } from '#shared/http/routes.ts';
-import { getServices, getTokenService } from '#shared/runtime.ts';
+import { getAdapters, getServices, getTokenService } from '#shared/runtime.ts';
 import { getConfig } from '#shared/config.ts';
 import { metrics } from '#shared/observability.ts';
 import { accessTokenVerifier } from '#shared/services/access-token-verifier.ts';
@@ -353,7 +353,7 @@ describe('the token service', () => {
   it('issues tokens bound to the secret version', async () => {
     const token = await tokenOf(systemKey);
     const whoami = await http('GET', '/v1/whoami', { token });
-    const record = await (await getServices()).store.getKey(whoami.body.key.id);
+    const record = await getAdapters().store.keys.get(whoami.body.key.id);
     expect(decodeJwt(token).secret_version).toBe(record?.secretVersion ?? 1);
     expect(getTokenService()).toBe((await getServices()).tokens);
   });

@@ -43,18 +43,18 @@ describe('token verification by standard tools', () => {
     // A cold start sees the rotation at once; warm functions within the refresh interval.
     const { store, cipher, config } = getAdapters();
     const settings = { issuer: config.issuer, audience: config.audience, refreshSeconds: 300 };
-    const coldStart = new TokenService(store, cipher, settings);
+    const coldStart = new TokenService(store.settings, cipher, settings);
     const published = (await coldStart.jwks()).keys.map((k) => k.kid);
     expect(published).toHaveLength(2);
     expect(published).toContain(rotated.kid);
-    const record = (await store.getKey(decodeJwt(before).sub!))!;
+    const record = (await store.keys.get(decodeJwt(before).sub!))!;
     const stillOld = await coldStart.issue(record, 60, new Date());
     expect(decodeProtectedHeader(stillOld.token).kid).toBe(decodeProtectedHeader(before).kid);
     expect((await call('GET', '/v1/whoami', { headers: withToken(before) })).status).toBe(200);
 
     // Once the activation delay has passed, new tokens are signed with the new key.
-    await rotateSigningKey(store, cipher, new Date(), 0);
-    const afterActivation = new TokenService(store, cipher, settings);
+    await rotateSigningKey(store.settings, cipher, new Date(), 0);
+    const afterActivation = new TokenService(store.settings, cipher, settings);
     const fresh = await afterActivation.issue(record, 60, new Date());
     const newKid = decodeProtectedHeader(fresh.token).kid;
     expect(newKid).not.toBe(decodeProtectedHeader(before).kid);
@@ -164,7 +164,7 @@ describe('what public routes may touch', () => {
     const { store, cipher, config } = getAdapters();
     let opened = 0;
     const counting = { seal: cipher.seal.bind(cipher), open: (sealed: string, context: never) => (opened++, cipher.open(sealed, context)) };
-    const tokens = new TokenService(store, counting, { issuer: config.issuer, audience: config.audience, refreshSeconds: 300 });
+    const tokens = new TokenService(store.settings, counting, { issuer: config.issuer, audience: config.audience, refreshSeconds: 300 });
     expect((await tokens.jwks()).keys.length).toBeGreaterThan(0);
     expect(await tokens.verify(await tokenFor(admin))).toMatchObject({ tenant: 'tokens' });
     expect(opened).toBe(0);

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { prepareRouteCall } from '#local/invoke.ts';
 import { getAdapters } from '#shared/runtime.ts';
 import { getConfig } from '#shared/config.ts';
-import { ensureTable } from '#shared/adapters/dynamodb-key-store.ts';
+import { ensureTable } from '#shared/adapters/dynamodb/table.ts';
 import { bootstrapTenant } from '#shared/services/bootstrap.ts';
 
 export interface ApiResponse<T = any> {

@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ChangeWriter } from '#shared/ports.ts';
+import { getAdapters, getServices } from '#shared/runtime.ts';
+import { IdempotentRequests } from '#shared/services/idempotency.ts';
+import { call, newTenant, withKey } from '../support/api.ts';
+
+let admin: string;
+
+beforeAll(async () => {
+  admin = (await newTenant('idempotency')).apiKey;
+});
+
+const request = (idempotencyKey: string, deadlineInMs: number) => {
+  const now = new Date();
+  return { tenant: 'idempotency', callerKeyId: 'caller', operation: 'test', idempotencyKey, body: { n: 1 }, now, deadline: new Date(now.getTime() + deadlineInMs) };
+};
+
+/** Counts the DynamoDB commands `work` sends. */
+async function commandsSentBy(work: () => Promise<unknown>): Promise<string[]> {
+  const { dynamoDb } = getAdapters();
+  const sent: string[] = [];
+  const name = `count-${Math.random()}`;
+  dynamoDb.middlewareStack.add(
+    (next, context) => async (args) => {
+      sent.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+  try {
+    await work();
+  } finally {
+    dynamoDb.middlewareStack.remove(name);
+  }
+  return sent;
+}
+
+describe('idempotent requests', () => {
+  it('refuse a repeat while the first still runs, and take over a claim whose invocation ran out of time', async () => {
+    const { store, cipher } = getAdapters();
+    const requests = new IdempotentRequests(store.idempotency, cipher);
+    // The first invocation claims and never finishes, as a function killed at its timeout.
+    void requests.run(request('timed-out', 300), () => new Promise<never>(() => undefined));
+    await new Promise((done) => setTimeout(done, 50));
+    await expect(requests.run(request('timed-out', 300), async () => 'second')).rejects.toMatchObject({ code: 'request.idempotency_in_progress' });
+    await new Promise((done) => setTimeout(done, 400));
+    await expect(requests.run(request('timed-out', 300), async () => 'second')).resolves.toEqual({ result: 'second', replayed: false });
+    await expect(requests.run(request('timed-out', 300), async () => 'third')).resolves.toEqual({ result: 'second', replayed: true });
+  });
+
+  it('read no item to learn why a claim failed: the refusal carries the claim that stands', async () => {
+    const { store, cipher } = getAdapters();
+    const requests = new IdempotentRequests(store.idempotency, cipher);
+    await requests.run(request('one-write', 10_000), async () => 'first');
+    const sent = await commandsSentBy(() => requests.run(request('one-write', 10_000), async () => 'again'));
+    expect(sent).toEqual(['PutItemCommand']);
+  });
+});
+
+describe('a create whose function fails after its write', () => {
+  it('is answered on retry with the first key, not a second one', async () => {
+    const { store } = getAdapters();
+    await getServices();
+    const real: ChangeWriter = store.changes;
+    let failOnce = true;
+    // The write lands, then the function fails before answering (as a timeout after the write would).
+    store.changes = {
+      write: async (ops) => {
+        await real.write(ops);
+        if (failOnce) {
+          failOnce = false;
+          throw new Error('the connection was lost after the write');
+        }
+      },
+    };
+    try {
+      const headers = { ...withKey(admin), 'idempotency-key': 'lost-answer' };
+      const body = { name: 'lost answer', type: 'viewer' };
+      const first = await call('POST', '/v1/keys', { headers, json: body });
+      expect(first.status).toBe(500);
+      const retry = await call('POST', '/v1/keys', { headers, json: body });
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      const listed = await call('GET', '/v1/keys?search=lost%20answer', { headers: withKey(admin) });
+      expect(listed.body.items.map((key: { id: string }) => key.id)).toEqual([retry.body.key.id]);
+      expect((await call('POST', '/v1/authentication', { json: { apiKey: retry.body.apiKey } })).status).toBe(200);
+    } finally {
+      store.changes = real;
+    }
+  });
+});
