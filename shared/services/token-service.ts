@@ -128,11 +128,11 @@ export class TokenService {
   }
 
   /**
-   * Checks the signature (RS256 only, canonical encoding), `typ`, `iss`, `aud`, `exp`, and
-   * that `iat` is not in the future and the lifetime at most an hour; throws an `auth.*` error otherwise.
+   * Judges a token: the signature (RS256 only, canonical encoding), `typ`, `iss`, `aud`,
+   * `exp`, `iat` not in the future and a lifetime of at most an hour.
    */
-  async verify(token: string, now = new Date()): Promise<TokenClaims> {
-    if (!isCanonicalCompactJwt(token)) throw invalidToken();
+  async judge(token: string, now = new Date()): Promise<{ ok: true; value: TokenClaims } | { ok: false; refusal: KeywardError }> {
+    if (!isCanonicalCompactJwt(token)) return { ok: false, refusal: invalidToken() };
     const { publicKeys } = await this.signingKeys();
     try {
       const { payload } = await jwtVerify(
@@ -145,22 +145,33 @@ export class TokenService {
         { algorithms: [ALGORITHM], typ: TOKEN_TYPE, issuer: this.settings.issuer, audience: this.settings.audience, requiredClaims: ['exp', 'iat', 'sub', 'tenant'], currentDate: now },
       );
       if (typeof payload.sub !== 'string' || typeof payload.tenant !== 'string' || tokenTimesProblem(payload, now) !== undefined) {
-        throw new joseErrors.JWTClaimValidationFailed('missing or impossible claims', payload);
+        return { ok: false, refusal: invalidToken() };
       }
       return {
-        keyId: payload.sub,
-        tenant: payload.tenant,
-        expiresAt: new Date((payload.exp as number) * 1000).toISOString(),
-        secretVersion: typeof payload.secret_version === 'number' ? payload.secret_version : undefined,
-        scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        ok: true,
+        value: {
+          keyId: payload.sub,
+          tenant: payload.tenant,
+          expiresAt: new Date((payload.exp as number) * 1000).toISOString(),
+          secretVersion: typeof payload.secret_version === 'number' ? payload.secret_version : undefined,
+          scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+        },
       };
     } catch (error) {
+      // jose's own verdicts; anything else (the store failing) is not the token's fault.
       if (error instanceof joseErrors.JWTExpired) {
-        throw new KeywardError('auth.token_expired', 'The token has expired: authenticate again with your API key to get a new one.');
+        return { ok: false, refusal: new KeywardError('auth.token_expired', 'The token has expired: authenticate again with your API key to get a new one.') };
       }
-      if (error instanceof joseErrors.JOSEError) throw invalidToken();
+      if (error instanceof joseErrors.JOSEError) return { ok: false, refusal: invalidToken() };
       throw error;
     }
+  }
+
+  /** `judge`, throwing the refusal. */
+  async verify(token: string, now = new Date()): Promise<TokenClaims> {
+    const verdict = await this.judge(token, now);
+    if (!verdict.ok) throw verdict.refusal;
+    return verdict.value;
   }
 
   /** The public halves of the pending, current and previous signing keys. */
