@@ -1,4 +1,9 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** The repository root: function entries, the lock file and the console are found from it. */
+export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Some bundled dependencies are CommonJS and call require(): give ESM bundles one. */
 export const requireBanner = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";

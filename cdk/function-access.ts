@@ -1,9 +1,12 @@
 import type { SealContext } from '../shared/ports.ts';
-import { jobs, routeList } from '../shared/http/routes.ts';
+import { jobs, routes } from '../shared/http/routes.ts';
 
 type Purpose = SealContext['purpose'];
-type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
-type QueryTarget = 'table' | 'byTenant' | 'byPurgeTime';
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type QueryTarget = 'table' | 'byTenant' | 'byPurgeTime';
+
+/** A function of the stack, by its file name in functions/: one per route, one per job, and the downstream authorizer. */
+export type FunctionName = (typeof routes)[keyof typeof routes]['handler'] | (typeof jobs)[keyof typeof jobs]['handler'] | 'token-authorizer';
 
 /** What one function may do: DynamoDB actions on items, queries, and sealing purposes of the secrets key. */
 export interface FunctionAccess {
@@ -25,8 +28,9 @@ const issuesTokens: FunctionAccess = { ...authenticated, decrypt: ['pepper', 'si
 /**
  * Least privilege per function, by handler name. Transactions need the item actions of
  * their parts; nothing may Scan; only the functions that seal may call kms:Encrypt.
+ * Keyed by every function name: a function without an entry does not compile.
  */
-export const functionAccess: Record<string, FunctionAccess> = {
+export const functionAccess: Record<FunctionName, FunctionAccess> = {
   authenticate: issuesTokens,
   'oauth-token': issuesTokens,
   'create-key': {
@@ -54,5 +58,7 @@ export const functionAccess: Record<string, FunctionAccess> = {
   'token-authorizer': none,
 };
 
-/** Every function the stack deploys: one per route, one per job, and the downstream authorizer. */
-export const functionNames = [...new Set([...routeList.map((route) => route.handler), ...Object.values(jobs).map((job) => job.handler), 'token-authorizer'])];
+/** Every function the stack deploys, in route-table order, then the jobs, then the authorizer. */
+export const functionNames: FunctionName[] = [
+  ...new Set<FunctionName>([...Object.values(routes).map((route) => route.handler), ...Object.values(jobs).map((job) => job.handler), 'token-authorizer']),
+];

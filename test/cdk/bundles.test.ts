@@ -29,7 +29,7 @@ beforeAll(async () => {
   };
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function' || !resource.Metadata) continue;
-    const name = /\/Keyward\/([^/]+)\/Resource$/.exec(resource.Metadata['aws:cdk:path'] ?? '')?.[1];
+    const name = /\/Keyward\/Functions\/([^/]+)\/Resource$/.exec(resource.Metadata['aws:cdk:path'] ?? '')?.[1];
     if (name) bundleDirs.set(name, join(assembly.directory, resource.Metadata['aws:asset:path']!));
   }
 }, 180_000);

@@ -7,7 +7,7 @@ import type { IConstruct } from 'constructs';
 import nag from 'cdk-nag';
 import { KeywardStack } from '../../cdk/keyward-stack.ts';
 import { stageConfig, stages, type StageName } from '../../cdk/stages.ts';
-import { functionAccess, functionNames } from '../../cdk/function-access.ts';
+import type { FunctionName } from '../../cdk/function-access.ts';
 import { outputNames, stackName } from '../../cdk/outputs.ts';
 import { jobs, routeList, routes } from '../../shared/http/routes.ts';
 import { keywardTable } from '../../shared/adapters/table-definition.ts';
@@ -30,6 +30,50 @@ const logRetentionDays: Record<StageName, number> = { dev: 7, staging: 30, prod:
 const wafStages: readonly StageName[] = ['staging', 'prod'];
 /** The functions that sign tokens: the only ones that may open a signing key. Written out, not taken from cdk/function-access.ts. */
 const tokenSigners = ['authenticate', 'oauth-token'];
+/** Every function the stack must deploy: one per route, one per job, and the downstream authorizer. */
+const functionNames = [...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer'])];
+
+interface ExpectedGrants {
+  /** DynamoDB item actions on the table. */
+  items: string[];
+  /** Query on the table itself or on an index (keys of the table definition's `indexes`). */
+  query: ('table' | 'byTenant' | 'byPurgeTime')[];
+  /** Encryption-context purposes it may open, and seal, with the secrets key. */
+  decrypt: string[];
+  encrypt: string[];
+}
+/**
+ * What each function's role must allow, written out here and never read from cdk/function-access.ts
+ * (the table the stack is built from), so that a wrong entry there fails these tests.
+ */
+const expectedGrants = {
+  authenticate: { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper', 'signing-key'], encrypt: [] },
+  'oauth-token': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper', 'signing-key'], encrypt: [] },
+  'create-key': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], query: [], decrypt: ['pepper', 'idempotent-response'], encrypt: ['recoverable-key', 'idempotent-response'] },
+  'list-keys': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byTenant'], decrypt: ['pepper'], encrypt: [] },
+  'get-key': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  'update-key': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  'delete-key': { items: ['GetItem', 'UpdateItem', 'PutItem', 'DeleteItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  'regenerate-key': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: ['recoverable-key'] },
+  'revoke-key': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  'reveal-key': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper', 'recoverable-key'], encrypt: [] },
+  'verify-key': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  whoami: { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  audit: { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['table', 'byTenant'], decrypt: ['pepper'], encrypt: [] },
+  jwks: { items: ['GetItem'], query: [], decrypt: [], encrypt: [] },
+  'openid-configuration': { items: [], query: [], decrypt: [], encrypt: [] },
+  'oauth-authorization-server': { items: [], query: [], decrypt: [], encrypt: [] },
+  openapi: { items: [], query: [], decrypt: [], encrypt: [] },
+  'purge-expired-keys': { items: ['DeleteItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
+  'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },
+  'token-authorizer': { items: [], query: [], decrypt: [], encrypt: [] },
+} satisfies Record<FunctionName, ExpectedGrants>;
+
+function expectedGrantsOf(name: string): ExpectedGrants {
+  const expected = (expectedGrants as Record<string, ExpectedGrants>)[name];
+  if (!expected) throw new Error(`test/cdk/stack.test.ts: expectedGrants has no entry for ${name}`);
+  return expected;
+}
 /** Every sealing purpose of the cipher, and one the code does not know, which an unconstrained grant also admits. */
 const sealPurposes = ['pepper', 'signing-key', 'recoverable-key', 'idempotent-response', 'any-other-purpose'];
 const cdkJsonContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
@@ -462,7 +506,7 @@ describe.each(stageNames)('the %s stack', (stage) => {
           return (Array.isArray(aws) ? aws : [aws]).map(show);
         };
         const granted = statements.filter((st) => principals(st).includes(roleArn));
-        const access = functionAccess[name]!;
+        const access = expectedGrantsOf(name);
         for (const [action, purposes] of [['kms:Decrypt', access.decrypt], ['kms:Encrypt', access.encrypt]] as const) {
           const forAction = granted.filter((st) => asList(st.Action).includes(action));
           expect(forAction.flatMap(purposesOf).sort(), `${name} ${action}`).toEqual([...purposes].sort());
@@ -525,9 +569,13 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect(offending).toEqual([]);
     });
 
-    it.each(functionNames)('%s: its role allows exactly the DynamoDB actions and KMS purposes of cdk/function-access.ts', (name) => {
+    it('expects grants for exactly the functions the stack deploys', () => {
+      expect(Object.keys(expectedGrants).sort()).toEqual([...functionNames].sort());
+    });
+
+    it.each(functionNames)('%s: its role allows exactly the DynamoDB actions and KMS purposes written out in expectedGrants', (name) => {
       const s = synthesized(stage);
-      const access = functionAccess[name]!;
+      const access = expectedGrantsOf(name);
       const { statements, managedPolicies } = functionPolicy(s, name);
       expect(managedPolicies).toEqual([]);
       const grants = grantsOf(statements);
@@ -583,7 +631,7 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const encrypting = functionNames.filter((name) =>
         grantsOf(functionPolicy(s, name).statements).some((g) => covers(g.action, 'kms:Encrypt') && g.resource === secretsKeyArn),
       );
-      expect(encrypting.sort()).toEqual(functionNames.filter((name) => functionAccess[name]!.encrypt.length > 0).sort());
+      expect(encrypting.sort()).toEqual(functionNames.filter((name) => expectedGrantsOf(name).encrypt.length > 0).sort());
       expect(encrypting.sort()).toEqual(['create-key', 'regenerate-key', 'rotate-signing-key']);
 
       // And anywhere in the template: every Encrypt/Decrypt grant on the secrets key carries the purpose condition.

@@ -1,0 +1,93 @@
+import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import type { RouteDefinition } from '../../shared/http/routes.ts';
+import type { StageConfig } from '../stages.ts';
+
+export interface ApiFirewallProps {
+  stage: string;
+  config: Pick<StageConfig, 'wafAuthenticationRateLimit' | 'wafApiRateLimit'>;
+  /** The API whose deployment stage the web ACL guards. */
+  api: apigateway.RestApi;
+  /** Held to the stricter per-IP limit. */
+  tokenRoutes: readonly RouteDefinition[];
+}
+
+const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+
+/**
+ * The API's WAF web ACL, associated with its stage: a strict per-IP rate limit on the token
+ * routes and a looser one on all of /v1/ (so no single address floods management either),
+ * bodies over 16 KiB blocked before any function runs, and AWS's known-bad-inputs rules.
+ */
+export class ApiFirewall extends wafv2.CfnWebACL {
+  constructor(scope: Construct, id: string, { stage, config, api, tokenRoutes }: ApiFirewallProps) {
+    // With and without a trailing slash, so `/v1/authentication/` cannot slip past the limit.
+    const tokenPaths: wafv2.CfnWebACL.StatementProperty[] = tokenRoutes.flatMap((route) =>
+      [route.path, `${route.path}/`].map((searchString) => ({
+        byteMatchStatement: {
+          fieldToMatch: { uriPath: {} },
+          positionalConstraint: 'ENDS_WITH',
+          searchString,
+          textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+        },
+      })),
+    );
+    // Contains, not starts with: WAF sees the path as sent, `/<stage>/v1/…` on the execute-api URL,
+    // `/v1/…` or `/<base path>/v1/…` on a custom domain.
+    const apiPaths: wafv2.CfnWebACL.StatementProperty = {
+      byteMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'CONTAINS',
+        searchString: '/v1/',
+        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+      },
+    };
+    super(scope, id, {
+      name: `keyward-${stage}`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility(`keyward-${stage}`),
+      associationConfig: { requestBody: { API_GATEWAY: { defaultSizeInspectionLimit: 'KB_16' } } },
+      rules: [
+        {
+          name: 'token-endpoints-rate-per-ip',
+          priority: 0,
+          action: { block: {} },
+          visibilityConfig: visibility('token-endpoints-rate-per-ip'),
+          statement: {
+            rateBasedStatement: {
+              limit: config.wafAuthenticationRateLimit,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: { orStatement: { statements: tokenPaths } },
+            },
+          },
+        },
+        {
+          name: 'api-rate-per-ip',
+          priority: 1,
+          action: { block: {} },
+          visibilityConfig: visibility('api-rate-per-ip'),
+          statement: { rateBasedStatement: { limit: config.wafApiRateLimit, aggregateKeyType: 'IP', scopeDownStatement: apiPaths } },
+        },
+        {
+          name: 'body-over-16-kib',
+          priority: 2,
+          action: { block: {} },
+          visibilityConfig: visibility('body-over-16-kib'),
+          statement: { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 16 * 1024, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+        },
+        {
+          name: 'aws-known-bad-inputs',
+          priority: 3,
+          overrideAction: { none: {} },
+          visibilityConfig: visibility('aws-known-bad-inputs'),
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesKnownBadInputsRuleSet' } },
+        },
+      ],
+    });
+    // Beside the web ACL, under its first id (`WebAcl` → `WebAclAssociation`): a new logical id would
+    // associate again and then delete the old association, which disassociates the stage.
+    new wafv2.CfnWebACLAssociation(scope, `${id}Association`, { resourceArn: api.deploymentStage.stageArn, webAclArn: this.attrArn });
+  }
+}

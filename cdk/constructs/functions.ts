@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { bundling, projectRoot } from '../bundling.ts';
+import { functionAccess, functionNames, type FunctionName } from '../function-access.ts';
+import { functionSettings, type FunctionSettings } from '../function-settings.ts';
+import type { StageConfig } from '../stages.ts';
+import type { KeyTable } from './data.ts';
+import type { SecretsKey } from './secrets.ts';
+
+export interface KeywardFunctionsProps {
+  config: StageConfig;
+  table: KeyTable;
+  secretsKey: SecretsKey;
+  /** The token issuer, the API's stage URL. */
+  issuer: string;
+  /** The one origin the functions' CORS answers allow: the console's. */
+  corsOrigin: string;
+}
+
+/**
+ * One NodejsFunction per route, per job and for the token authorizer (nodejs24.x on arm64,
+ * traced), each with its own log group and its own role holding only what its handler does:
+ * the table, index and KMS access of cdk/function-access.ts. Memory, timeout, environment and
+ * reserved concurrency come from cdk/function-settings.ts.
+ */
+export class KeywardFunctions extends Construct {
+  readonly byName: Record<FunctionName, NodejsFunction>;
+
+  constructor(scope: Construct, id: string, { config, table, secretsKey, issuer, corsOrigin }: KeywardFunctionsProps) {
+    super(scope, id);
+    const environments: Record<FunctionSettings['environment'], Record<string, string>> = {
+      service: {
+        KEYWARD_TABLE_NAME: table.tableName,
+        KEYWARD_CIPHER: 'kms',
+        KEYWARD_KMS_KEY_ID: secretsKey.keyArn,
+        KEYWARD_KEY_PREFIX: config.keyPrefix,
+        KEYWARD_ISSUER: issuer,
+        KEYWARD_AUDIENCE: config.tokenAudience,
+        KEYWARD_RETENTION_DAYS: String(config.retentionDays),
+        KEYWARD_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+        KEYWARD_CORS_ORIGIN: corsOrigin,
+        POWERTOOLS_SERVICE_NAME: 'keyward',
+        POWERTOOLS_METRICS_NAMESPACE: 'Keyward',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      authorizer: { KEYWARD_ISSUER: issuer, KEYWARD_AUDIENCE: config.tokenAudience, POWERTOOLS_SERVICE_NAME: 'keyward-authorizer' },
+    };
+    const byName: Partial<Record<FunctionName, NodejsFunction>> = {};
+    for (const name of functionNames) {
+      const settings = functionSettings[name];
+      const access = functionAccess[name];
+      const logGroup = new logs.LogGroup(this, `${name}-logs`, { retention: config.logRetention, removalPolicy: config.removalPolicy });
+      const role = new iam.Role(this, `${name}-role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Keyward functions/${name}.ts: only what that handler does`,
+      });
+      logGroup.grantWrite(role);
+      byName[name] = new NodejsFunction(this, name, {
+        entry: join(projectRoot, 'functions', `${name}.ts`),
+        handler: 'handler',
+        projectRoot,
+        depsLockFilePath: join(projectRoot, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: settings.memorySize,
+        reservedConcurrentExecutions: settings.reservedConcurrency ? config.tokenRouteReservedConcurrency : undefined,
+        timeout: Duration.seconds(settings.timeoutSeconds),
+        role,
+        logGroup,
+        tracing: lambda.Tracing.ACTIVE,
+        environment: environments[settings.environment],
+        bundling,
+      });
+      table.grantAccess(role, access);
+      secretsKey.grantSeal(role, { decrypt: access.decrypt, encrypt: access.encrypt });
+    }
+    this.byName = byName as Record<FunctionName, NodejsFunction>;
+  }
+}

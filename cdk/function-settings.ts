@@ -1,0 +1,43 @@
+import type { FunctionName } from './function-access.ts';
+
+/** How one function runs; what it may access is in cdk/function-access.ts. */
+export interface FunctionSettings {
+  memorySize: number;
+  timeoutSeconds: number;
+  /** `service`: the whole Keyward configuration; `authorizer`: only what verifying a token needs. */
+  environment: 'service' | 'authorizer';
+  /** Takes the stage's `tokenRouteReservedConcurrency`. */
+  reservedConcurrency: boolean;
+}
+
+const standard: FunctionSettings = { memorySize: 512, timeoutSeconds: 10, environment: 'service', reservedConcurrency: false };
+/**
+ * RSA signing is CPU-bound: the token routes get more memory (and so a larger CPU share), and
+ * their own share of the account's concurrency, and no more.
+ */
+const tokenRoute: FunctionSettings = { ...standard, memorySize: 1024, reservedConcurrency: true };
+
+/** Per function, by handler name: a function without an entry does not compile. */
+export const functionSettings: Record<FunctionName, FunctionSettings> = {
+  authenticate: tokenRoute,
+  'oauth-token': tokenRoute,
+  'create-key': standard,
+  'list-keys': standard,
+  'get-key': standard,
+  'update-key': standard,
+  'delete-key': standard,
+  'regenerate-key': standard,
+  'revoke-key': standard,
+  'reveal-key': standard,
+  'verify-key': standard,
+  whoami: standard,
+  audit: standard,
+  jwks: standard,
+  'openid-configuration': standard,
+  'oauth-authorization-server': standard,
+  openapi: standard,
+  // Walks the purge index page by page in one run.
+  'purge-expired-keys': { ...standard, timeoutSeconds: 300 },
+  'rotate-signing-key': standard,
+  'token-authorizer': { ...standard, environment: 'authorizer' },
+};
