@@ -1,3 +1,4 @@
+import { answer, ApiError, createKeywardClient, type KeywardClient } from '#shared/client/keyward-client.ts';
 import { readCredentials, type Credentials } from './credentials.ts';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000';
@@ -53,64 +54,33 @@ export function currentSession(env: NodeJS.ProcessEnv = process.env, now = new D
   throw new CliError('Not logged in: run `keyward login` (or set KEYWARD_API_KEY, and KEYWARD_ENDPOINT for a server other than the local one).');
 }
 
-export interface RequestOptions {
-  body?: unknown;
-  query?: Record<string, string | number | undefined>;
+/** An API failure as the CLI shows it: the API's message and code, and what to do about an expired login. */
+function cliError(error: unknown, auth: Auth | undefined): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const hint = error.status === 401 && auth?.kind === 'token' ? ' Run `keyward login` again if your key changed.' : '';
+  return new CliError(error.message + hint, {
+    ...(error.status ? { status: error.status } : {}),
+    ...(error.code ? { code: error.code } : {}),
+    ...(error.requestId ? { requestId: error.requestId } : {}),
+  });
 }
 
-export interface ApiResult<T> {
-  status: number;
-  body: T;
-}
-
-/** Sends one request and returns the parsed JSON body; any non-2xx answer throws a CliError with the API's message. */
-export async function request<T = unknown>(endpoint: string, auth: Auth | undefined, method: string, path: string, options: RequestOptions = {}): Promise<ApiResult<T>> {
-  const url = new URL(endpoint + path);
-  for (const [name, value] of Object.entries(options.query ?? {})) {
-    if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
-  }
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (auth?.kind === 'token') headers.authorization = `Bearer ${auth.token}`;
-  if (auth?.kind === 'apiKey') headers['x-api-key'] = auth.apiKey;
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.body);
-  }
-  let response: Response;
-  try {
-    response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError(`Could not reach Keyward at ${endpoint} (${cause?.code ?? cause?.message ?? (error as Error).message}): is it running, and is the endpoint right?`);
-  }
-  const text = await response.text();
-  let parsed: unknown;
-  if (text !== '') {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      throw new CliError(`${endpoint} answered ${response.status} with a body that is not JSON: is it a Keyward API?`, { status: response.status });
-    }
-  }
-  if (!response.ok) {
-    const error = (parsed ?? {}) as { code?: string; message?: string; requestId?: string };
-    let message = error.message ?? `${method} ${path} failed with HTTP ${response.status}.`;
-    if (response.status === 401 && auth?.kind === 'token') message += ' Run `keyward login` again if your key changed.';
-    throw new CliError(message, {
-      status: response.status,
-      ...(error.code ? { code: error.code } : {}),
-      ...(error.requestId ? { requestId: error.requestId } : {}),
-    });
-  }
-  return { status: response.status, body: parsed as T };
+/** The API at `endpoint`; `call` answers a call's JSON body, and any failure throws a CliError with the API's message. */
+export function connect(endpoint: string, auth?: Auth) {
+  const http = createKeywardClient({ baseUrl: endpoint, ...(auth ? { credential: auth.kind === 'token' ? { token: auth.token } : { apiKey: auth.apiKey } } : {}) });
+  return {
+    async call<R extends { data?: unknown }>(send: (client: KeywardClient) => Promise<R>) {
+      try {
+        return await answer(send(http));
+      } catch (error) {
+        throw cliError(error, auth);
+      }
+    },
+  };
 }
 
 /** A client bound to the current session. */
 export function client(env: NodeJS.ProcessEnv = process.env) {
   const session = currentSession(env);
-  return {
-    session,
-    call: <T = unknown>(method: string, path: string, options: RequestOptions = {}) => request<T>(session.endpoint, session.auth, method, path, options),
-  };
+  return { session, ...connect(session.endpoint, session.auth) };
 }

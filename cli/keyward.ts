@@ -3,9 +3,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readLocalState } from '#local/local-state.ts';
 import { tenantPattern } from '#shared/domain/tenant.ts';
 import { deployedStackEnvironment } from './deployed-stack.ts';
-import { CliError, DEFAULT_ENDPOINT, client, normaliseEndpoint, request } from './api-client.ts';
+import type { Query, RequestBody } from '#shared/client/keyward-client.ts';
+import { CliError, DEFAULT_ENDPOINT, client, connect, normaliseEndpoint } from './api-client.ts';
 import { saveCredentials } from './credentials.ts';
-import { auditTable, details, keyDetails, keyTable, paint, printable, printJson, relativeTime, secretNotice, type AuditEvent, type KeyView } from './output.ts';
+import { auditTable, details, keyDetails, keyTable, paint, printable, printJson, relativeTime, secretNotice } from './output.ts';
 import { ask } from './prompt.ts';
 
 const program = new Command()
@@ -62,17 +63,6 @@ interface JsonOption {
   json?: boolean;
 }
 
-interface Created {
-  key: KeyView;
-  apiKey: string;
-  keySecret: string;
-}
-
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
 /** Runs a command's action; a failure prints the API's message (and code) on stderr and exits 1. */
 function run<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
@@ -113,7 +103,7 @@ function oneOf(name: string, values: string[]) {
   };
 }
 
-const keyPath = (id: string) => `/v1/keys/${encodeURIComponent(id)}`;
+const keyPath = (keyId: string) => ({ params: { path: { keyId } } });
 
 /** ` --name value` for each given option, quoted for a POSIX shell where needed, so a printed command runs as shown. */
 function shellOptions(options: Record<string, string | number | undefined>): string {
@@ -142,13 +132,7 @@ program
         apiKey = await ask('API key (input hidden): ', { hidden: true });
         if (!apiKey) throw new CliError('No API key entered: paste the key (kw_…) when asked.');
       }
-      const { body } = await request<{ token: string; tokenType: string; expiresIn: number; expiresAt: string; key: { id: string; name: string; type: string; scopes: string[]; tenant: string } }>(
-        endpoint,
-        undefined,
-        'POST',
-        '/v1/authentication',
-        { body: { apiKey, expiresIn: 3600 } },
-      );
+      const body = await connect(endpoint).call((http) => http.POST('/v1/authentication', { body: { apiKey, expiresIn: 3600 } }));
       const file = saveCredentials({ endpoint, token: body.token, tokenExpiresAt: body.expiresAt });
       if (options.json) {
         const { token: _token, ...rest } = body;
@@ -162,7 +146,7 @@ program
 withJson(program.command('whoami').description('Show the key you are using: its tenant, type, scopes and status')).action(
   run(async (options: JsonOption) => {
     const api = client();
-    const { body } = await api.call<{ key: KeyView; tenant: string; scopes: string[]; tokenExpiresAt: string | null }>('GET', '/v1/whoami');
+    const body = await api.call((http) => http.GET('/v1/whoami'));
     if (options.json) return printJson(body);
     const credential = api.session.auth.kind === 'token' ? `token from \`keyward login\`, expires ${relativeTime(api.session.auth.expiresAt)}` : 'KEYWARD_API_KEY (x-api-key)';
     console.log(
@@ -192,8 +176,8 @@ withJson(
     .option('--recoverable', 'keep the secret recoverable, so keys:admin can reveal it later'),
   "print the API's JSON answer (it holds the full key)",
 ).action(
-  run(async (options: { name: string; type: string; scopes?: string[]; description?: string; expiresInDays?: number; recoverable?: boolean } & JsonOption) => {
-    const { body } = await client().call<Created>('POST', '/v1/keys', {
+  run(async (options: Pick<RequestBody<'post', '/v1/keys'>, 'name' | 'type' | 'scopes' | 'description' | 'expiresInDays' | 'recoverable'> & JsonOption) => {
+    const body = await client().call((http) => http.POST('/v1/keys', {
       body: {
         name: options.name,
         type: options.type,
@@ -202,7 +186,7 @@ withJson(
         ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
         ...(options.recoverable ? { recoverable: true } : {}),
       },
-    });
+    }));
     if (options.json) return printJson(body);
     console.log(`Created ${body.key.type} key '${printable(body.key.name)}'.\n`);
     console.log(details([['Key ID', body.key.id], ['Expires', body.key.expiresAt ? `${relativeTime(body.key.expiresAt)} (${body.key.expiresAt})` : 'never']]));
@@ -221,9 +205,10 @@ withJson(
     .option('--limit <n>', 'keys per page (1-100, default 25)', positiveInteger('--limit', 1, 100))
     .option('--cursor <cursor>', 'the next page, from a previous list'),
 ).action(
-  run(async (options: { search?: string; type?: string; status?: string; order?: string; limit?: number; cursor?: string } & JsonOption) => {
-    const filters = { search: options.search, type: options.type, status: options.status, order: options.order, limit: options.limit };
-    const { body } = await client().call<Page<KeyView>>('GET', '/v1/keys', { query: { ...filters, cursor: options.cursor } });
+  run(async (options: Omit<Query<'get', '/v1/keys'>, 'limit'> & { limit?: number } & JsonOption) => {
+    // Query values are text: the document describes limit as a string of digits.
+    const filters = { search: options.search, type: options.type, status: options.status, order: options.order, limit: options.limit?.toString() };
+    const body = await client().call((http) => http.GET('/v1/keys', { params: { query: { ...filters, cursor: options.cursor } } }));
     if (options.json) return printJson(body);
     if (body.items.length === 0) console.log('No keys found.');
     else console.log(keyTable(body.items));
@@ -234,7 +219,7 @@ withJson(
 
 withJson(keys.command('get').description('Show one key').argument('<id>', 'key id')).action(
   run(async (id: string, options: JsonOption) => {
-    const { body } = await client().call<KeyView>('GET', keyPath(id));
+    const body = await client().call((http) => http.GET('/v1/keys/{keyId}', keyPath(id)));
     if (options.json) return printJson(body);
     console.log(keyDetails(body));
   }),
@@ -256,7 +241,7 @@ withJson(
       ...(options.scopes !== undefined ? { scopes: options.scopes } : {}),
     };
     if (Object.keys(change).length === 0) throw new CliError('Nothing to update: pass --name, --description or --scopes.');
-    const { body } = await client().call<KeyView>('PATCH', keyPath(id), { body: change });
+    const body = await client().call((http) => http.PATCH('/v1/keys/{keyId}', { ...keyPath(id), body: change }));
     if (options.json) return printJson(body);
     console.log(`Updated key ${body.id}.\n`);
     console.log(keyDetails(body));
@@ -266,7 +251,7 @@ withJson(
 for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
   withJson(keys.command(name).description(enabled ? 'Let a disabled key authenticate again' : 'Stop a key from authenticating until it is enabled again').argument('<id>', 'key id')).action(
     run(async (id: string, options: JsonOption) => {
-      const { body } = await client().call<KeyView>('PATCH', keyPath(id), { body: { enabled } });
+      const body = await client().call((http) => http.PATCH('/v1/keys/{keyId}', { ...keyPath(id), body: { enabled } }));
       if (options.json) return printJson(body);
       console.log(`Key ${body.id} ('${printable(body.name)}') is now ${body.status}.`);
     }),
@@ -282,9 +267,9 @@ withJson(
   "print the API's JSON answer (it holds the full key)",
 ).action(
   run(async (id: string, options: { gracePeriod?: number } & JsonOption) => {
-    const { body } = await client().call<Created>('POST', `${keyPath(id)}/regenerate`, {
-      body: options.gracePeriod !== undefined ? { gracePeriodSeconds: options.gracePeriod } : {},
-    });
+    const body = await client().call((http) =>
+      http.POST('/v1/keys/{keyId}/regenerate', { ...keyPath(id), body: options.gracePeriod !== undefined ? { gracePeriodSeconds: options.gracePeriod } : {} }),
+    );
     if (options.json) return printJson(body);
     const old = options.gracePeriod ? `The old secret keeps working for ${options.gracePeriod} seconds.` : 'The old secret stopped working.';
     console.log(`Regenerated key ${body.key.id} ('${printable(body.key.name)}'). ${old}`);
@@ -294,7 +279,7 @@ withJson(
 
 withJson(keys.command('revoke').description('Revoke a key for good (irreversible)').argument('<id>', 'key id').option('--reason <text>', 'why, for the audit log')).action(
   run(async (id: string, options: { reason?: string } & JsonOption) => {
-    const { body } = await client().call<KeyView>('POST', `${keyPath(id)}/revoke`, { body: options.reason !== undefined ? { reason: options.reason } : {} });
+    const body = await client().call((http) => http.POST('/v1/keys/{keyId}/revoke', { ...keyPath(id), body: options.reason !== undefined ? { reason: options.reason } : {} }));
     if (options.json) return printJson(body);
     console.log(`Revoked key ${body.id} ('${printable(body.name)}').`);
   }),
@@ -310,7 +295,7 @@ withJson(
       const answer = await ask(`Delete key ${id} for good? This cannot be undone. [y/N] `);
       if (!/^y(es)?$/i.test(answer)) throw new CliError('Not deleted.');
     }
-    await client().call('DELETE', keyPath(id));
+    await client().call((http) => http.DELETE('/v1/keys/{keyId}', keyPath(id)));
     if (options.json) return printJson({ id, deleted: true });
     console.log(`Deleted key ${id}.`);
   }),
@@ -318,7 +303,7 @@ withJson(
 
 withJson(keys.command('reveal').description('Print the full key of a recoverable key (keys:admin only; audited)').argument('<id>', 'key id')).action(
   run(async (id: string, options: JsonOption) => {
-    const { body } = await client().call<{ apiKey: string }>('GET', `${keyPath(id)}/secret`);
+    const body = await client().call((http) => http.GET('/v1/keys/{keyId}/secret', keyPath(id)));
     if (options.json) return printJson(body);
     console.log(printable(body.apiKey));
   }),
@@ -333,7 +318,7 @@ withJson(
     .option('--cursor <cursor>', 'the next page, from a previous audit'),
 ).action(
   run(async (options: { keyId?: string; limit?: number; cursor?: string } & JsonOption) => {
-    const { body } = await client().call<Page<AuditEvent>>('GET', '/v1/audit', { query: { keyId: options.keyId, limit: options.limit, cursor: options.cursor } });
+    const body = await client().call((http) => http.GET('/v1/audit', { params: { query: { keyId: options.keyId, limit: options.limit?.toString(), cursor: options.cursor } } }));
     if (options.json) return printJson(body);
     if (body.items.length === 0) console.log('No audit events found.');
     else console.log(auditTable(body.items));

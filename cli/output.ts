@@ -1,4 +1,4 @@
-import type { KeyView } from '#shared/services/key-view.ts';
+import type { Answer, components } from '#shared/client/keyward-client.ts';
 import { styleText } from 'node:util';
 import Table from 'cli-table3';
 
@@ -88,7 +88,7 @@ export function details(pairs: [string, Cell][]): string {
   return pairs.map(([label, value]) => `${render({ text: `${label}:`.padEnd(width + 1), style: 'bold' })}  ${render(value)}`).join('\n');
 }
 
-export type { KeyView } from '#shared/services/key-view.ts';
+export type KeyView = components['schemas']['KeyView'];
 
 const when = (iso: string | null, fallback: string) => (iso ? `${relativeTime(iso)} (${iso})` : fallback);
 
@@ -125,16 +125,10 @@ export function keyTable(keys: KeyView[]): string {
   );
 }
 
-export interface AuditEvent {
-  id: string;
-  at: string;
-  action: string;
-  keyId: string | null;
-  actor: string | null;
-  sourceIp: string | null;
-  outcome: string;
-  details?: unknown;
-}
+type ApiAuditEvent = Answer<'get', '/v1/audit'>['items'][number];
+
+/** What the audit table shows of an event; action and outcome as any text, since the table escapes whatever it is given. */
+export type AuditEvent = Pick<ApiAuditEvent, 'id' | 'at' | 'keyId' | 'actor' | 'sourceIp'> & { action: string; outcome: string };
 
 export function auditTable(events: AuditEvent[]): string {
   return table(

@@ -1,54 +1,18 @@
-/** The public HTTP API (see the contract), the only thing the console talks to. */
-export interface KeyView {
-  id: string;
-  name: string;
-  description: string;
-  type: 'system' | 'privileged' | 'viewer';
-  scopes: string[];
-  status: 'active' | 'disabled' | 'revoked' | 'expired';
-  preview: string;
-  recoverable: boolean;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
+/** The public HTTP API (see the contract), the only thing the console talks to, through the shared client. */
+import { answer, ApiError, createKeywardClient, type Answer, type components, type KeywardClient, type Query, type RequestBody } from '../../shared/client/keyward-client.ts';
 
-export interface AuditEvent {
-  id: string;
-  at: string;
-  action: string;
-  keyId: string;
-  actor: string;
-  sourceIp: string;
-  outcome: string;
-  details?: Record<string, unknown> | null;
-}
+export { ApiError };
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type KeyView = components['schemas']['KeyView'];
+export type AuditEvent = Answer<'get', '/v1/audit'>['items'][number];
+export type CreateKeyInput = RequestBody<'post', '/v1/keys'>;
+export type KeyQuery = Query<'get', '/v1/keys'>;
 
-export interface Session {
-  token: string;
-  expiresAt: string;
-  key: { id: string; name: string; type: string; scopes: string[]; tenant: string };
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: { path: string; message: string }[] = [],
-  ) {
-    super(message);
-  }
-}
+/** What is kept of a sign-in: the token and whose it is, with the token's scopes. */
+export type Session = Pick<Answer<'post', '/v1/authentication'>, 'token' | 'expiresAt' | 'key'>;
 
 const STORAGE = 'keyward.session';
+const EXPIRED = 'Your session expired. Sign in again with your API key.';
 let expiryTimer: number | undefined;
 let onSignOut: (message: string | null) => void = () => {};
 
@@ -74,7 +38,7 @@ export const can = (permission: 'keys:read' | 'keys:write' | 'keys:admin') => cu
 function watchExpiry(session: Session) {
   clearTimeout(expiryTimer);
   const left = Date.parse(session.expiresAt) - Date.now();
-  expiryTimer = window.setTimeout(() => signOut('Your session expired. Sign in again with your API key.'), Math.max(0, left));
+  expiryTimer = window.setTimeout(() => signOut(EXPIRED), Math.max(0, left));
 }
 
 export function resumeSession(): Session | null {
@@ -102,70 +66,50 @@ function apiBaseUrl(): Promise<string> {
   return apiBase;
 }
 
-async function request<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token) headers.authorization = `Bearer ${token}`;
-  let response: Response;
+/** One call, with the token if given; a 401 on a token ends the session. */
+async function call<R extends { data?: unknown }>(token: string | undefined, send: (client: KeywardClient) => Promise<R>) {
+  const client = createKeywardClient({ baseUrl: await apiBaseUrl(), ...(token ? { credential: { token } } : {}) });
   try {
-    response = await fetch(`${await apiBaseUrl()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store' });
-  } catch {
-    throw new ApiError(0, 'network.unreachable', 'The Keyward API could not be reached; check that the server is running and try again.');
-  }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const error = new ApiError(response.status, json?.code ?? 'http.error', json?.message ?? `The API answered ${response.status} without an explanation.`, json?.details ?? []);
-    if (token && response.status === 401) {
-      signOut(error.code === 'auth.token_expired' ? 'Your session expired. Sign in again with your API key.' : error.message);
+    return await answer(send(client));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 0) {
+      throw new ApiError(0, 'The Keyward API could not be reached; check that the server is running and try again.', {}, error);
     }
+    if (token && error instanceof ApiError && error.status === 401) signOut(error.code === 'auth.token_expired' ? EXPIRED : error.message);
     throw error;
   }
-  return json as T;
 }
 
 /** Exchanges the API key for a token; only the token (and who it belongs to) is kept. */
 export async function signIn(apiKey: string): Promise<Session> {
-  const answer = await request<{ token: string; expiresAt: string; key: Session['key'] }>('POST', '/v1/authentication', { apiKey, expiresIn: 3600 });
-  const session: Session = { token: answer.token, expiresAt: answer.expiresAt, key: answer.key };
+  const issued = await call(undefined, (client) => client.POST('/v1/authentication', { body: { apiKey, expiresIn: 3600 } }));
   // The token's own scope list carries keys:read/write/admin; the key view has only custom scopes.
-  const whoami = await request<{ scopes: string[] }>('GET', '/v1/whoami', undefined, answer.token);
-  session.key = { ...answer.key, scopes: whoami.scopes };
+  const whoami = await call(issued.token, (client) => client.GET('/v1/whoami'));
+  const session: Session = { token: issued.token, expiresAt: issued.expiresAt, key: { ...issued.key, scopes: whoami.scopes } };
   sessionStorage.setItem(STORAGE, JSON.stringify(session));
   watchExpiry(session);
   return session;
 }
 
-function authed<T>(method: string, path: string, body?: unknown): Promise<T> {
+function authed<R extends { data?: unknown }>(send: (client: KeywardClient) => Promise<R>) {
   const session = currentSession();
   if (!session) {
-    signOut('Your session expired. Sign in again with your API key.');
-    return Promise.reject(new ApiError(401, 'auth.token_expired', 'Your session expired. Sign in again with your API key.'));
+    signOut(EXPIRED);
+    return Promise.reject(new ApiError(401, EXPIRED, { code: 'auth.token_expired' }));
   }
-  return request<T>(method, path, body, session.token);
+  return call(session.token, send);
 }
 
-const query = (params: Record<string, string | number | null | undefined>) => {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== '') search.set(name, String(value));
-  const text = search.toString();
-  return text ? `?${text}` : '';
-};
+const key = (keyId: string) => ({ params: { path: { keyId } } });
 
 export const api = {
-  listKeys: (params: { search?: string; type?: string; status?: string; order?: 'asc' | 'desc'; limit?: number; cursor?: string | null }) => authed<Page<KeyView>>('GET', `/v1/keys${query(params)}`),
-  getKey: (id: string) => authed<KeyView>('GET', `/v1/keys/${encodeURIComponent(id)}`),
-  createKey: (input: Record<string, unknown>) => authed<{ key: KeyView; apiKey: string; keySecret: string }>('POST', '/v1/keys', input),
-  updateKey: (id: string, input: Record<string, unknown>) => authed<KeyView>('PATCH', `/v1/keys/${encodeURIComponent(id)}`, input),
-  regenerate: (id: string, gracePeriodSeconds: number) => authed<{ key: KeyView; apiKey: string; keySecret: string }>('POST', `/v1/keys/${encodeURIComponent(id)}/regenerate`, { gracePeriodSeconds }),
-  revoke: (id: string, reason: string) => authed<KeyView>('POST', `/v1/keys/${encodeURIComponent(id)}/revoke`, reason ? { reason } : {}),
-  deleteKey: (id: string) => authed<void>('DELETE', `/v1/keys/${encodeURIComponent(id)}`),
-  reveal: (id: string) => authed<{ apiKey: string }>('GET', `/v1/keys/${encodeURIComponent(id)}/secret`),
-  audit: (params: { keyId?: string; limit?: number; cursor?: string | null }) => authed<Page<AuditEvent>>('GET', `/v1/audit${query(params)}`),
+  listKeys: (query: KeyQuery) => authed((client) => client.GET('/v1/keys', { params: { query } })),
+  getKey: (keyId: string) => authed((client) => client.GET('/v1/keys/{keyId}', key(keyId))),
+  createKey: (body: CreateKeyInput) => authed((client) => client.POST('/v1/keys', { body })),
+  updateKey: (keyId: string, body: RequestBody<'patch', '/v1/keys/{keyId}'>) => authed((client) => client.PATCH('/v1/keys/{keyId}', { ...key(keyId), body })),
+  regenerate: (keyId: string, gracePeriodSeconds: number) => authed((client) => client.POST('/v1/keys/{keyId}/regenerate', { ...key(keyId), body: { gracePeriodSeconds } })),
+  revoke: (keyId: string, reason: string) => authed((client) => client.POST('/v1/keys/{keyId}/revoke', { ...key(keyId), body: reason ? { reason } : {} })),
+  deleteKey: (keyId: string) => authed((client) => client.DELETE('/v1/keys/{keyId}', key(keyId))),
+  reveal: (keyId: string) => authed((client) => client.GET('/v1/keys/{keyId}/secret', key(keyId))),
+  audit: (query: Query<'get', '/v1/audit'>) => authed((client) => client.GET('/v1/audit', { params: { query } })),
 };

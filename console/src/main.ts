@@ -1,5 +1,5 @@
 import './style.css';
-import { api, ApiError, can, currentSession, onSessionEnd, resumeSession, signIn, signOut, type AuditEvent, type KeyView } from './api.ts';
+import { api, ApiError, can, currentSession, onSessionEnd, resumeSession, signIn, signOut, type AuditEvent, type CreateKeyInput, type KeyQuery, type KeyView } from './api.ts';
 import { copy, field, h, openDialog, timeElement, uid } from './dom.ts';
 
 const app = document.getElementById('app')!;
@@ -96,7 +96,7 @@ function renderSignIn() {
 
 // ---------- keys ----------
 
-const keysState = { search: '', type: '', status: '', sort: 'newest', cursors: [null] as (string | null)[], page: 0 };
+const keysState = { search: '', type: '' as KeyQuery['type'] | '', status: '' as KeyQuery['status'] | '', sort: 'newest', cursors: [null] as (string | null)[], page: 0 };
 
 function keysPage(main: HTMLElement) {
   const createButton = can('keys:write') ? h('button', { type: 'button', onclick: () => createKeyDialog() }, 'Create key') : null;
@@ -117,8 +117,8 @@ function keysPage(main: HTMLElement) {
 
   const reset = () => {
     keysState.search = search.value.trim();
-    keysState.type = type.value;
-    keysState.status = status.value;
+    keysState.type = type.value as typeof keysState.type;
+    keysState.status = status.value as typeof keysState.status;
     keysState.sort = sort.value;
     keysState.cursors = [null];
     keysState.page = 0;
@@ -133,7 +133,7 @@ function keysPage(main: HTMLElement) {
     searchField.setError(null);
     try {
       const order = keysState.sort === 'oldest' ? 'asc' : 'desc';
-      const page = await api.listKeys({ search: keysState.search, type: keysState.type, status: keysState.status, order, limit: 25, cursor: keysState.cursors[keysState.page] ?? null });
+      const page = await api.listKeys({ search: keysState.search || undefined, type: keysState.type || undefined, status: keysState.status || undefined, order, limit: '25', cursor: keysState.cursors[keysState.page] ?? undefined });
       keysState.cursors[keysState.page + 1] = page.nextCursor;
       results.replaceChildren(keysTable(page.items, page.nextCursor));
     } catch (error) {
@@ -242,9 +242,9 @@ function createKeyDialog() {
   body.append(form);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const input: Record<string, unknown> = {
+    const input: CreateKeyInput = {
       name: name.control.value.trim(),
-      type: (form.elements.namedItem('type') as RadioNodeList).value,
+      type: (form.elements.namedItem('type') as RadioNodeList).value as CreateKeyInput['type'],
       scopes: scopes.control.value.split(/[\s,]+/).filter(Boolean),
       description: description.control.value.trim(),
       recoverable: recoverable.checked,
@@ -476,7 +476,7 @@ function auditList(section: HTMLElement, keyId?: string, filterField?: { setErro
     else more.replaceWith(spinner);
     filterField?.setError(null);
     try {
-      const page = await api.audit({ keyId, limit: 50, cursor });
+      const page = await api.audit({ keyId, limit: '50', cursor: cursor ?? undefined });
       cursor = page.nextCursor;
       shown += page.items.length;
       rows.append(...page.items.map(auditRow));
