@@ -31,6 +31,10 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   'reveal-key': standard,
   'verify-key': standard,
   whoami: standard,
+  // Revokes up to every key of a tenant in one call: as long as API Gateway waits (29 s).
+  'revoke-all-keys': { ...standard, timeoutSeconds: 29 },
+  'get-tenant-policy': standard,
+  'put-tenant-policy': standard,
   audit: standard,
   jwks: standard,
   'openid-configuration': standard,

@@ -1,4 +1,4 @@
-import { httpHandler } from '#shared/http/handler.ts';
+import { httpHandler, withHeaders } from '#shared/http/handler.ts';
 import { routes } from '#shared/http/routes.ts';
 import { exchangeKeyForToken } from '#shared/services/token-exchange.ts';
 
@@ -7,11 +7,12 @@ export const handler = httpHandler(routes.authenticate, async ({ body, services,
   const credentials = credential.apiKey !== undefined ? { apiKey: credential.apiKey } : { keyId: credential.keyId ?? '', keySecret: credential.keySecret ?? '' };
   const issued = await exchangeKeyForToken(services, credentials, { sourceIp, now, expiresIn });
   const { key } = issued;
-  return {
+  const answer = {
     token: issued.token,
     tokenType: 'Bearer',
     expiresIn: issued.expiresIn,
     expiresAt: issued.expiresAt,
     key: { id: key.keyId, name: key.name, type: key.type, scopes: key.scopes, tenant: key.tenant },
   };
+  return withHeaders(answer, issued.headers);
 });

@@ -1,5 +1,5 @@
 import { KeywardError, withErrorHeaders } from '#shared/errors.ts';
-import { httpHandler } from '#shared/http/handler.ts';
+import { httpHandler, withHeaders } from '#shared/http/handler.ts';
 import { routes } from '#shared/http/routes.ts';
 import { grantedScopes } from '#shared/domain/permissions.ts';
 import { basicChallenge, clientCredentials, requestedScopes } from '#shared/http/oauth.ts';
@@ -16,5 +16,5 @@ export const handler = httpHandler(routes.oauthToken, async ({ body, headers, se
     }
     throw error;
   });
-  return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: grantedScopes(issued.grant).join(' ') };
+  return withHeaders({ access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: grantedScopes(issued.grant).join(' ') }, issued.headers);
 });

@@ -28,6 +28,10 @@ export const errorStatus = {
   'authentication.key_revoked': 401,
   'authentication.key_expired': 401,
   'authentication.token_superseded': 401,
+  'authentication.ip_not_allowed': 403,
+  'authentication.rate_limited': 429,
+  'authentication.usage_exceeded': 429,
+  'policy.violation': 400,
   'key.not_found': 404,
   'key.protected': 403,
   'key.not_editable': 409,
@@ -35,6 +39,7 @@ export const errorStatus = {
   'key.not_recoverable': 409,
   'tenant.exists': 409,
   'service.not_initialised': 503,
+  'service.unavailable': 503,
   'internal.error': 500,
 } as const;
 

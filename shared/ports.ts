@@ -1,8 +1,12 @@
 import type { KeyType } from './domain/permissions.ts';
 import type { StoredStatus } from './domain/key-status.ts';
+import type { UsageState, UsePlan } from './domain/usage-controls.ts';
+
+/** A key's own data for its owner's systems: flat JSON values only. */
+export type KeyMeta = Record<string, string | number | boolean | null>;
 
 /** A key as stored: never the secret itself, only its keyed hash (and, when recoverable, a sealed copy). */
-export interface KeyRecord {
+export interface KeyRecord extends UsageState {
   keyId: string;
   tenant: string;
   name: string;
@@ -32,13 +36,27 @@ export interface KeyRecord {
   revokeReason?: string | undefined;
   /** When the purge job may delete the key: retention after expiry or revocation. */
   purgeAt?: string | undefined;
+  /** The user or customer of the tenant's own systems the key belongs to. */
+  ownerId?: string | undefined;
+  meta?: KeyMeta | undefined;
+  /** Canonical CIDR blocks the key may be used from. */
+  allowedIps?: string[] | undefined;
   version: number;
+}
+
+/** What a tenant's admins set for every key of the tenant. */
+export interface TenantPolicy {
+  maxLifetimeDays: number | null;
+  requireExpiry: boolean;
+  maxGracePeriodSeconds: number;
+  allowedIps: string[] | null;
 }
 
 export interface TenantRecord {
   tenant: string;
   systemKeyId: string;
   createdAt: string;
+  policy?: TenantPolicy | undefined;
 }
 
 export const auditActions = [
@@ -52,7 +70,10 @@ export const auditActions = [
   'key.delete',
   'key.reveal',
   'key.purge',
+  'key.expiring',
   'authentication.failure',
+  'tenant.policy_update',
+  'tenant.revoke_all',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -90,6 +111,7 @@ export type WriteOp =
   /** Deletes a key only if its purge time has come by `dueBy`. */
   | { kind: 'purgeKey'; keyId: string; tenant: string; dueBy: string }
   | { kind: 'createTenant'; tenant: TenantRecord }
+  | { kind: 'setTenantPolicy'; tenant: string; policy: TenantPolicy }
   | { kind: 'audit'; event: AuditEvent }
   /** Stores the sealed answer of an idempotent request in the same transaction as its change. */
   | { kind: 'completeIdempotency'; id: string; sealedResponse: string };
@@ -117,6 +139,7 @@ export interface KeyFilter {
   type?: KeyType | undefined;
   status?: 'active' | 'disabled' | 'revoked' | 'expired' | undefined;
   nameContains?: string | undefined;
+  ownerId?: string | undefined;
 }
 
 /** Keys, read one at a time by id or page by page from the tenant and purge indexes. */
@@ -128,6 +151,12 @@ export interface KeyRepository {
   listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
   /** Records a use, unless one was recorded since `unlessSince`; never bumps the version. */
   touchLastUsed(keyId: string, at: string, unlessSince: string): Promise<void>;
+  /**
+   * Counts one use against the key's rate limit and credits, in one conditional write that
+   * fails if another use got there first; then it answers the key as it now stands, to judge again.
+   * Never bumps the version.
+   */
+  countUse(keyId: string, plan: UsePlan): Promise<{ ok: true; counted: UsageState } | { ok: false; current: KeyRecord | undefined }>;
 }
 
 export interface TenantDirectory {

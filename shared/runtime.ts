@@ -6,12 +6,15 @@ import type { Cipher, Store } from './ports.ts';
 import { createDynamoDbStore } from './adapters/dynamodb/store.ts';
 import { KmsCipher } from './adapters/kms-cipher.ts';
 import { LocalKeyringCipher, loadKeyringKey } from './adapters/local-keyring-cipher.ts';
+import { awsClientSettings, boundCalls } from './adapters/aws-clients.ts';
 import { loadSecretHasher } from './services/secret-hasher.ts';
 import { TokenService } from './services/token-service.ts';
 import { Authenticator } from './services/authenticator.ts';
 import { CursorSealer } from './services/cursor.ts';
 import { KeyService } from './services/key-service.ts';
 import { IdempotentRequests } from './services/idempotency.ts';
+import { TenantPolicies } from './services/tenant-policy.ts';
+import { TenantService } from './services/tenant-service.ts';
 
 /** What the core runs on: the store, the cipher, and the client under the store (for table setup and tests). */
 export interface Adapters {
@@ -23,15 +26,20 @@ export interface Adapters {
 
 /** The AWS clients and adapters the configuration asks for: KMS or the local keyring. */
 export function createAdapters(config: Config): Adapters {
-  const dynamoDb = new DynamoDBClient({
-    region: config.region,
-    ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  // Bounded calls (timeouts, retries, a budget per call): see aws-clients.ts.
+  const dynamoDb = boundCalls(
+    new DynamoDBClient({
+      region: config.region,
+      ...awsClientSettings,
+      ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    }),
+    'dynamodb',
+  );
   const documents = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   const store = createDynamoDbStore(documents, config.tableName);
   const cipher =
     config.cipher === 'kms'
-      ? new KmsCipher(new KMSClient({ region: config.region }), config.kmsKeyId ?? '')
+      ? new KmsCipher(boundCalls(new KMSClient({ region: config.region, ...awsClientSettings }), 'kms'), config.kmsKeyId ?? '')
       : new LocalKeyringCipher(loadKeyringKey(config.keyringFile));
   return { config, dynamoDb, store, cipher };
 }
@@ -41,6 +49,7 @@ export interface Services {
   tokens: TokenService;
   authenticator: Authenticator;
   keys: KeyService;
+  tenants: TenantService;
   idempotency: IdempotentRequests;
 }
 
@@ -48,20 +57,23 @@ export interface Services {
 export async function createServices(adapters: Adapters, tokens: TokenService = createTokenService(adapters)): Promise<Services> {
   const { config, store, cipher } = adapters;
   const hasher = await loadSecretHasher(store.settings, cipher);
-  const authenticator = new Authenticator({ keys: store.keys, audit: store.audit }, hasher, tokens, {
+  const policies = new TenantPolicies(store.tenants);
+  const authenticator = new Authenticator({ keys: store.keys, audit: store.audit }, policies, hasher, tokens, {
     keyPrefix: config.keyPrefix,
     lastUsedIntervalSeconds: config.lastUsedIntervalSeconds,
     auditRetentionDays: config.auditRetentionDays,
   });
   const keys = new KeyService({
     store,
+    policies,
     cipher,
     hasher,
     authenticator,
     cursors: new CursorSealer(hasher.deriveKey('list-cursor')),
     settings: { keyPrefix: config.keyPrefix, retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
   });
-  return { tokens, authenticator, keys, idempotency: new IdempotentRequests(store.idempotency, cipher) };
+  const tenants = new TenantService({ store, policies, auditRetentionDays: config.auditRetentionDays });
+  return { tokens, authenticator, keys, tenants, idempotency: new IdempotentRequests(store.idempotency, cipher) };
 }
 
 const createTokenService = ({ store, cipher, config }: Adapters) =>

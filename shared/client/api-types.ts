@@ -122,6 +122,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/revoke-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke every active or disabled non-system key of your tenant, by type and/or owner (safe to repeat) */
+        post: operations["revokeAllKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your tenant's policy for every key */
+        get: operations["getTenantPolicy"];
+        /** Replace your tenant's policy (audited as tenant.policy_update) */
+        put: operations["putTenantPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/verify": {
         parameters: {
             query?: never;
@@ -249,7 +284,7 @@ export interface components {
     schemas: {
         Error: {
             /** @enum {string} */
-            code: "request.invalid" | "request.malformed_json" | "request.invalid_cursor" | "request.invalid_scope" | "request.too_large" | "request.unsupported_media_type" | "request.idempotency_in_progress" | "request.idempotency_mismatch" | "request.idempotency_stale" | "request.throttled" | "request.blocked" | "route.not_found" | "route.method_not_allowed" | "auth.missing_credentials" | "auth.invalid_token" | "auth.token_expired" | "auth.forbidden" | "auth.superseded_secret" | "authentication.invalid_api_key" | "authentication.key_disabled" | "authentication.key_revoked" | "authentication.key_expired" | "authentication.token_superseded" | "key.not_found" | "key.protected" | "key.not_editable" | "key.conflict" | "key.not_recoverable" | "tenant.exists" | "service.not_initialised" | "internal.error";
+            code: "request.invalid" | "request.malformed_json" | "request.invalid_cursor" | "request.invalid_scope" | "request.too_large" | "request.unsupported_media_type" | "request.idempotency_in_progress" | "request.idempotency_mismatch" | "request.idempotency_stale" | "request.throttled" | "request.blocked" | "route.not_found" | "route.method_not_allowed" | "auth.missing_credentials" | "auth.invalid_token" | "auth.token_expired" | "auth.forbidden" | "auth.superseded_secret" | "authentication.invalid_api_key" | "authentication.key_disabled" | "authentication.key_revoked" | "authentication.key_expired" | "authentication.token_superseded" | "authentication.ip_not_allowed" | "authentication.rate_limited" | "authentication.usage_exceeded" | "policy.violation" | "key.not_found" | "key.protected" | "key.not_editable" | "key.conflict" | "key.not_recoverable" | "tenant.exists" | "service.not_initialised" | "service.unavailable" | "internal.error";
             message: string;
             requestId: string;
             details?: {
@@ -288,11 +323,41 @@ export interface components {
             updatedAt: string;
             lastUsedAt: string | null;
             expiresAt: string | null;
+            ownerId: string | null;
+            meta: {
+                [key: string]: string | number | boolean | null;
+            } | null;
+            rateLimit: {
+                limit: number;
+                windowSeconds: number;
+                remaining: number;
+                /** @description Seconds until the window resets */
+                reset: number;
+            } | null;
+            credits: {
+                remaining: number;
+                refill?: {
+                    amount: number;
+                    /** @enum {string} */
+                    interval: "daily" | "monthly";
+                };
+            } | null;
+            allowedIps: string[] | null;
         };
         OAuthError: {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "invalid_scope" | "unsupported_grant_type" | "server_error";
             error_description: string;
+        };
+        TenantPolicy: {
+            /** @description The longest lifetime a new key may have; null: no limit */
+            maxLifetimeDays: number | null;
+            /** @description Every new key must have an expiry */
+            requireExpiry: boolean;
+            /** @description The longest grace period a regenerate may give the old secret */
+            maxGracePeriodSeconds: number;
+            /** @description Every use of every key of the tenant must come from one of these, on top of each key's own; null: any */
+            allowedIps: string[] | null;
         };
     };
     responses: never;
@@ -353,7 +418,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -457,7 +522,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -554,7 +619,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -621,7 +686,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -688,7 +753,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -760,7 +825,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -807,6 +872,8 @@ export interface operations {
                 search?: string;
                 type?: "system" | "privileged" | "viewer";
                 status?: "active" | "disabled" | "revoked" | "expired";
+                /** @description Only keys of this owner */
+                ownerId?: string;
                 /** @description By creation time: desc (newest first, the default) or asc */
                 order?: "desc" | "asc";
                 /** @description Page size, 1 to 100 (default 25) */
@@ -832,7 +899,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -850,7 +917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -919,6 +986,34 @@ export interface operations {
                     expiresAt?: string;
                     /** @description Keep a KMS-sealed copy so keys:admin can reveal it later */
                     recoverable?: boolean;
+                    /**
+                     * @description The user or customer in your own system the key belongs to
+                     * @example customer-42
+                     */
+                    ownerId?: string;
+                    /** @description Your own data, returned by verify and whoami (not put in tokens): at most 2 KiB as JSON, flat values only */
+                    meta?: {
+                        [key: string]: string | number | boolean | null;
+                    };
+                    /** @description At most limit uses of the key per window */
+                    rateLimit?: {
+                        /** @description Uses allowed per window */
+                        limit: number;
+                        /** @description Window length; windows are aligned to multiples of it since the epoch */
+                        windowSeconds: number;
+                    };
+                    /** @description Each successful use costs 1; at 0 the key is refused until the next refill */
+                    credits?: {
+                        remaining: number;
+                        /** @description Sets remaining to amount at 00:00 UTC daily, or on the 1st of the month, on the next use after */
+                        refill?: {
+                            amount: number;
+                            /** @enum {string} */
+                            interval: "daily" | "monthly";
+                        };
+                    };
+                    /** @description Uses from any other source IP are refused */
+                    allowedIps?: string[];
                 };
             };
         };
@@ -938,7 +1033,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -956,7 +1051,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1032,6 +1127,293 @@ export interface operations {
             };
         };
     };
+    revokeAllKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /**
+                     * @description Only keys of this type
+                     * @enum {string}
+                     */
+                    type?: "privileged" | "viewer";
+                    /**
+                     * @description Only keys of this owner
+                     * @example customer-42
+                     */
+                    ownerId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description How many keys this call revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Keys this call revoked (0 when repeated) */
+                        revoked: number;
+                    };
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: auth.missing_credentials, auth.invalid_token, auth.token_expired, authentication.invalid_api_key, authentication.key_disabled, authentication.key_revoked, authentication.key_expired, authentication.token_superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTenantPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantPolicy"];
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: auth.missing_credentials, auth.invalid_token, auth.token_expired, authentication.invalid_api_key, authentication.key_disabled, authentication.key_revoked, authentication.key_expired, authentication.token_superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putTenantPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantPolicy"];
+            };
+        };
+        responses: {
+            /** @description The policy now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantPolicy"];
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: auth.missing_credentials, auth.invalid_token, auth.token_expired, authentication.invalid_api_key, authentication.key_disabled, authentication.key_revoked, authentication.key_expired, authentication.token_superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     verifyKey: {
         parameters: {
             query?: never;
@@ -1061,14 +1443,28 @@ export interface operations {
                         valid: true;
                         key: components["schemas"]["KeyView"];
                         scopes: string[];
+                        ownerId?: string;
+                        meta?: {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        credits?: {
+                            remaining: number;
+                        };
+                        rateLimit?: {
+                            limit: number;
+                            remaining: number;
+                            reset: number;
+                        };
                     } | {
                         /** @constant */
                         valid: false;
                         code: string;
+                        /** @description Seconds, when rate limited */
+                        retryAfter?: number;
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1086,7 +1482,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1165,7 +1561,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyView"];
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1183,7 +1579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1251,7 +1647,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1269,7 +1665,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1337,6 +1733,26 @@ export interface operations {
                     enabled?: boolean;
                     /** @description Custom scopes, opaque to Keyward, carried into tokens */
                     scopes?: string[];
+                    ownerId?: string | null;
+                    meta?: {
+                        [key: string]: string | number | boolean | null;
+                    } | null;
+                    rateLimit?: {
+                        /** @description Uses allowed per window */
+                        limit: number;
+                        /** @description Window length; windows are aligned to multiples of it since the epoch */
+                        windowSeconds: number;
+                    } | null;
+                    credits?: {
+                        remaining: number;
+                        /** @description Sets remaining to amount at 00:00 UTC daily, or on the 1st of the month, on the next use after */
+                        refill?: {
+                            amount: number;
+                            /** @enum {string} */
+                            interval: "daily" | "monthly";
+                        };
+                    } | null;
+                    allowedIps?: string[] | null;
                 };
             };
         };
@@ -1350,7 +1766,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyView"];
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1368,7 +1784,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1469,7 +1885,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1487,7 +1903,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1581,7 +1997,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyView"];
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1599,7 +2015,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1689,7 +2105,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1707,7 +2123,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1779,7 +2195,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1797,7 +2213,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1883,7 +2299,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1901,7 +2317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -10,8 +10,11 @@ import { getServices, type Services } from '../runtime.ts';
 import { requirePermission } from '../domain/permissions.ts';
 import type { Caller } from '../services/authenticator.ts';
 import { idempotencyKeyOf } from '../services/idempotency.ts';
+import { rateLimitHeaders } from '../domain/usage-controls.ts';
 import type { WriteOp } from '../ports.ts';
 import type { RouteDefinition } from './routes.ts';
+import { dependencyOutageOf } from '../adapters/dependency-errors.ts';
+import { serviceUnavailable } from './dependency-failure.ts';
 
 /** Bodies over 16 KiB are refused (413). */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -134,14 +137,18 @@ function readBody(route: RouteDefinition, event: APIGatewayProxyEvent, headers: 
   }
 }
 
-/** Maps any error to the API's JSON error body: deliberate errors as they are, anything else as a bare 500. */
+/**
+ * Maps any error to the API's JSON error body: deliberate errors as they are, DynamoDB or KMS
+ * not answering in time as 503 with Retry-After, anything else as a bare 500.
+ */
 function errorBoundary(route: RouteDefinition): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: async (request) => {
       const { error } = request;
       const requestId = requestIdOf(request.event, request.context);
-      const known = error instanceof KeywardError ? error : undefined;
-      if (!known || known.status >= 500) logger.error('request failed', { route: route.path, error: error as Error });
+      const outage = error instanceof KeywardError ? undefined : dependencyOutageOf(error);
+      const known = error instanceof KeywardError ? error : outage && serviceUnavailable(outage, route.path);
+      if (!known || (known.status >= 500 && !outage)) logger.error('request failed', { route: route.path, error: error as Error });
       const failure = known ?? new KeywardError('internal.error', 'Something went wrong on our side: retry, and quote the requestId if it keeps happening.');
       const headers = { ...baseHeaders(requestId, false), ...corsHeaders(request.event.headers?.origin ?? request.event.headers?.Origin), ...failure.headers };
       const body =
@@ -184,34 +191,37 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
         caller = await services.authenticator.callerFrom(headers, sourceIp, now).catch((error: unknown) => {
           throw withBearerChallenge(error, headers);
         });
-        if (route.access !== 'any') requirePermission(caller.grant, route.access);
         logger.appendKeys({ tenant: caller.tenant, callerKeyId: caller.key.keyId });
       }
-      const body = readBody(route, event, headers);
-      const query = validate(route.query ?? noQuery, queryOf(event), 'query string');
-      const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
-      const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
-      const request = { body: parsedBody, query: route.query ? query : undefined, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>;
-      // Idempotency is the route's property: the chain claims the key, runs the action once, and replays.
-      const idempotencyKey = route.idempotent ? idempotencyKeyOf(headers) : undefined;
-      let result: unknown;
-      if (idempotencyKey !== undefined && services && caller) {
-        const deadline = new Date(now.getTime() + context.getRemainingTimeInMillis());
-        const scope = { tenant: caller.tenant, callerKeyId: caller.key.keyId, operation: `${route.method} ${route.path}`, idempotencyKey, body: parsedBody, now, deadline };
-        const outcome = await services.idempotency.run<unknown>(scope, (completion) => action({ ...request, completion }));
-        result = outcome.replayed
-          ? withHeaders(options.replay ? await options.replay(outcome.result as never, request) : outcome.result, { 'idempotent-replayed': 'true' })
-          : outcome.result;
-      } else {
-        result = await action(request);
-      }
+      // A call with x-api-key was a use of the key: every answer to it reports the rate limit.
+      const useHeaders = rateLimitHeaders(caller?.usage);
+      const result = await respond().catch((error: unknown) => {
+        throw error instanceof KeywardError ? withErrorHeaders(error, useHeaders) : error;
+      });
       const tagged = typeof result === 'object' && result !== null && withHeadersTag in result ? (result as WithHeaders) : undefined;
       const status = route.success.status;
       logger.info('request', { route: route.path, status });
       return {
         statusCode: status,
-        headers: { ...baseHeaders(requestId, route.access === 'public' && route.method === 'GET'), ...corsHeaders(headers.origin), ...tagged?.headers },
+        headers: { ...baseHeaders(requestId, route.access === 'public' && route.method === 'GET'), ...corsHeaders(headers.origin), ...useHeaders, ...tagged?.headers },
         body: status === 204 ? '' : JSON.stringify(tagged ? tagged.body : result),
       };
+
+      async function respond(): Promise<unknown> {
+        if (caller && route.access !== 'any' && route.access !== 'public') requirePermission(caller.grant, route.access);
+        const body = readBody(route, event, headers);
+        const query = validate(route.query ?? noQuery, queryOf(event), 'query string');
+        const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
+        const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
+        const request = { body: parsedBody, query: route.query ? query : undefined, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>;
+        // Idempotency is the route's property: the chain claims the key, runs the action once, and replays.
+        const idempotencyKey = route.idempotent ? idempotencyKeyOf(headers) : undefined;
+        if (idempotencyKey === undefined || !services || !caller) return action(request);
+        const deadline = new Date(now.getTime() + context.getRemainingTimeInMillis());
+        const scope = { tenant: caller.tenant, callerKeyId: caller.key.keyId, operation: `${route.method} ${route.path}`, idempotencyKey, body: parsedBody, now, deadline };
+        const outcome = await services.idempotency.run<unknown>(scope, (completion) => action({ ...request, completion }));
+        if (!outcome.replayed) return outcome.result;
+        return withHeaders(options.replay ? await options.replay(outcome.result as never, request) : outcome.result, { 'idempotent-replayed': 'true' });
+      }
     });
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from '../domain/permissions.ts';
 import * as s from './schemas.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -77,6 +77,23 @@ export const routes = {
     summary: 'List or search keys of your tenant by creation time, newest first unless order=asc',
     query: s.listKeysQuery,
     success: { status: 200, schema: s.keyListResponse, description: 'A page of keys' },
+  },
+  revokeAllKeys: {
+    method: 'POST', path: '/v1/keys/revoke-all', handler: 'revoke-all-keys', access: 'keys:admin', tags: ['Keys'],
+    summary: 'Revoke every active or disabled non-system key of your tenant, by type and/or owner (safe to repeat)',
+    bodyType: 'json', body: s.revokeAllRequest,
+    success: { status: 200, schema: s.revokeAllResponse, description: 'How many keys this call revoked' },
+  },
+  getTenantPolicy: {
+    method: 'GET', path: '/v1/tenant/policy', handler: 'get-tenant-policy', access: 'keys:read', tags: ['Tenant'],
+    summary: "Your tenant's policy for every key",
+    success: { status: 200, schema: s.tenantPolicySchema, description: 'The policy' },
+  },
+  putTenantPolicy: {
+    method: 'PUT', path: '/v1/tenant/policy', handler: 'put-tenant-policy', access: 'keys:admin', tags: ['Tenant'],
+    summary: "Replace your tenant's policy (audited as tenant.policy_update)",
+    bodyType: 'json', body: s.tenantPolicySchema,
+    success: { status: 200, schema: s.tenantPolicySchema, description: 'The policy now in force' },
   },
   verifyKey: {
     method: 'POST', path: '/v1/keys/verify', handler: 'verify-key', access: 'keys:read', tags: ['Keys'],

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { keyIdPattern } from '../domain/api-key.ts';
 import { keyStatuses } from '../domain/key-status.ts';
 import { keyTypes } from '../domain/permissions.ts';
+import { isIpOrCidr } from '../domain/usage-controls.ts';
 import { auditActions } from '../ports.ts';
 import { errorStatus, oauthErrorCodes } from '../errors.ts';
 
@@ -37,6 +38,42 @@ const apiKeyField = z.string().min(1, 'must not be empty').max(200, 'is longer t
 
 const unknownFields = (hint: string) => (issue: { code?: string; keys?: string[] }) =>
   issue.code === 'unrecognized_keys' ? `unknown field${(issue.keys?.length ?? 0) > 1 ? 's' : ''} ${issue.keys?.map((k) => `'${k}'`).join(', ')}: ${hint}` : undefined;
+
+// ---- usage controls ----
+
+const ownerIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._@:|-]+$/, 'must be 1-128 characters of A-Z a-z 0-9 . _ @ : | -')
+  .meta({ description: 'The user or customer in your own system the key belongs to', example: 'customer-42' });
+
+const metaSchema = z
+  .record(z.string().min(1).max(64), z.union([plainText(1024), z.number(), z.boolean(), z.null()]), { error: 'must be an object of strings, numbers, booleans or nulls' })
+  .refine((meta) => JSON.stringify(meta).length <= 2048, 'must be at most 2 KiB as JSON')
+  .meta({ description: 'Your own data, returned by verify and whoami (not put in tokens): at most 2 KiB as JSON, flat values only' });
+
+const rateLimitSchema = z
+  .strictObject({
+    limit: z.number().int().min(1).max(1_000_000).meta({ description: 'Uses allowed per window' }),
+    windowSeconds: z.number().int().min(1).max(86_400).meta({ description: 'Window length; windows are aligned to multiples of it since the epoch' }),
+  })
+  .meta({ description: 'At most limit uses of the key per window' });
+
+const creditsSchema = z
+  .strictObject({
+    remaining: z.number().int().min(0).max(1_000_000_000),
+    refill: z
+      .strictObject({ amount: z.number().int().min(1).max(1_000_000_000), interval: z.enum(['daily', 'monthly']) })
+      .optional()
+      .meta({ description: 'Sets remaining to amount at 00:00 UTC daily, or on the 1st of the month, on the next use after' }),
+  })
+  .meta({ description: 'Each successful use costs 1; at 0 the key is refused until the next refill' });
+
+const cidrSchema = z.string().max(64).refine(isIpOrCidr, 'must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24');
+const allowedIpsSchema = z.array(cidrSchema).min(1, 'list at least one address, or send null to allow every address').max(50, 'at most 50 entries').meta({ description: 'Uses from any other source IP are refused' });
+
+const usageFields = { ownerId: ownerIdSchema, meta: metaSchema, rateLimit: rateLimitSchema, credits: creditsSchema, allowedIps: allowedIpsSchema };
 
 // ---- requests ----
 
@@ -88,8 +125,13 @@ export const createKeyRequest = z
       expiresInDays: z.number().int('must be a whole number of days').min(1).max(3650).optional().meta({ description: `Lifetime in days. ${creatorExpiryRule}` }),
       expiresAt: isoTime.optional().meta({ description: `Expiry time, in the future. ${creatorExpiryRule}` }),
       recoverable: z.boolean().optional().meta({ description: 'Keep a KMS-sealed copy so keys:admin can reveal it later' }),
+      ownerId: usageFields.ownerId.optional(),
+      meta: usageFields.meta.optional(),
+      rateLimit: usageFields.rateLimit.optional(),
+      credits: usageFields.credits.optional(),
+      allowedIps: usageFields.allowedIps.optional(),
     },
-    { error: unknownFields('allowed are name, type, scopes, description, expiresInDays, expiresAt, recoverable') },
+    { error: unknownFields('allowed are name, type, scopes, description, expiresInDays, expiresAt, recoverable, ownerId, meta, rateLimit, credits, allowedIps') },
   )
   .refine((body) => body.expiresInDays === undefined || body.expiresAt === undefined, {
     path: ['expiresAt'],
@@ -103,10 +145,38 @@ export const updateKeyRequest = z
       description: descriptionSchema.optional(),
       enabled: z.boolean().optional().meta({ description: 'true: active, false: disabled' }),
       scopes: scopesSchema.optional(),
+      ownerId: usageFields.ownerId.nullable().optional(),
+      meta: usageFields.meta.nullable().optional(),
+      rateLimit: usageFields.rateLimit.nullable().optional(),
+      credits: usageFields.credits.nullable().optional(),
+      allowedIps: usageFields.allowedIps.nullable().optional(),
     },
-    { error: unknownFields('allowed are name, description, enabled, scopes') },
+    { error: unknownFields('allowed are name, description, enabled, scopes, ownerId, meta, rateLimit, credits, allowedIps (null removes one of the last five)') },
   )
-  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change: send at least one of name, description, enabled, scopes' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change: send at least one of name, description, enabled, scopes, ownerId, meta, rateLimit, credits, allowedIps' });
+
+export const tenantPolicySchema = z
+  .strictObject(
+    {
+      maxLifetimeDays: z.number().int().min(1).max(3650).nullable().meta({ description: 'The longest lifetime a new key may have; null: no limit' }),
+      requireExpiry: z.boolean().meta({ description: 'Every new key must have an expiry' }),
+      maxGracePeriodSeconds: z.number().int().min(0).max(604_800).meta({ description: 'The longest grace period a regenerate may give the old secret' }),
+      allowedIps: allowedIpsSchema.nullable().meta({ description: 'Every use of every key of the tenant must come from one of these, on top of each key\'s own; null: any' }),
+    },
+    { error: unknownFields('send all of maxLifetimeDays, requireExpiry, maxGracePeriodSeconds, allowedIps (the policy is replaced whole)') },
+  )
+  .meta({ id: 'TenantPolicy' });
+
+export const revokeAllRequest = z.strictObject(
+  {
+    reason: plainText(500).pipe(z.string().trim().min(1, 'must say why, for the audit log')),
+    type: z.enum(['privileged', 'viewer']).optional().meta({ description: 'Only keys of this type' }),
+    ownerId: usageFields.ownerId.optional().meta({ description: 'Only keys of this owner' }),
+  },
+  { error: unknownFields('allowed are reason, type, ownerId') },
+);
+
+export const revokeAllResponse = z.object({ revoked: z.number().int().meta({ description: 'Keys this call revoked (0 when repeated)' }) });
 
 export const regenerateKeyRequest = z.strictObject(
   {
@@ -144,11 +214,12 @@ export const listKeysQuery = z.strictObject(
     search: z.string().max(200).optional().meta({ description: 'Part of a name (case-insensitive), or a full key, preview or key id' }),
     type: z.enum(keyTypes).optional(),
     status: z.enum(keyStatuses).optional(),
+    ownerId: ownerIdSchema.optional().meta({ description: 'Only keys of this owner' }),
     order: z.enum(['desc', 'asc'], { error: "must be 'desc' (newest first) or 'asc' (oldest first)" }).default('desc').meta({ description: 'By creation time: desc (newest first, the default) or asc' }),
     limit: limitSchema,
     cursor: cursorSchema,
   },
-  { error: unknownFields('allowed are search, type, status, order, limit, cursor') },
+  { error: unknownFields('allowed are search, type, status, ownerId, order, limit, cursor') },
 );
 
 export const auditQuery = z.strictObject(
@@ -175,6 +246,11 @@ export const keyViewSchema = z
     updatedAt: isoTime,
     lastUsedAt: isoTime.nullable(),
     expiresAt: isoTime.nullable(),
+    ownerId: z.string().nullable(),
+    meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable(),
+    rateLimit: z.object({ limit: z.number().int(), windowSeconds: z.number().int(), remaining: z.number().int(), reset: z.number().int().meta({ description: 'Seconds until the window resets' }) }).nullable(),
+    credits: z.object({ remaining: z.number().int(), refill: z.object({ amount: z.number().int(), interval: z.enum(['daily', 'monthly']) }).optional() }).nullable(),
+    allowedIps: z.array(z.string()).nullable(),
   })
   .meta({ id: 'KeyView' });
 
@@ -206,8 +282,16 @@ export const keyListResponse = z.object({ items: z.array(keyViewSchema), nextCur
 export const revealResponse = z.object({ apiKey: z.string() });
 
 export const verifyResponse = z.union([
-  z.object({ valid: z.literal(true), key: keyViewSchema, scopes: z.array(z.string()) }),
-  z.object({ valid: z.literal(false), code: z.string() }),
+  z.object({
+    valid: z.literal(true),
+    key: keyViewSchema,
+    scopes: z.array(z.string()),
+    ownerId: z.string().optional(),
+    meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    credits: z.object({ remaining: z.number().int() }).optional(),
+    rateLimit: z.object({ limit: z.number().int(), remaining: z.number().int(), reset: z.number().int() }).optional(),
+  }),
+  z.object({ valid: z.literal(false), code: z.string(), retryAfter: z.number().int().optional().meta({ description: 'Seconds, when rate limited' }) }),
 ]);
 
 export const whoamiResponse = z.object({ key: keyViewSchema, tenant: z.string(), scopes: z.array(z.string()), tokenExpiresAt: isoTime.nullable() });

@@ -9,6 +9,8 @@ import { metrics } from '../observability.ts';
 import type { SecretHasher } from './secret-hasher.ts';
 import type { TokenService } from './token-service.ts';
 import { authenticationFailureEvent, unknownKeyAttempt } from './audit.ts';
+import { decideUse, ipAllowed, rateLimitHeaders, usageReport, type UsageReport, type UsageState } from '../domain/usage-controls.ts';
+import type { TenantPolicies } from './tenant-policy.ts';
 
 /** Who is calling: the live record of the caller's key, checked on this very request. */
 export interface Caller {
@@ -18,6 +20,8 @@ export interface Caller {
   tenant: string;
   tokenExpiresAt: string | null;
   sourceIp: string | null;
+  /** What this call, when it was a use of the key (`x-api-key`), left of its rate limit and credits. */
+  usage?: UsageReport | undefined;
 }
 
 /** A key whose secret was proven right: by its current secret, or by the old one during a grace period. */
@@ -29,7 +33,12 @@ export interface ProvenKey {
   secretVersion: number;
   /** The secret presented was the one a regenerate replaced; it may only be exchanged for tokens and verified. */
   graceSecret: boolean;
+  /** What this use left of the key's rate limit and credits. */
+  usage: UsageReport;
 }
+
+/** Uses of one key racing in one window settle within a few rounds; beyond this something is wrong. */
+const MAX_USE_ATTEMPTS = 8;
 
 export type Credential = { apiKey: string } | { keyId: string; keySecret: string };
 
@@ -44,6 +53,23 @@ const statusErrors = {
   revoked: () => new KeywardError('authentication.key_revoked', 'This API key has been revoked and can no longer be used: ask an admin for a new key.'),
   expired: () => new KeywardError('authentication.key_expired', 'This API key has expired: ask an admin to regenerate it or create a new one.'),
 } as const;
+
+const ipNotAllowed = () =>
+  new KeywardError('authentication.ip_not_allowed', 'This key may not be used from your address: ask an admin of your tenant to add it to the allowed IPs.');
+
+const rateLimited = (retryAfter: number, report: UsageReport) =>
+  new KeywardError('authentication.rate_limited', `This key is over its rate limit: retry in ${retryAfter} seconds.`, {
+    headers: { 'retry-after': String(retryAfter), ...rateLimitHeaders(report) },
+  });
+
+const usageExceeded = (retryAfter: number | undefined, report: UsageReport) =>
+  new KeywardError(
+    'authentication.usage_exceeded',
+    retryAfter === undefined
+      ? 'This key has used all its credits: ask an admin of your tenant to add credits.'
+      : `This key has used all its credits until they refill in ${retryAfter} seconds: retry then, or ask an admin for more.`,
+    { headers: { ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }), ...rateLimitHeaders(report) } },
+  );
 
 const tokenSuperseded = () =>
   new KeywardError(
@@ -84,8 +110,11 @@ export class Authenticator {
   private readonly tokens: TokenService;
   private readonly settings: AuthenticatorSettings;
 
-  constructor(store: { keys: KeyRepository; audit: AuditLog }, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
+  private readonly policies: TenantPolicies;
+
+  constructor(store: { keys: KeyRepository; audit: AuditLog }, policies: TenantPolicies, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
     this.store = store;
+    this.policies = policies;
     this.hasher = hasher;
     this.tokens = tokens;
     this.settings = settings;
@@ -133,14 +162,51 @@ export class Authenticator {
       await this.auditFailure(key, actor, 'wrong_secret', sourceIp, now);
       return refuse(invalidApiKey());
     }
+    // The secret is right: now status, source IP, rate limit and credits, in that order.
     const status = effectiveStatus(key, now);
     if (status !== 'active') {
       await this.auditFailure(key, actor, status, sourceIp, now);
       return refuse(statusErrors[status]());
     }
-    await this.recordUse(key, now);
+    if (!(await this.sourceAllowed(key, sourceIp))) {
+      await this.auditFailure(key, actor, 'ip_not_allowed', sourceIp, now);
+      return refuse(ipNotAllowed());
+    }
+    const counted = await this.countUse(key, now);
+    if (!counted.ok) {
+      await this.auditFailure(key, actor, counted.refusal.code.replace('authentication.', ''), sourceIp, now);
+      return refuse(counted.refusal);
+    }
+    await this.recordUse(counted.value, now);
     const version = currentSecretVersion(key);
-    return accept({ key, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace });
+    return accept({ key: counted.value, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace, usage: usageReport(counted.value, now) });
+  }
+
+  /** The key's own allowed IPs and its tenant's, when they are set. */
+  private async sourceAllowed(key: KeyRecord, sourceIp: string | null): Promise<boolean> {
+    if (key.allowedIps && !ipAllowed(sourceIp, key.allowedIps)) return false;
+    const { allowedIps } = await this.policies.get(key.tenant);
+    return !allowedIps || ipAllowed(sourceIp, allowedIps);
+  }
+
+  /**
+   * Counts a use against the key's rate limit and credits: one conditional write, exact across
+   * every function. A refused use changes nothing; a write that lost a race is judged again
+   * on the counters it returned.
+   */
+  private async countUse(key: KeyRecord, now: Date): Promise<Verdict<KeyRecord>> {
+    let current: KeyRecord = key;
+    for (let attempt = 0; attempt < MAX_USE_ATTEMPTS; attempt++) {
+      const decision = decideUse(current, now);
+      if (decision.kind === 'rate_limited') return { ok: false, refusal: rateLimited(decision.retryAfter, usageReport(current, now)) };
+      if (decision.kind === 'usage_exceeded') return { ok: false, refusal: usageExceeded(decision.retryAfter, usageReport(current, now)) };
+      if (!decision.plan) return accept(current);
+      const result = await this.store.keys.countUse(current.keyId, decision.plan);
+      if (result.ok) return accept(withCounters(current, result.counted));
+      if (!result.current) return { ok: false, refusal: invalidApiKey() };
+      current = withCounters(current, result.current);
+    }
+    return { ok: false, refusal: new KeywardError('key.conflict', 'Too many uses of this key raced at once: retry in a moment.') };
   }
 
   /** `judgeKey`, throwing the refusal. */
@@ -174,9 +240,9 @@ export class Authenticator {
     const apiKey = headers['x-api-key'];
     const authorization = headers.authorization;
     if (apiKey !== undefined && apiKey !== '') {
-      const { key, graceSecret } = await this.checkKey({ apiKey: apiKey.trim() }, { sourceIp, now });
+      const { key, graceSecret, usage } = await this.checkKey({ apiKey: apiKey.trim() }, { sourceIp, now });
       if (graceSecret) throw refuse(supersededSecret()).refusal;
-      return { key, grant: key, tenant: key.tenant, tokenExpiresAt: null, sourceIp };
+      return { key, grant: key, tenant: key.tenant, tokenExpiresAt: null, sourceIp, usage };
     }
     if (authorization === undefined || authorization === '') {
       throw new KeywardError('auth.missing_credentials', 'This call needs a credential: send Authorization: Bearer <token> from POST /v1/authentication, or x-api-key: <your API key>.');
@@ -185,7 +251,7 @@ export class Authenticator {
     if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
       throw new KeywardError('auth.missing_credentials', 'The Authorization header must be "Bearer <token>"; to send an API key instead, use the x-api-key header.');
     }
-    const { key, grant, expiresAt } = await this.checkToken(token, { now });
+    const { key, grant, expiresAt } = await this.checkToken(token, { now, sourceIp });
     return { key, grant, tenant: key.tenant, tokenExpiresAt: expiresAt, sourceIp };
   }
 
@@ -195,7 +261,7 @@ export class Authenticator {
    * another tenant is treated as invalid. Its grant is what the token was given, within what
    * the key holds now.
    */
-  async judgeToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<Verdict<{ key: KeyRecord; grant: Grant; expiresAt: string }>> {
+  async judgeToken(token: string, context: { now: Date; sourceIp: string | null; onlyTenant?: string }): Promise<Verdict<{ key: KeyRecord; grant: Grant; expiresAt: string }>> {
     const claims = await this.tokens.judge(token, context.now);
     if (!claims.ok) return refuse(claims.refusal);
     const { keyId, tenant, secretVersion, scopes, expiresAt } = claims.value;
@@ -207,6 +273,8 @@ export class Authenticator {
     const status = effectiveStatus(key, context.now);
     if (status !== 'active') return refuse(statusErrors[status]());
     if (secretVersion !== currentSecretVersion(key)) return refuse(tokenSuperseded());
+    // A token's calls are not uses (its issuance was), but where it comes from is checked all the same.
+    if (!(await this.sourceAllowed(key, context.sourceIp))) return refuse(ipNotAllowed());
     await this.recordUse(key, context.now);
     // A scope removed from the key since the token was minted is gone from the token too.
     const live = grantedScopes(key);
@@ -215,7 +283,17 @@ export class Authenticator {
   }
 
   /** `judgeToken`, throwing the refusal. */
-  async checkToken(token: string, context: { now: Date; onlyTenant?: string }): Promise<{ key: KeyRecord; grant: Grant; expiresAt: string }> {
+  async checkToken(token: string, context: { now: Date; sourceIp: string | null; onlyTenant?: string }): Promise<{ key: KeyRecord; grant: Grant; expiresAt: string }> {
     return unwrap(await this.judgeToken(token, context));
   }
+}
+
+/** The key with the counters a use write returned (a partial update carries only `credits.remaining`). */
+function withCounters(key: KeyRecord, counted: UsageState): KeyRecord {
+  return {
+    ...key,
+    ...(counted.rateWindowStart !== undefined ? { rateWindowStart: counted.rateWindowStart, rateCount: counted.rateCount } : {}),
+    ...(counted.credits !== undefined && key.credits ? { credits: { ...key.credits, remaining: counted.credits.remaining } } : {}),
+    ...(counted.creditsPeriod !== undefined ? { creditsPeriod: counted.creditsPeriod } : {}),
+  };
 }

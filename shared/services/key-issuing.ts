@@ -1,4 +1,5 @@
-import type { Cipher, KeyRecord } from '../ports.ts';
+import type { Cipher, KeyMeta, KeyRecord } from '../ports.ts';
+import type { Credits, RateLimit } from '../domain/usage-controls.ts';
 import { formatApiKey, generateKeyId, generateSecret, previewTail } from '../domain/api-key.ts';
 import type { KeyType } from '../domain/permissions.ts';
 import type { SecretHasher } from './secret-hasher.ts';
@@ -37,6 +38,12 @@ export interface NewKey {
   createdBy: string;
   expiresAt?: string | undefined;
   purgeAt?: string | undefined;
+  ownerId?: string | undefined;
+  meta?: KeyMeta | undefined;
+  rateLimit?: RateLimit | undefined;
+  credits?: Credits | undefined;
+  creditsPeriod?: string | undefined;
+  allowedIps?: string[] | undefined;
 }
 
 /** A new key, active, at version 1, with a new id and its first secret: how every key comes to be. */

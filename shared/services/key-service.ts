@@ -1,5 +1,7 @@
 import { KeywardError, keyNotFound } from '../errors.ts';
-import type { AuditAction, AuditEvent, Cipher, KeyChanges, KeyFilter, KeyRecord, Store, WriteOp } from '../ports.ts';
+import type { AuditAction, AuditEvent, Cipher, KeyChanges, KeyFilter, KeyMeta, KeyRecord, PageKey, Store, WriteOp } from '../ports.ts';
+import { canonicalCidr, rateLimitHeaders, refillPeriod, type Credits, type RateLimit } from '../domain/usage-controls.ts';
+import { checkGracePeriod, checkNewKeyExpiry, type TenantPolicies } from './tenant-policy.ts';
 import { WriteConflict } from '../ports.ts';
 import { keyIdFromSearch, keyIdPattern } from '../domain/api-key.ts';
 import { issueSecret, newKey } from './key-issuing.ts';
@@ -26,6 +28,11 @@ export interface CreateKeyInput {
   expiresInDays?: number | undefined;
   expiresAt?: string | undefined;
   recoverable?: boolean | undefined;
+  ownerId?: string | undefined;
+  meta?: KeyMeta | undefined;
+  rateLimit?: RateLimit | undefined;
+  credits?: Credits | undefined;
+  allowedIps?: string[] | undefined;
 }
 
 export interface UpdateKeyInput {
@@ -33,12 +40,25 @@ export interface UpdateKeyInput {
   description?: string | undefined;
   enabled?: boolean | undefined;
   scopes?: string[] | undefined;
+  ownerId?: string | null | undefined;
+  meta?: KeyMeta | null | undefined;
+  rateLimit?: RateLimit | null | undefined;
+  credits?: Credits | null | undefined;
+  allowedIps?: string[] | null | undefined;
+}
+
+/** Keys of a tenant a revoke-all ends: by type and/or owner. */
+export interface RevokeAllInput {
+  reason: string;
+  type?: 'privileged' | 'viewer' | undefined;
+  ownerId?: string | undefined;
 }
 
 export interface ListKeysQuery {
   search?: string | undefined;
   type?: KeyType | undefined;
   status?: KeyStatus | undefined;
+  ownerId?: string | undefined;
   order: 'desc' | 'asc';
   limit: number;
   cursor?: string | undefined;
@@ -51,6 +71,14 @@ export interface IssuedKey {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Revoke-all reads the tenant index in pages of this many keys... */
+const REVOKE_ALL_PAGE = 1000;
+/** ...and writes 50 keys per transaction (100 items, the most one transaction takes)... */
+const REVOKE_ALL_BATCH = 50;
+/** ...a few transactions at a time. */
+const REVOKE_ALL_PARALLEL_BATCHES = 4;
+
+const chunk = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 /** The longest lifetime a key may be given, as expiresInDays allows. */
 const MAX_LIFETIME_DAYS = 3650;
 
@@ -66,6 +94,7 @@ const protectedKey = (what: string) =>
  */
 export class KeyService {
   private readonly store: Store;
+  private readonly policies: TenantPolicies;
   private readonly cipher: Cipher;
   private readonly hasher: SecretHasher;
   private readonly authenticator: Authenticator;
@@ -74,6 +103,7 @@ export class KeyService {
 
   constructor(deps: {
     store: Store;
+    policies: TenantPolicies;
     cipher: Cipher;
     hasher: SecretHasher;
     authenticator: Authenticator;
@@ -81,6 +111,7 @@ export class KeyService {
     settings: KeyServiceSettings;
   }) {
     this.store = deps.store;
+    this.policies = deps.policies;
     this.cipher = deps.cipher;
     this.hasher = deps.hasher;
     this.authenticator = deps.authenticator;
@@ -127,6 +158,7 @@ export class KeyService {
     const scopes = [...new Set(input.scopes ?? [])];
     requireCanManage(caller.grant, { type: input.type, scopes }, 'create');
     const expiresAt = this.expiryOf(caller, input, now);
+    checkNewKeyExpiry(await this.policies.get(caller.tenant), expiresAt, now);
     const { key, issued } = await newKey(
       { hasher: this.hasher, cipher: this.cipher, keyPrefix: this.settings.keyPrefix },
       {
@@ -139,6 +171,11 @@ export class KeyService {
         createdBy: caller.key.keyId,
         expiresAt,
         purgeAt: expiresAt !== undefined ? this.purgeTime(expiresAt) : undefined,
+        ownerId: input.ownerId,
+        meta: input.meta,
+        rateLimit: input.rateLimit,
+        ...creditFields(input.credits, now),
+        allowedIps: input.allowedIps?.map(canonicalCidr),
       },
       now,
     );
@@ -191,10 +228,10 @@ export class KeyService {
 
   async list(caller: Caller, query: ListKeysQuery, now: Date): Promise<{ items: KeyView[]; nextCursor: string | null }> {
     // A cursor continues only the listing it came from: same tenant, same filters.
-    const listing = ['keys', caller.tenant, query.type ?? '', query.status ?? '', query.search ?? '', query.order].join('\n');
+    const listing = ['keys', caller.tenant, query.type ?? '', query.status ?? '', query.ownerId ?? '', query.search ?? '', query.order].join('\n');
     const startKey = this.cursors.open(listing, query.cursor);
     const search = query.search?.trim() || undefined;
-    const filter: KeyFilter = { type: query.type, status: query.status };
+    const filter: KeyFilter = { type: query.type, status: query.status, ownerId: query.ownerId };
     if (search !== undefined) {
       const keyId = keyIdFromSearch(this.settings.keyPrefix, search);
       if (keyId !== undefined) {
@@ -222,6 +259,11 @@ export class KeyService {
     if (input.name !== undefined) changes.name = input.name;
     if (input.description !== undefined) changes.description = input.description;
     if (scopes !== undefined) changes.scopes = scopes;
+    if (input.ownerId !== undefined) changes.ownerId = input.ownerId;
+    if (input.meta !== undefined) changes.meta = input.meta;
+    if (input.rateLimit !== undefined) changes.rateLimit = input.rateLimit;
+    if (input.credits !== undefined) Object.assign(changes, input.credits === null ? { credits: null, creditsPeriod: null } : creditFields(input.credits, now));
+    if (input.allowedIps !== undefined) changes.allowedIps = input.allowedIps?.map(canonicalCidr) ?? null;
     let action: AuditAction = 'key.update';
     if (input.enabled !== undefined) {
       const status = effectiveStatus(key, now);
@@ -250,6 +292,7 @@ export class KeyService {
       throw new KeywardError('key.not_editable', `The key is ${status}: create a new key instead of regenerating this one.`);
     }
     const grace = input.gracePeriodSeconds ?? 0;
+    checkGracePeriod(await this.policies.get(caller.tenant), grace);
     const issued = await issueSecret({ hasher: this.hasher, cipher: this.cipher, keyPrefix: this.settings.keyPrefix }, key);
     const changes: KeyChanges = {
       secretHash: issued.secretHash,
@@ -268,18 +311,77 @@ export class KeyService {
     if (key.type === 'system') throw protectedKey('revoked');
     requireCanManage(caller.grant, key, 'revoke');
     if (key.status === 'revoked') throw new KeywardError('key.not_editable', 'The key is already revoked.');
+    const updated = await this.change(caller, key, this.revocation(key, input.reason, now), { action: 'key.revoke', keyId, details: { reason: input.reason ?? null } }, now);
+    return this.view(updated, now);
+  }
+
+  /** What revoking a key changes: final status, a purge time, and no old or recoverable secret kept. */
+  private revocation(key: KeyRecord, reason: string | undefined, now: Date): KeyChanges {
     const purgeAt = this.purgeTime(now.toISOString());
-    const changes: KeyChanges = {
+    return {
       status: 'revoked',
       revokedAt: now.toISOString(),
-      revokeReason: input.reason ?? null,
+      revokeReason: reason ?? null,
       purgeAt: key.purgeAt !== undefined && key.purgeAt < purgeAt ? key.purgeAt : purgeAt,
       previousSecretHash: null,
       previousSecretValidUntil: null,
       sealedApiKey: null,
+      updatedAt: now.toISOString(),
     };
-    const updated = await this.change(caller, key, changes, { action: 'key.revoke', keyId, details: { reason: input.reason ?? null } }, now);
-    return this.view(updated, now);
+  }
+
+  /**
+   * Revokes every active or disabled non-system key of the tenant that matches, for a leak or
+   * an offboarding: one `key.revoke` event per key and one `tenant.revoke_all`. Pages through
+   * the tenant index and writes keys in transactions of 50 (each key with its event). Safe to
+   * repeat: a second call finds nothing left to revoke, and one cut short is finished by the next.
+   */
+  async revokeAll(caller: Caller, input: RevokeAllInput, now: Date): Promise<{ revoked: number }> {
+    const filter: KeyFilter = { type: input.type, ownerId: input.ownerId };
+    let revoked = 0;
+    let startKey: PageKey | undefined;
+    do {
+      const page = await this.store.keys.list(caller.tenant, { limit: REVOKE_ALL_PAGE, startKey, filter, order: 'asc', now });
+      const due = page.items.filter((key) => key.type !== 'system' && ['active', 'disabled'].includes(effectiveStatus(key, now)));
+      for (const key of due) requireCanManage(caller.grant, key, 'revoke');
+      const batches = chunk(due, REVOKE_ALL_BATCH);
+      for (const round of chunk(batches, REVOKE_ALL_PARALLEL_BATCHES)) {
+        const counts = await Promise.all(round.map((batch) => this.revokeBatch(caller, batch, input.reason, now)));
+        revoked += counts.reduce((sum, count) => sum + count, 0);
+      }
+      startKey = page.nextKey;
+    } while (startKey);
+    const details = { reason: input.reason, type: input.type ?? null, ownerId: input.ownerId ?? null, revoked };
+    // After every key.revoke it summarises, in the log's order too.
+    const done = new Date(Math.max(Date.now(), now.getTime() + 1));
+    await this.store.changes.write([{ kind: 'audit', event: this.audit(caller, { action: 'tenant.revoke_all', keyId: null, details }, done) }]);
+    return { revoked };
+  }
+
+  /** One transaction for the batch; if a key changed meanwhile, each key of the batch on its own. */
+  private async revokeBatch(caller: Caller, keys: KeyRecord[], reason: string, now: Date): Promise<number> {
+    const ops = (key: KeyRecord): WriteOp[] => [
+      { kind: 'updateKey', keyId: key.keyId, tenant: key.tenant, expectedVersion: key.version, changes: this.revocation(key, reason, now) },
+      { kind: 'audit', event: this.audit(caller, { action: 'key.revoke', keyId: key.keyId, details: { reason, revokeAll: true } }, now) },
+    ];
+    try {
+      await this.store.changes.write(keys.flatMap(ops));
+      return keys.length;
+    } catch (error) {
+      if (!(error instanceof WriteConflict)) throw error;
+    }
+    let revoked = 0;
+    for (const stale of keys) {
+      const key = await this.store.keys.get(stale.keyId);
+      if (!key || key.tenant !== caller.tenant || key.type === 'system' || !['active', 'disabled'].includes(effectiveStatus(key, now))) continue;
+      try {
+        await this.store.changes.write(ops(key));
+        revoked++;
+      } catch (error) {
+        if (!(error instanceof WriteConflict)) throw error;
+      }
+    }
+    return revoked;
   }
 
   async delete(caller: Caller, keyId: string, now: Date): Promise<void> {
@@ -313,17 +415,28 @@ export class KeyService {
   }
 
   /**
-   * Tells a gateway whether an API key or token of this tenant is good right now. A failure
-   * is audited with the caller who asked as the actor, not the key that was checked.
+   * Tells a gateway whether an API key or token of this tenant is good right now; checking a
+   * key is a use of it. A failure is audited with the caller who asked as the actor, not the
+   * key that was checked. Answers the verdict and the headers of the use.
    */
   async verify(caller: Caller, input: { apiKey?: string | undefined; token?: string | undefined }, now: Date) {
-    const verdict =
-      input.apiKey !== undefined
-        ? await this.authenticator.judgeKey({ apiKey: input.apiKey }, { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId })
-        : await this.authenticator.judgeToken(input.token ?? '', { now, onlyTenant: caller.tenant });
-    if (!verdict.ok) return { valid: false as const, code: verdict.refusal.code };
-    const { key, grant } = verdict.value;
-    return { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant) };
+    if (input.apiKey === undefined) {
+      const verdict = await this.authenticator.judgeToken(input.token ?? '', { now, sourceIp: caller.sourceIp, onlyTenant: caller.tenant });
+      if (!verdict.ok) return { body: { valid: false as const, code: verdict.refusal.code }, headers: {} };
+      const { key, grant } = verdict.value;
+      return { body: { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant), ...ownerAndMeta(key) }, headers: {} };
+    }
+    const verdict = await this.authenticator.judgeKey({ apiKey: input.apiKey }, { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId });
+    if (!verdict.ok) {
+      const { refusal } = verdict;
+      const retryAfter = refusal.code === 'authentication.rate_limited' ? Number(refusal.headers?.['retry-after']) : undefined;
+      return { body: { valid: false as const, code: refusal.code, ...(retryAfter !== undefined ? { retryAfter } : {}) }, headers: pickRateLimitHeaders(refusal.headers) };
+    }
+    const { key, grant, usage } = verdict.value;
+    return {
+      body: { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant), ...ownerAndMeta(key), ...usage },
+      headers: rateLimitHeaders(usage),
+    };
   }
 
   whoami(caller: Caller, now: Date) {
@@ -343,3 +456,14 @@ export class KeyService {
 function matchesFilter(key: KeyRecord, filter: KeyFilter, now: Date): boolean {
   return (filter.type === undefined || key.type === filter.type) && (filter.status === undefined || effectiveStatus(key, now) === filter.status);
 }
+
+/** Credits as stored: counted in the current refill period, so the first refill comes at the next boundary. */
+function creditFields(credits: Credits | undefined, now: Date): Pick<KeyRecord, 'credits' | 'creditsPeriod'> {
+  if (!credits) return {};
+  return { credits, creditsPeriod: credits.refill ? refillPeriod(credits.refill.interval, now) : undefined };
+}
+
+const ownerAndMeta = (key: KeyRecord) => ({ ...(key.ownerId !== undefined ? { ownerId: key.ownerId } : {}), ...(key.meta !== undefined ? { meta: key.meta } : {}) });
+
+const pickRateLimitHeaders = (headers: Record<string, string> | undefined) =>
+  Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => name.startsWith('ratelimit-')));

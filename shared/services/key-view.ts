@@ -1,9 +1,12 @@
 import type { KeyRecord } from '../ports.ts';
 import { effectiveStatus } from '../domain/key-status.ts';
 import { previewOf } from '../domain/api-key.ts';
+import { creditsRemaining, rateState } from '../domain/usage-controls.ts';
 
-/** What every route shows of a key: never the secret, its hash or its sealed copy. */
+/** What every route shows of a key: never the secret, its hash or its sealed copy. Usage counters read as of `now`. */
 export function keyView(key: KeyRecord, prefix: string, now: Date) {
+  const rate = rateState(key, now);
+  const remaining = creditsRemaining(key, now);
   return {
     id: key.keyId,
     name: key.name,
@@ -18,6 +21,11 @@ export function keyView(key: KeyRecord, prefix: string, now: Date) {
     updatedAt: key.updatedAt,
     lastUsedAt: key.lastUsedAt ?? null,
     expiresAt: key.expiresAt ?? null,
+    ownerId: key.ownerId ?? null,
+    meta: key.meta ?? null,
+    rateLimit: key.rateLimit && rate ? { ...key.rateLimit, remaining: rate.remaining, reset: rate.reset } : null,
+    credits: key.credits && remaining !== undefined ? { remaining, ...(key.credits.refill ? { refill: key.credits.refill } : {}) } : null,
+    allowedIps: key.allowedIps ?? null,
   };
 }
 

@@ -3,6 +3,7 @@ import { metrics } from '../observability.ts';
 import type { KeyRecord } from '../ports.ts';
 import type { Services } from '../runtime.ts';
 import { narrowGrant, type Grant } from '../domain/permissions.ts';
+import { rateLimitHeaders } from '../domain/usage-controls.ts';
 import type { Credential } from './authenticator.ts';
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 900;
@@ -16,12 +17,12 @@ export async function exchangeKeyForToken(
   services: Pick<Services, 'authenticator' | 'tokens'>,
   credential: Credential,
   context: { sourceIp: string | null; now: Date; expiresIn?: number | undefined; scopes?: readonly string[] | undefined },
-): Promise<{ key: KeyRecord; grant: Grant; token: string; expiresIn: number; expiresAt: string }> {
+): Promise<{ key: KeyRecord; grant: Grant; token: string; expiresIn: number; expiresAt: string; headers: Record<string, string> }> {
   const { authenticator, tokens } = services;
-  const { key, secretVersion } = await authenticator.checkKey(credential, context);
+  const { key, secretVersion, usage } = await authenticator.checkKey(credential, context);
   const grant = context.scopes === undefined ? key : narrowGrant(key, context.scopes);
   metrics.addMetric('AuthenticationSuccess', MetricUnit.Count, 1);
   const expiresIn = context.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
   const { token, expiresAt } = await tokens.issue(key, expiresIn, context.now, { secretVersion, grant });
-  return { key, grant, token, expiresIn, expiresAt };
+  return { key, grant, token, expiresIn, expiresAt, headers: rateLimitHeaders(usage) };
 }

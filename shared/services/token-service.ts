@@ -7,6 +7,7 @@ import { WriteConflict } from '../ports.ts';
 import { grantedScopes, type Grant } from '../domain/permissions.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
 import { isCanonicalCompactJwt, tokenTimesProblem } from './token-rules.ts';
+import { logger } from '../observability.ts';
 
 const SIGNING_KEYS_SETTING = 'signing-keys';
 const ALGORITHM = 'RS256';
@@ -75,7 +76,17 @@ export class TokenService {
     const now = Date.now();
     const fresh = force ? FORCED_REFRESH_MIN_MS : this.settings.refreshSeconds * 1000;
     if (this.loaded && now - this.loaded.at < fresh) return this.loaded;
-    const setting = await this.settingsStore.get<SigningKeys>(SIGNING_KEYS_SETTING);
+    let setting;
+    try {
+      setting = await this.settingsStore.get<SigningKeys>(SIGNING_KEYS_SETTING);
+    } catch (error) {
+      // The store is not answering: a periodic refresh keeps the keys last read (a rotation is
+      // published a day before it signs) and tries the store again in 30 s; an unknown kid fails.
+      if (!this.loaded || force) throw error;
+      logger.warn('signing keys refresh failed; serving the keys last read', { cause: (error as Error).name, readAt: new Date(this.loaded.at).toISOString() });
+      this.loaded = { ...this.loaded, at: now - Math.max(0, this.settings.refreshSeconds * 1000 - FORCED_REFRESH_MIN_MS) };
+      return this.loaded;
+    }
     const current = setting && activeAt(setting.value.keys, now);
     if (!setting || !current) {
       throw new KeywardError('service.not_initialised', 'Keyward has no signing key yet: bootstrap a tenant first.');
@@ -114,6 +125,7 @@ export class TokenService {
       scope: grantedScopes(options.grant ?? key).join(' '),
       key_type: key.type,
       secret_version: options.secretVersion ?? currentSecretVersion(key),
+      ...(key.ownerId !== undefined ? { owner_id: key.ownerId } : {}),
     };
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ALGORITHM, typ: TOKEN_TYPE, kid })

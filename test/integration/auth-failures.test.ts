@@ -175,7 +175,12 @@ const validBodies: Partial<Record<RouteId, () => unknown>> = {
   updateKey: () => ({ name: 'renamed by a test' }),
   regenerateKey: () => ({ gracePeriodSeconds: 0 }),
   revokeKey: () => ({ reason: 'revoked by a test' }),
+  // Narrowed to an owner nobody has: the suite's own keys must survive it.
+  revokeAllKeys: () => ({ reason: 'revoked by a test', ownerId: 'nobody-at-all' }),
+  putTenantPolicy: () => defaultPolicy,
 };
+
+const defaultPolicy = { maxLifetimeDays: null, requireExpiry: false, maxGracePeriodSeconds: 604800, allowedIps: null };
 
 const pathParams = (route: Route) => [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
 const takesKeyId = (route: Route) => pathParams(route).includes('keyId');
@@ -305,6 +310,27 @@ const isolationProbes: Partial<Record<RouteId, (caller: Headers) => Promise<void
     expect(byKey.text).not.toContain(other.key.name);
     // Checking a key of another tenant leaves no trace in that tenant.
     expect(await auditOf(withKey(other.system.apiKey), other.key.keyId)).toEqual(before);
+  },
+  revokeAllKeys: async (caller) => {
+    const owner = 'shared-owner-name';
+    const theirs = await createKey(other.system.apiKey, { name: 'theirs', type: 'viewer', ownerId: owner });
+    const ours = await createKey(home.system.apiKey, { name: 'ours', type: 'viewer', ownerId: owner });
+    const revoked = await call('POST', '/v1/keys/revoke-all', { headers: caller, json: { reason: 'offboarding', ownerId: owner } });
+    expect(revoked.body).toEqual({ revoked: 1 });
+    expect((await call('GET', `/v1/keys/${ours.key.id}`, { headers: withKey(home.system.apiKey) })).body.status).toBe('revoked');
+    expect((await call('GET', `/v1/keys/${theirs.key.id}`, { headers: withKey(other.system.apiKey) })).body.status).toBe('active');
+  },
+  getTenantPolicy: async (caller) => {
+    const strict = { ...defaultPolicy, requireExpiry: true };
+    expect((await call('PUT', '/v1/tenant/policy', { headers: withKey(other.system.apiKey), json: strict })).status).toBe(200);
+    expect((await call('GET', '/v1/tenant/policy', { headers: caller })).body).toEqual(defaultPolicy);
+    expect((await call('PUT', '/v1/tenant/policy', { headers: withKey(other.system.apiKey), json: defaultPolicy })).status).toBe(200);
+  },
+  putTenantPolicy: async (caller) => {
+    const strict = { ...defaultPolicy, maxGracePeriodSeconds: 60 };
+    expect((await call('PUT', '/v1/tenant/policy', { headers: caller, json: strict })).status).toBe(200);
+    expect((await call('GET', '/v1/tenant/policy', { headers: withKey(other.system.apiKey) })).body).toEqual(defaultPolicy);
+    expect((await call('PUT', '/v1/tenant/policy', { headers: caller, json: defaultPolicy })).status).toBe(200);
   },
   whoami: async (caller) => {
     const me = whoamiResponse.parse((await call('GET', '/v1/whoami', { headers: caller })).body);

@@ -114,6 +114,9 @@ const validBodies: Partial<Record<RouteId, () => string>> = {
   updateKey: () => JSON.stringify({ name: 'renamed by a test' }),
   regenerateKey: () => JSON.stringify({ gracePeriodSeconds: 0 }),
   revokeKey: () => JSON.stringify({ reason: 'revoked by a test' }),
+  // Narrowed to an owner nobody has: the suite's own keys must survive it.
+  revokeAllKeys: () => JSON.stringify({ reason: 'revoked by a test', ownerId: 'nobody-at-all' }),
+  putTenantPolicy: () => JSON.stringify({ maxLifetimeDays: null, requireExpiry: false, maxGracePeriodSeconds: 604800, allowedIps: null }),
 };
 const validJson = (route: Route) => JSON.parse(validBodies[route.id]!()) as Record<string, unknown>;
 

@@ -24,6 +24,11 @@ const key: KeyView = {
   updatedAt: `not a time${hostile}`,
   lastUsedAt: null,
   expiresAt: null,
+  ownerId: `customer${hostile}`,
+  meta: { note: `note${hostile}` },
+  rateLimit: null,
+  credits: null,
+  allowedIps: null,
 };
 
 const event: AuditEvent = {

@@ -48,6 +48,17 @@ export class DynamoDbChangeWriter implements ChangeWriter {
         };
       case 'audit':
         return { Put: { TableName, Item: auditItem(op.event) } };
+      case 'setTenantPolicy':
+        return {
+          Update: {
+            TableName,
+            Key: itemKeys.tenant(op.tenant),
+            UpdateExpression: 'SET #policy = :policy',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#policy': 'policy' },
+            ExpressionAttributeValues: { ':policy': op.policy },
+          },
+        };
       case 'updateKey': {
         const { sets, removes, names, values } = keyUpdate(op.changes);
         sets.push('#version = :next');

@@ -33,7 +33,8 @@ export function keyItem(key: KeyRecord): Record<string, unknown> {
 const keyFields = [
   'keyId', 'tenant', 'name', 'description', 'type', 'scopes', 'status', 'secretHash', 'secretVersion', 'previousSecretHash',
   'previousSecretValidUntil', 'recoverable', 'sealedApiKey', 'previewTail', 'createdAt', 'createdBy', 'updatedAt',
-  'lastUsedAt', 'expiresAt', 'revokedAt', 'revokeReason', 'purgeAt', 'version',
+  'lastUsedAt', 'expiresAt', 'revokedAt', 'revokeReason', 'purgeAt', 'version', 'ownerId', 'meta', 'allowedIps',
+  'rateLimit', 'rateWindowStart', 'rateCount', 'credits', 'creditsPeriod',
 ] as const satisfies readonly (keyof KeyRecord)[];
 
 export function toKeyRecord(item: Record<string, unknown>): KeyRecord {
@@ -71,6 +72,10 @@ export function keyFilterExpression(filter: KeyFilter, now: Date) {
     clauses.push('#type = :type');
     names['#type'] = 'type';
     values[':type'] = filter.type;
+  }
+  if (filter.ownerId) {
+    clauses.push('ownerId = :owner');
+    values[':owner'] = filter.ownerId;
   }
   if (filter.nameContains) {
     clauses.push('contains(nameLower, :name)');

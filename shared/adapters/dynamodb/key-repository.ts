@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { KeyFilter, KeyRecord, KeyRepository, Page, PageKey } from '../../ports.ts';
+import type { UsageState, UsePlan } from '../../domain/usage-controls.ts';
 import { keyFilterExpression, tenantKeysPartition, toKeyRecord } from './key-items.ts';
 import { byPurgeTime, byTenant, itemKeys, type Table } from './table.ts';
 
@@ -71,6 +73,68 @@ export class DynamoDbKeyRepository implements KeyRepository {
       );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async countUse(keyId: string, plan: UsePlan): Promise<{ ok: true; counted: UsageState } | { ok: false; current: KeyRecord | undefined }> {
+    const sets: string[] = [];
+    const conditions = ['attribute_exists(pk)'];
+    const values: Record<string, unknown> = {};
+    const { rate, credits } = plan;
+    if (rate) {
+      values[':window'] = rate.windowStart;
+      if (rate.sameWindow) {
+        // Another use in this window: only while the window still has room.
+        sets.push('rateCount = rateCount + :one');
+        conditions.push('rateWindowStart = :window', 'rateCount < :limit');
+        values[':limit'] = rate.limit;
+      } else {
+        // The first use of a new window, unless another function started it first.
+        sets.push('rateWindowStart = :window', 'rateCount = :one');
+        conditions.push(rate.storedWindowStart === undefined ? 'attribute_not_exists(rateWindowStart)' : 'rateWindowStart = :storedWindow');
+        if (rate.storedWindowStart !== undefined) values[':storedWindow'] = rate.storedWindowStart;
+      }
+    }
+    if (credits) {
+      if (credits.refillTo !== undefined) {
+        // The first use after a refill boundary refills, once.
+        sets.push('credits.remaining = :refilled', 'creditsPeriod = :period');
+        values[':refilled'] = credits.refillTo - 1;
+        values[':period'] = credits.period;
+        conditions.push(credits.storedPeriod === undefined ? 'attribute_not_exists(creditsPeriod)' : 'creditsPeriod = :storedPeriod');
+        if (credits.storedPeriod !== undefined) values[':storedPeriod'] = credits.storedPeriod;
+      } else {
+        sets.push('credits.remaining = credits.remaining - :one');
+        conditions.push('credits.remaining > :zero');
+        values[':zero'] = 0;
+        if (credits.period !== undefined) {
+          conditions.push('creditsPeriod = :period');
+          values[':period'] = credits.period;
+        }
+      }
+    }
+    if (sets.length === 0) return { ok: true, counted: {} };
+    if (sets.some((set) => set.includes(':one'))) values[':one'] = 1;
+    try {
+      const result = await this.table.db.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: itemKeys.key(keyId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeValues: values,
+          // The counters as they stand come back either way: exact headers, and no read to judge again.
+          ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      const counted = toKeyRecord(result.Attributes ?? {});
+      // An increment returns only the count: its window is the one the plan counted in.
+      const rateWindowStart = counted.rateWindowStart ?? (counted.rateCount !== undefined ? rate?.windowStart : undefined);
+      return { ok: true, counted: { rateWindowStart, rateCount: counted.rateCount, credits: counted.credits, creditsPeriod: counted.creditsPeriod } };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return { ok: false, current: error.Item ? toKeyRecord(unmarshall(error.Item)) : undefined };
     }
   }
 }

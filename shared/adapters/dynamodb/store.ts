@@ -16,7 +16,7 @@ class DynamoDbTenantDirectory implements TenantDirectory {
 
   async get(tenant: string): Promise<TenantRecord | undefined> {
     const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: itemKeys.tenant(tenant), ConsistentRead: true }));
-    return Item ? { tenant: Item.tenant, systemKeyId: Item.systemKeyId, createdAt: Item.createdAt } : undefined;
+    return Item ? { tenant: Item.tenant, systemKeyId: Item.systemKeyId, createdAt: Item.createdAt, policy: Item.policy } : undefined;
   }
 }
 
