@@ -6,7 +6,11 @@ export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 export type QueryTarget = 'table' | 'byTenant' | 'byPurgeTime';
 
 /** A function of the stack, by its file name in functions/: one per route, one per job, and the downstream authorizer. */
-export type FunctionName = (typeof routes)[keyof typeof routes]['handler'] | (typeof jobs)[keyof typeof jobs]['handler'] | 'token-authorizer';
+export type FunctionName = (typeof routes)[keyof typeof routes]['handler'] | (typeof jobs)[keyof typeof jobs]['handler'] | DownstreamAuthorizer;
+
+/** Authorizers for your own APIs: one verifies tokens offline, the other checks keys with every usage control. */
+export const downstreamAuthorizers = ['token-authorizer', 'key-authorizer'] as const;
+type DownstreamAuthorizer = (typeof downstreamAuthorizers)[number];
 
 /** What one function may do: DynamoDB actions on items, queries, and sealing purposes of the secrets key. */
 export interface FunctionAccess {
@@ -59,9 +63,11 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'purge-expired-keys': { items: ['DeleteItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
   'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },
   'token-authorizer': none,
+  // A use of a key: read it (and its tenant's policy), count the use, count a failure. Nothing else.
+  'key-authorizer': { items: ['GetItem', 'UpdateItem'], query: [], decrypt: ['pepper'], encrypt: [] },
 };
 
 /** Every function the stack deploys, in route-table order, then the jobs, then the authorizer. */
 export const functionNames: FunctionName[] = [
-  ...new Set<FunctionName>([...Object.values(routes).map((route) => route.handler), ...Object.values(jobs).map((job) => job.handler), 'token-authorizer']),
+  ...new Set<FunctionName>([...Object.values(routes).map((route) => route.handler), ...Object.values(jobs).map((job) => job.handler), ...downstreamAuthorizers]),
 ];

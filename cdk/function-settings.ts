@@ -44,4 +44,5 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   'purge-expired-keys': { ...standard, timeoutSeconds: 300 },
   'rotate-signing-key': standard,
   'token-authorizer': { ...standard, environment: 'authorizer' },
+  'key-authorizer': standard,
 };

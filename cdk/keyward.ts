@@ -51,6 +51,8 @@ export class Keyward extends Construct {
   readonly jwksUrl: string;
   /** Verifies Keyward access tokens for downstream REST APIs: see `createTokenAuthorizer`. */
   readonly tokenAuthorizerFunction: NodejsFunction;
+  /** Checks API keys, with every usage control, for downstream REST APIs: see `createKeyAuthorizer`. */
+  readonly keyAuthorizerFunction: NodejsFunction;
   readonly webAcl: wafv2.CfnWebACL | undefined;
   /** Serves the admin console; the API's CORS allows its origin only. */
   readonly consoleDistribution: cloudfront.Distribution;
@@ -90,6 +92,7 @@ export class Keyward extends Construct {
     this.tableKey = tableKey;
     this.functions = functions;
     this.tokenAuthorizerFunction = functions['token-authorizer'];
+    this.keyAuthorizerFunction = functions['key-authorizer'];
     this.alarmTopic = monitoring.topic;
     this.consoleDistribution = consoleHosting.distribution;
     this.consoleUrl = consoleHosting.url;
@@ -101,5 +104,20 @@ export class Keyward extends Construct {
    */
   createTokenAuthorizer(scope: Construct, id: string): apigateway.TokenAuthorizer {
     return new apigateway.TokenAuthorizer(scope, id, { handler: this.tokenAuthorizerFunction, resultsCacheTtl: Duration.minutes(5) });
+  }
+
+  /**
+   * A REQUEST authorizer for one of your REST APIs that checks the `x-api-key` header of
+   * every request against Keyward with every usage control (each request is a use) and
+   * passes `keyId`, `tenant`, `scopes`, `ownerId` and `meta` (JSON) into the request context.
+   * Results are not cached by default: a cached answer skips the rate limit and credits for
+   * as long as it is cached. Give `cacheTtl` only for keys without limits.
+   */
+  createKeyAuthorizer(scope: Construct, id: string, options: { cacheTtl?: Duration } = {}): apigateway.RequestAuthorizer {
+    return new apigateway.RequestAuthorizer(scope, id, {
+      handler: this.keyAuthorizerFunction,
+      identitySources: [apigateway.IdentitySource.header('x-api-key')],
+      resultsCacheTtl: options.cacheTtl ?? Duration.seconds(0),
+    });
   }
 }

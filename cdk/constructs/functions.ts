@@ -23,7 +23,7 @@ export interface KeywardFunctionsProps {
 }
 
 /**
- * One NodejsFunction per route, per job and for the token authorizer (nodejs24.x on arm64,
+ * One NodejsFunction per route, per job and for the downstream authorizers (nodejs24.x on arm64,
  * traced), each with its own log group and its own role holding only what its handler does:
  * the table, index and KMS access of cdk/function-access.ts. Memory, timeout, environment and
  * reserved concurrency come from cdk/function-settings.ts.

@@ -7,6 +7,8 @@ export interface VerifiedAccess {
   keyId: string;
   keyType: string;
   scopes: string[];
+  /** The key's owner in your own systems, when it has one. */
+  ownerId: string | undefined;
 }
 
 /**
@@ -32,6 +34,7 @@ export function accessTokenVerifier(options: { issuer: string; audience: string;
       keyId: String(payload.sub),
       keyType: String(payload.key_type ?? ''),
       scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],
+      ownerId: typeof payload.owner_id === 'string' ? payload.owner_id : undefined,
     };
   };
 }

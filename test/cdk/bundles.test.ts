@@ -105,6 +105,27 @@ describe('the bundles the stack deploys', () => {
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['key.purge', 'key.revoke', 'authentication.failure', 'key.regenerate', 'key.create']);
   });
 
+  it('include a key authorizer that applies every usage control to each request, and passes the caller on', async () => {
+    const tenant = await newTenant('bundle-key-authorizer');
+    const created = await send('POST', '/v1/keys', {
+      apiKey: tenant.apiKey,
+      json: { name: 'downstream', type: 'viewer', ownerId: 'customer-7', meta: { plan: 'pro' }, rateLimit: { limit: 2, windowSeconds: 86400 } },
+    });
+    const apiKey = created.body.apiKey as string;
+    const authorize = await bundled('key-authorizer');
+    const methodArn = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/orders';
+    const request = (key: string) => ({ type: 'REQUEST', methodArn, headers: { 'X-Api-Key': key }, requestContext: { identity: { sourceIp: '198.51.100.4' } } });
+    const first = (await authorize(request(apiKey), lambdaContext('key-authorizer'))) as { policyDocument: { Statement: { Effect: string }[] }; context: Record<string, unknown> };
+    expect(first.policyDocument.Statement[0]!.Effect).toBe('Allow');
+    expect(first.context).toMatchObject({ keyId: created.body.key.id, tenant: 'bundle-key-authorizer', scopes: 'keys:read', ownerId: 'customer-7', meta: '{"plan":"pro"}', rateLimitRemaining: 1 });
+    await authorize(request(apiKey), lambdaContext('key-authorizer'));
+    const third = (await authorize(request(apiKey), lambdaContext('key-authorizer'))) as { policyDocument: { Statement: { Effect: string }[] }; context: Record<string, unknown> };
+    expect(third.policyDocument.Statement[0]!.Effect).toBe('Deny');
+    expect(third.context.reason).toBe('authentication.rate_limited');
+    await expect(authorize(request(`${apiKey.slice(0, -1)}x`), lambdaContext('key-authorizer'))).rejects.toThrow('Unauthorized');
+    await expect(authorize({ ...request(''), headers: {} }, lambdaContext('key-authorizer'))).rejects.toThrow('Unauthorized');
+  });
+
   it('serve the discovery documents and rotate the signing key', async () => {
     expect((await send('GET', '/.well-known/jwks.json')).body.keys.length).toBeGreaterThan(0);
     expect((await send('GET', '/.well-known/openid-configuration')).body.issuer).toBe('https://keyward.test');

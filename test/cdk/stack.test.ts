@@ -31,7 +31,7 @@ const wafStages: readonly StageName[] = ['staging', 'prod'];
 /** The functions that sign tokens: the only ones that may open a signing key. Written out, not taken from cdk/function-access.ts. */
 const tokenSigners = ['authenticate', 'oauth-token'];
 /** Every function the stack must deploy: one per route, one per job, and the downstream authorizer. */
-const functionNames = [...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer'])];
+const functionNames = [...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer', 'key-authorizer'])];
 
 interface ExpectedGrants {
   /** DynamoDB item actions on the table. */
@@ -70,6 +70,7 @@ const expectedGrants = {
   'purge-expired-keys': { items: ['DeleteItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
   'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },
   'token-authorizer': { items: [], query: [], decrypt: [], encrypt: [] },
+  'key-authorizer': { items: ['GetItem', 'UpdateItem'], query: [], decrypt: ['pepper'], encrypt: [] },
 } satisfies Record<FunctionName, ExpectedGrants>;
 
 function expectedGrantsOf(name: string): ExpectedGrants {
