@@ -5,7 +5,7 @@ import type { components, paths } from './api-types.ts';
 
 export type { components, paths };
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Operation<M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>> = paths[P][M] & object;
 
 /**
@@ -20,6 +20,7 @@ type Call<M extends Method> = <P extends ClientPathsWithMethod<Client<paths>, M>
 export interface KeywardClient {
   GET: Call<'get'>;
   POST: Call<'post'>;
+  PUT: Call<'put'>;
   PATCH: Call<'patch'>;
   DELETE: Call<'delete'>;
 }
