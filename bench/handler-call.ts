@@ -26,3 +26,12 @@ export async function timedCall(request: HandlerRequest, expectedStatus: number)
   }
   return { ms: elapsed, result };
 }
+
+/** Runs one request through its real handler without timing it (for many at once). */
+export async function prepareCall(request: HandlerRequest): Promise<APIGatewayProxyResult> {
+  const headers = { ...request.headers };
+  const body = request.json === undefined ? '' : JSON.stringify(request.json);
+  if (request.json !== undefined) headers['content-type'] = 'application/json';
+  const { invoke } = await prepareRouteCall({ method: request.method, url: request.url, headers, body });
+  return invoke();
+}

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal, type RunningDynamoDb } from '#local/dynamodb-local.ts';
 import { keywardTable } from '#shared/adapters/table-definition.ts';
 import type { KeyRecord } from '#shared/ports.ts';
 import { CallCounter, type CallCounts } from './call-counter.ts';
-import { timedCall, type HandlerRequest } from './handler-call.ts';
+import { prepareCall, timedCall, type HandlerRequest } from './handler-call.ts';
 import { checked, formatReport, info, type ReportRow } from './report.ts';
 import { DAY_MS, seedKey, seedKeys, writeKeys } from './seed-keys.ts';
 import { interleave, ms, percentile, type Measured } from './stats.ts';
@@ -18,6 +18,8 @@ const AUTH = { warmUp: 50, rounds: 300, countedCalls: 100, maxRatio: 1.5 };
 const LIST = { smallTenantKeys: 100, largeTenantKeys: 10_000, pageSize: 25, warmUp: 20, rounds: 150, maxRatio: 1.5 };
 const PURGE = { due: 200, notDue: 1_000, withoutPurgeAt: 1_000 };
 const KEY_ID_TIMING = { warmUp: 30, rounds: 300, minRatio: 0.9, maxRatio: 1.1 };
+const USE = { warmUp: 50, rounds: 300, countedCalls: 100, maxRatio: 1.2, parallel: 50, parallelLimit: 20 };
+const REVOKE_ALL = { keys: 10_000 };
 
 const log = (line: string) => console.log(line);
 const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)} s`;
@@ -130,6 +132,87 @@ async function benchKeyIdTiming(runtime: Runtime): Promise<ReportRow[]> {
   return [
     info('refused authenticate p50: known id, wrong secret / unknown id', `${ms(knownP50)} / ${ms(unknownP50)}`),
     checked('known id ÷ unknown id (refusal time)', ratio.toFixed(2), `${minRatio} to ${maxRatio}`, ratio >= minRatio && ratio <= maxRatio),
+  ];
+}
+
+/**
+ * Phase 2c: a use of a key with a rate limit and credits: one read and one conditional write,
+ * measured against a bare GetItem plus a bare UpdateItem; then 50 parallel uses of a key limited to 20.
+ */
+async function benchLimitedUse(runtime: Runtime, counter: CallCounter, bare: DynamoDBClient): Promise<ReportRow[]> {
+  const { config } = runtime.getAdapters();
+  const tenant = await runtime.bootstrap('bench-limited');
+  const create = async (input: Record<string, unknown>) => {
+    const { result } = await timedCall({ method: 'POST', url: '/v1/keys', headers: { 'x-api-key': tenant.apiKey }, json: { name: 'limited', type: 'viewer', ...input } }, 201);
+    return JSON.parse(result.body) as { key: { id: string }; apiKey: string };
+  };
+  const limited = await create({ rateLimit: { limit: 1_000_000, windowSeconds: 86_400 }, credits: { remaining: 1_000_000 } });
+  const plain = await create({});
+  const use = (apiKey: string): Measured => async () => (await timedCall({ method: 'POST', url: '/v1/authentication', json: { apiKey } }, 200)).ms;
+  const keyItem = { pk: { S: `KEY#${limited.key.id}` }, sk: { S: 'KEY' } };
+  const getThenUpdate: Measured = async () => {
+    const started = performance.now();
+    await bare.send(new GetItemCommand({ TableName: config.tableName, Key: keyItem, ConsistentRead: true }));
+    await bare.send(
+      new UpdateItemCommand({
+        TableName: config.tableName,
+        Key: keyItem,
+        UpdateExpression: 'SET benchCount = if_not_exists(benchCount, :zero) + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':zero': { N: '0' }, ':one': { N: '1' } },
+      }),
+    );
+    return performance.now() - started;
+  };
+  log(`limited use vs GetItem + UpdateItem: ${USE.warmUp} warm-up rounds, then ${USE.rounds} interleaved rounds`);
+  await interleave(USE.warmUp, use(limited.apiKey), getThenUpdate);
+  const samples = await interleave(USE.rounds, use(limited.apiKey), getThenUpdate);
+  const useP50 = percentile(samples.a, 50);
+  const floorP50 = percentile(samples.b, 50);
+  const ratio = useP50 / floorP50;
+  log(`  limited use p50 ${ms(useP50)}; GetItem + UpdateItem p50 ${ms(floorP50)}; ratio ${ratio.toFixed(2)}`);
+
+  const perUse = async (apiKey: string) => {
+    await use(apiKey)();
+    counter.reset();
+    for (let i = 0; i < USE.countedCalls; i++) await use(apiKey)();
+    return counter.snapshot();
+  };
+  const limitedCounts = await perUse(limited.apiKey);
+  const plainCounts = await perUse(plain.apiKey);
+  const calls = USE.countedCalls;
+
+  const race = await create({ rateLimit: { limit: USE.parallelLimit, windowSeconds: 86_400 } });
+  const answers = await Promise.all(
+    Array.from({ length: USE.parallel }, async () => (await prepareCall({ method: 'POST', url: '/v1/authentication', json: { apiKey: race.apiKey } })).statusCode),
+  );
+  const allowed = answers.filter((status) => status === 200).length;
+  log(`  ${USE.parallel} parallel uses of a key limited to ${USE.parallelLimit}: ${allowed} allowed`);
+  return [
+    info('use of a limited key p50 / GetItem + UpdateItem p50', `${ms(useP50)} / ${ms(floorP50)}`),
+    checked('limited use p50 / (GetItem + UpdateItem) p50', ratio.toFixed(2), `<= ${USE.maxRatio}`, ratio <= USE.maxRatio),
+    checked('reads / writes per use, key with rate limit and credits', `${perCall(limitedCounts.reads, calls)} / ${perCall(limitedCounts.writes, calls)}`, '1 / 1', limitedCounts.reads === calls && limitedCounts.writes === calls),
+    checked('reads / writes per use, key without limits', `${perCall(plainCounts.reads, calls)} / ${perCall(plainCounts.writes, calls)}`, '1 / 0', plainCounts.reads === calls && plainCounts.writes === 0),
+    checked(`${USE.parallel} parallel uses, limit ${USE.parallelLimit}: allowed`, String(allowed), String(USE.parallelLimit), allowed === USE.parallelLimit),
+  ];
+}
+
+/** Phase 2d: revoke-all over a tenant of 10,000 keys: wall time and writes per key revoked. */
+async function benchRevokeAll(runtime: Runtime, counter: CallCounter): Promise<ReportRow[]> {
+  const { config, store } = runtime.getAdapters();
+  const tenant = await runtime.bootstrap('bench-revoke-all');
+  const keys = seedKeys(REVOKE_ALL.keys, (age) => seedKey(tenant.tenant, config.keyPrefix, new Date(), age, { ownerId: 'leaked' }));
+  log(`seeding ${count(keys.length)} keys for revoke-all`);
+  await writeKeys(store, keys, SEED_CONCURRENCY);
+  counter.reset();
+  const { ms: elapsed, result } = await timedCall({ method: 'POST', url: '/v1/keys/revoke-all', headers: { 'x-api-key': tenant.apiKey }, json: { reason: 'bench', ownerId: 'leaked' } }, 200);
+  const { revoked } = JSON.parse(result.body) as { revoked: number };
+  const counts = counter.snapshot();
+  log(`  revoke-all revoked ${count(revoked)} keys in ${seconds(elapsed)}: ${JSON.stringify(counts.commands)}`);
+  return [
+    checked(`revoke-all of ${count(REVOKE_ALL.keys)} keys: revoked`, count(revoked), count(REVOKE_ALL.keys), revoked === REVOKE_ALL.keys),
+    info('revoke-all wall time', seconds(elapsed)),
+    info('revoke-all write calls per key revoked', `${perCall(counts.writes, revoked)} (transactions of 50 keys, each key with its event)`),
   ];
 }
 
@@ -269,8 +352,11 @@ async function runBenchmark(endpoint: string): Promise<ReportRow[]> {
     // Authentication first: the signing key is re-read every few minutes, which would add a read to a warm call.
     const rows = [...(await benchAuthenticate(runtime, counter, bare))];
     rows.push(...(await benchKeyIdTiming(runtime)));
+    rows.push(...(await benchLimitedUse(runtime, counter, bare)));
     rows.push(...(await benchListPage(runtime, counter)));
     rows.push(...(await benchPurge(runtime, counter, bare)));
+    // Last: its 10,000 revoked keys enter the purge index.
+    rows.push(...(await benchRevokeAll(runtime, counter)));
     return rows;
   } finally {
     bare.destroy();
