@@ -76,7 +76,7 @@ const REVOKE_ALL_PAGE = 1000;
 /** ...and writes 50 keys per transaction (100 items, the most one transaction takes)... */
 const REVOKE_ALL_BATCH = 50;
 /** ...a few transactions at a time. */
-const REVOKE_ALL_PARALLEL_BATCHES = 4;
+const REVOKE_ALL_PARALLEL_BATCHES = 8;
 
 const chunk = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 /** The longest lifetime a key may be given, as expiresInDays allows. */
