@@ -44,11 +44,13 @@ const { values: options } = parseArgs({
   options: {
     connections: { type: 'string', default: '100' },
     duration: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
     keys: { type: 'string', default: '50' },
   },
 });
 const CONNECTIONS = Number(options.connections);
 const DURATION_SECONDS = Number(options.duration);
+const WARMUP_SECONDS = Number(options.warmup);
 const MEMBER_KEYS = Number(options.keys);
 const NAME_PREFIX = 'load-';
 
@@ -90,6 +92,19 @@ async function loadKeysInTable(base: string, headers: Record<string, string>): P
     cursor = page.nextCursor;
   } while (cursor);
   return ids;
+}
+
+/** Repeats a create until it is answered 201, waiting while the first attempt still runs. */
+async function repeatCreate(base: string, headers: Record<string, string>, body: string): Promise<string> {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const response = await fetch(`${base}/v1/keys`, { method: 'POST', headers, body });
+    const answer = (await response.json()) as { key: { id: string }; code?: string };
+    if (response.status === 201) return answer.key.id;
+    const retryable = response.status === 503 || (response.status === 409 && answer.code === 'request.idempotency_in_progress');
+    if (!retryable) throw new Error(`repeating a create: ${response.status} ${JSON.stringify(answer)}`);
+    await new Promise((done) => setTimeout(done, 1_000));
+  }
+  throw new Error('repeating a create: still not answered after 30 attempts');
 }
 
 const pick = <T>(items: T[]) => items[Math.floor(Math.random() * items.length)]!;
@@ -158,12 +173,16 @@ async function main() {
       const route = request.route!;
       const onResponse = request.onResponse;
       request.onResponse = (status, body, context) => {
-        count(route, status);
+        if (measuring) count(route, status);
         onResponse?.(status, body, context);
       };
     }
 
-    log(`Load: ${CONNECTIONS} connections for ${DURATION_SECONDS} s, each cycling authenticate, list, create (Idempotency-Key), verify…`);
+    // A warm-up (JIT, sockets, first writes of each key), checked like the run but not timed.
+    let measuring = false;
+    const warmup = WARMUP_SECONDS > 0 ? await autocannon({ url: base, connections: CONNECTIONS, duration: WARMUP_SECONDS, timeout: 10, requests }) : undefined;
+    measuring = true;
+    log(`Load: ${CONNECTIONS} connections for ${DURATION_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, each cycling authenticate, list, create (Idempotency-Key), verify…`);
     const instance = autocannon({ url: base, connections: CONNECTIONS, duration: DURATION_SECONDS, timeout: 10, requests });
     instance.on('response', (client, _status, _bytes, responseMs) => {
       const route = client.requestIterator.currentRequest.route ?? 'unknown';
@@ -173,21 +192,20 @@ async function main() {
     });
     const result = await instance;
 
-    // Creates still in flight when the run stopped got no answer: ask again with the same
-    // Idempotency-Key, as a client would, so each is counted once, whether it had landed or not.
+    // Creates without a 201 (still in flight when the run stopped, or refused for the moment):
+    // ask again with the same Idempotency-Key, as a client would, so each is counted once,
+    // whether it had landed or not.
     const unanswered = [...sent].filter((n) => !answered.has(n));
-    for (const n of unanswered) {
-      const response = await fetch(`${base}/v1/keys`, { method: 'POST', headers: createHeaders(n), body: createBody(n) });
-      const body = (await response.json()) as { key: { id: string } };
-      if (response.status !== 201) throw new Error(`repeating create ${n}: ${response.status} ${JSON.stringify(body)}`);
-      created.add(body.key.id);
-    }
+    for (const n of unanswered) created.add(await repeatCreate(base, createHeaders(n), createBody(n)));
 
     const inTable = await loadKeysInTable(base, admin);
     const lost = [...created].filter((id) => !inTable.has(id));
-    const fiveHundreds = Object.entries(result.statusCodeStats)
-      .filter(([status]) => Number(status) >= 500)
-      .reduce((sum, [, { count: n }]) => sum + n, 0);
+    const fiveHundredsOf = (run: AutocannonResult | undefined) =>
+      Object.entries(run?.statusCodeStats ?? {})
+        .filter(([status]) => Number(status) >= 500)
+        .reduce((sum, [, { count: n }]) => sum + n, 0);
+    const fiveHundreds = fiveHundredsOf(result);
+    const warmupFailures = fiveHundredsOf(warmup) + (warmup?.errors ?? 0);
 
     log('');
     log(`| route | requests | p50 | p99 | statuses |`);
@@ -201,9 +219,9 @@ async function main() {
     const all = [...latencies.values()].flat();
     log('');
     log(`throughput: ${(result.requests.total / result.duration).toFixed(0)} requests/s (${result.requests.total} in ${result.duration.toFixed(1)} s); all routes p50 ${p(all, 50)}, p99 ${p(all, 99)}`);
-    log(`errors: ${fiveHundreds} 5xx, ${result.non2xx} non-2xx, ${result.timeouts} timeouts, ${result.errors} connection errors or timeouts`);
-    log(`writes: ${answered.size} creates answered 201 during the run, ${unanswered.length} cut off at its end and repeated with their Idempotency-Key; ${created.size} keys created, ${inTable.size} in the table afterwards, ${lost.length} lost`);
-    const failed = fiveHundreds > 0 || result.errors > 0 || lost.length > 0 || inTable.size !== created.size;
+    log(`errors: ${fiveHundreds} 5xx, ${result.non2xx} non-2xx, ${result.timeouts} timeouts, ${result.errors} connection errors or timeouts (warm-up: ${warmupFailures} 5xx or errors)`);
+    log(`writes: ${answered.size} creates answered 201 during the run, ${unanswered.length} not (cut off at its end, or refused for the moment) and repeated with their Idempotency-Key; ${created.size} keys created, ${inTable.size} in the table afterwards, ${lost.length} lost`);
+    const failed = fiveHundreds > 0 || result.errors > 0 || warmupFailures > 0 || lost.length > 0 || inTable.size !== created.size;
     log(failed ? 'FAIL: a request failed with a 5xx or got no answer, or a write was lost.' : 'OK: no 5xx, every request answered, no write lost.');
     process.exitCode = failed ? 1 : 0;
   } finally {

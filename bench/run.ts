@@ -31,7 +31,7 @@ type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
 
 /** The runtime reads its configuration when first loaded, so it is imported only after the environment is set. */
 async function loadRuntime() {
-  const [{ getAdapters, getServices }, { DEFAULT_TOKEN_LIFETIME_SECONDS }, { ensureTable }, { bootstrapTenant }, { purgeDueKeys }] = await Promise.all([
+  const [{ getAdapters, getServices, createServices }, { DEFAULT_TOKEN_LIFETIME_SECONDS, exchangeKeyForToken }, { ensureTable }, { bootstrapTenant }, { purgeDueKeys }] = await Promise.all([
     import('#shared/runtime.ts'),
     import('#shared/services/token-exchange.ts'),
     import('#shared/adapters/dynamodb/table.ts'),
@@ -39,7 +39,7 @@ async function loadRuntime() {
     import('#shared/services/purge.ts'),
   ]);
   const bootstrap = (tenant: string) => bootstrapTenant(getAdapters(), tenant, new Date());
-  return { getAdapters, getServices, tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ensureTable, bootstrap, purgeDueKeys };
+  return { getAdapters, getServices, createServices, exchangeKeyForToken, tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ensureTable, bootstrap, purgeDueKeys };
 }
 
 /** Phases 1 and 2: authenticate against a bare GetItem, then what a warm authenticate asks of DynamoDB and the cipher. */
@@ -101,7 +101,7 @@ async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: D
     info('bare GetItem p50 / p99', `${ms(get.p50)} / ${ms(get.p99)}`),
     checked('authenticate p50 / GetItem p50', ratio.toFixed(2), `<= ${AUTH.maxRatio}`, ratio <= AUTH.maxRatio),
     checked('DynamoDB reads per warm authenticate', perCall(warm.reads, calls), '1', warm.reads === calls),
-    checked('DynamoDB writes per warm authenticate', perCall(warm.writes, calls), '0', warm.writes === 0),
+    checked('DynamoDB writes per warm authenticate (the usage counter)', perCall(warm.writes, calls), '1', warm.writes === calls),
     checked('KMS (cipher) calls per warm authenticate', perCall(warm.cipherCalls, calls), '0', warm.cipherCalls === 0),
     info('first (cold) authenticate', `reads ${cold.reads}, writes ${cold.writes}, cipher calls ${cold.cipherCalls}`),
   ];
@@ -191,9 +191,45 @@ async function benchLimitedUse(runtime: Runtime, counter: CallCounter, bare: Dyn
   return [
     info('use of a limited key p50 / GetItem + UpdateItem p50', `${ms(useP50)} / ${ms(floorP50)}`),
     checked('limited use p50 / (GetItem + UpdateItem) p50', ratio.toFixed(2), `<= ${USE.maxRatio}`, ratio <= USE.maxRatio),
-    checked('reads / writes per use, key with rate limit and credits', `${perCall(limitedCounts.reads, calls)} / ${perCall(limitedCounts.writes, calls)}`, '1 / 1', limitedCounts.reads === calls && limitedCounts.writes === calls),
-    checked('reads / writes per use, key without limits', `${perCall(plainCounts.reads, calls)} / ${perCall(plainCounts.writes, calls)}`, '1 / 0', plainCounts.reads === calls && plainCounts.writes === 0),
+    // With analytics on, every use also adds one to its usage counter.
+    checked('reads / writes per use, key with rate limit and credits', `${perCall(limitedCounts.reads, calls)} / ${perCall(limitedCounts.writes, calls)}`, '1 / 1 + 1 counter', limitedCounts.reads === calls && limitedCounts.writes === 2 * calls),
+    checked('reads / writes per use, key without limits', `${perCall(plainCounts.reads, calls)} / ${perCall(plainCounts.writes, calls)}`, '1 / 0 + 1 counter', plainCounts.reads === calls && plainCounts.writes === calls),
     checked(`${USE.parallel} parallel uses, limit ${USE.parallelLimit}: allowed`, String(allowed), String(USE.parallelLimit), allowed === USE.parallelLimit),
+  ];
+}
+
+/**
+ * Phase 2e: usage analytics on against off, side by side: writes per use, and the token
+ * exchange's p50 (the counter write overlaps the signing, so it should add next to nothing).
+ */
+async function benchAnalytics(runtime: Runtime, counter: CallCounter): Promise<ReportRow[]> {
+  const adapters = runtime.getAdapters();
+  const tenant = await runtime.bootstrap('bench-analytics');
+  const on = await runtime.getServices();
+  const off = await runtime.createServices({ ...adapters, config: { ...adapters.config, usageAnalytics: false } }, on.tokens);
+  const exchange = (services: typeof on): Measured => async () => {
+    const started = performance.now();
+    await runtime.exchangeKeyForToken(services, { apiKey: tenant.apiKey }, { sourceIp: null, now: new Date() });
+    return performance.now() - started;
+  };
+  log(`token exchange, analytics on vs off: ${AUTH.warmUp} warm-up rounds, then ${AUTH.rounds} interleaved rounds`);
+  await interleave(AUTH.warmUp, exchange(on), exchange(off));
+  const samples = await interleave(AUTH.rounds, exchange(on), exchange(off));
+  const onP50 = percentile(samples.a, 50);
+  const offP50 = percentile(samples.b, 50);
+  const writesPerUse = async (services: typeof on) => {
+    counter.reset();
+    for (let i = 0; i < AUTH.countedCalls; i++) await exchange(services)();
+    return counter.snapshot().writes / AUTH.countedCalls;
+  };
+  const writesOn = await writesPerUse(on);
+  const writesOff = await writesPerUse(off);
+  log(`  p50 ${ms(onP50)} on, ${ms(offP50)} off; writes per use ${writesOn} on, ${writesOff} off`);
+  const ratio = onP50 / offP50;
+  return [
+    checked('writes per use, analytics on / off', `${writesOn} / ${writesOff}`, '1 / 0', writesOn === 1 && writesOff === 0),
+    info('token exchange p50, analytics on / off', `${ms(onP50)} / ${ms(offP50)}`),
+    checked('token exchange p50, analytics on / off', ratio.toFixed(2), '<= 1.1', ratio <= 1.1),
   ];
 }
 
@@ -353,6 +389,7 @@ async function runBenchmark(endpoint: string): Promise<ReportRow[]> {
     const rows = [...(await benchAuthenticate(runtime, counter, bare))];
     rows.push(...(await benchKeyIdTiming(runtime)));
     rows.push(...(await benchLimitedUse(runtime, counter, bare)));
+    rows.push(...(await benchAnalytics(runtime, counter)));
     rows.push(...(await benchListPage(runtime, counter)));
     rows.push(...(await benchPurge(runtime, counter, bare)));
     // Last: its 10,000 revoked keys enter the purge index.

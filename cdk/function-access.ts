@@ -53,6 +53,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'verify-key': authenticated,
   whoami: authenticated,
   'revoke-all-keys': { ...authenticated, query: ['byTenant'] },
+  'key-usage': { ...authenticated, query: ['table'] },
+  'tenant-usage': { ...authenticated, query: ['byTenant'] },
   'get-tenant-policy': authenticated,
   'put-tenant-policy': authenticated,
   audit: { ...authenticated, query: ['table', 'byTenant'] },

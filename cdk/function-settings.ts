@@ -34,6 +34,8 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   // Revokes up to every key of a tenant in one call: as long as API Gateway waits (29 s).
   'revoke-all-keys': { ...standard, timeoutSeconds: 29 },
   'get-tenant-policy': standard,
+  'key-usage': standard,
+  'tenant-usage': standard,
   'put-tenant-policy': standard,
   audit: standard,
   jwks: standard,

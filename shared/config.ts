@@ -21,6 +21,7 @@ const configSchema = z.object({
   KEYWARD_SIGNING_KEY_REFRESH_SECONDS: positiveInt(300),
   KEYWARD_SIGNING_KEY_ACTIVATION_SECONDS: positiveInt(24 * 3600),
   KEYWARD_CORS_ORIGIN: z.url().optional(),
+  KEYWARD_USAGE_ANALYTICS: z.enum(['on', 'off']).default('on'),
   AWS_REGION: z.string().default('us-east-1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 });
@@ -43,6 +44,7 @@ function toConfig(env: z.infer<typeof configSchema>) {
     signingKeyRefreshSeconds: env.KEYWARD_SIGNING_KEY_REFRESH_SECONDS,
     signingKeyActivationSeconds: env.KEYWARD_SIGNING_KEY_ACTIVATION_SECONDS,
     corsOrigin: env.KEYWARD_CORS_ORIGIN,
+    usageAnalytics: env.KEYWARD_USAGE_ANALYTICS === 'on',
     region: env.AWS_REGION,
     port: env.PORT,
   };

@@ -1,6 +1,7 @@
 import type { KeyType } from './domain/permissions.ts';
 import type { StoredStatus } from './domain/key-status.ts';
 import type { UsageState, UsePlan } from './domain/usage-controls.ts';
+import type { UsageCounts, UseOutcome } from './domain/usage-analytics.ts';
 
 /** A key's own data for its owner's systems: flat JSON values only. */
 export type KeyMeta = Record<string, string | number | boolean | null>;
@@ -180,6 +181,23 @@ export interface AuditLog {
   countUnknownKeyAttempt(attempt: AuditEvent, windowStart: string): Promise<void>;
 }
 
+/** Counts of uses of a key in one hour. */
+export interface UsageBucket {
+  keyId: string;
+  hour: string;
+  counts: UsageCounts;
+}
+
+/** Uses of keys whose secret was right, counted per key, hour and outcome. */
+export interface UsageLog {
+  /** Adds one use: an atomic ADD on the hour's counter, never a read-modify-write. */
+  count(use: { tenant: string; keyId: string; outcome: UseOutcome; at: Date }): Promise<void>;
+  /** The hours of one key from `from` to `to` that saw any use. */
+  ofKey(keyId: string, from: Date, to: Date): Promise<UsageBucket[]>;
+  /** The hours of every key of a tenant from `from` to `to` that saw any use. */
+  ofTenant(tenant: string, from: Date, to: Date): Promise<UsageBucket[]>;
+}
+
 /** Deployment-wide settings (the sealed pepper, the signing keys), each versioned. */
 export interface SettingsStore {
   get<T>(name: string): Promise<{ value: T; version: number } | undefined>;
@@ -213,6 +231,7 @@ export interface Store {
   settings: SettingsStore;
   idempotency: IdempotencyStore;
   changes: ChangeWriter;
+  usage: UsageLog;
 }
 
 /** Context bound into every sealed blob, so a blob copied to another key, tenant or purpose fails to open. */

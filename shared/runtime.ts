@@ -15,6 +15,7 @@ import { KeyService } from './services/key-service.ts';
 import { IdempotentRequests } from './services/idempotency.ts';
 import { TenantPolicies } from './services/tenant-policy.ts';
 import { TenantService } from './services/tenant-service.ts';
+import { UsageAnalytics } from './services/usage-analytics.ts';
 
 /** What the core runs on: the store, the cipher, and the client under the store (for table setup and tests). */
 export interface Adapters {
@@ -50,6 +51,7 @@ export interface Services {
   authenticator: Authenticator;
   keys: KeyService;
   tenants: TenantService;
+  analytics: UsageAnalytics;
   idempotency: IdempotentRequests;
 }
 
@@ -58,7 +60,9 @@ export async function createServices(adapters: Adapters, tokens: TokenService = 
   const { config, store, cipher } = adapters;
   const hasher = await loadSecretHasher(store.settings, cipher);
   const policies = new TenantPolicies(store.tenants);
-  const authenticator = new Authenticator({ keys: store.keys, audit: store.audit }, policies, hasher, tokens, {
+  // With analytics off, no use is counted: not one extra write.
+  const usage = config.usageAnalytics ? store.usage : undefined;
+  const authenticator = new Authenticator({ keys: store.keys, audit: store.audit, usage }, policies, hasher, tokens, {
     keyPrefix: config.keyPrefix,
     lastUsedIntervalSeconds: config.lastUsedIntervalSeconds,
     auditRetentionDays: config.auditRetentionDays,
@@ -73,7 +77,8 @@ export async function createServices(adapters: Adapters, tokens: TokenService = 
     settings: { keyPrefix: config.keyPrefix, retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays },
   });
   const tenants = new TenantService({ store, policies, auditRetentionDays: config.auditRetentionDays });
-  return { tokens, authenticator, keys, tenants, idempotency: new IdempotentRequests(store.idempotency, cipher) };
+  const analytics = new UsageAnalytics({ usage: store.usage, keys: store.keys });
+  return { tokens, authenticator, keys, tenants, analytics, idempotency: new IdempotentRequests(store.idempotency, cipher) };
 }
 
 const createTokenService = ({ store, cipher, config }: Adapters) =>

@@ -122,6 +122,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/{keyId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Uses of one key by outcome, per hour or day */
+        get: operations["keyUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Uses of every key of your tenant by outcome, per hour or day, and the 10 most used keys */
+        get: operations["tenantUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/revoke-all": {
         parameters: {
             query?: never;
@@ -1110,6 +1144,243 @@ export interface operations {
             /** @description Error: request.idempotency_mismatch */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    keyUsage: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: 24 hours before to; at most 90 days before it) */
+                from?: string;
+                /** @description End of the range (default: now) */
+                to?: string;
+                /** @description Bucket size: hour (default) or day (00:00 UTC) */
+                granularity?: "hour" | "day";
+            };
+            header?: never;
+            path: {
+                /** @description Key id: safe to log and display */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Buckets oldest first, empty ones included, and totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description One item per bucket, oldest first, empty buckets included */
+                        items: {
+                            /**
+                             * Format: date-time
+                             * @description Start of the bucket
+                             * @example 2026-11-23T10:00:00.000Z
+                             */
+                            at: string;
+                            /** @description Uses that were allowed */
+                            valid: number;
+                            rateLimited: number;
+                            usageExceeded: number;
+                            ipNotAllowed: number;
+                            /** @description Uses refused for the key status (disabled, revoked, expired) with the right secret */
+                            refused: number;
+                        }[];
+                        totals: {
+                            /** @description Uses that were allowed */
+                            valid: number;
+                            rateLimited: number;
+                            usageExceeded: number;
+                            ipNotAllowed: number;
+                            /** @description Uses refused for the key status (disabled, revoked, expired) with the right secret */
+                            refused: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: auth.missing_credentials, auth.invalid_token, auth.token_expired, authentication.invalid_api_key, authentication.key_disabled, authentication.key_revoked, authentication.key_expired, authentication.token_superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found, key.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.idempotency_in_progress, request.idempotency_stale, key.not_editable, key.conflict, key.not_recoverable, tenant.exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tenantUsage: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: 24 hours before to; at most 90 days before it) */
+                from?: string;
+                /** @description End of the range (default: now) */
+                to?: string;
+                /** @description Bucket size: hour (default) or day (00:00 UTC) */
+                granularity?: "hour" | "day";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Buckets oldest first, totals, and the top keys */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description One item per bucket, oldest first, empty buckets included */
+                        items: {
+                            /**
+                             * Format: date-time
+                             * @description Start of the bucket
+                             * @example 2026-11-23T10:00:00.000Z
+                             */
+                            at: string;
+                            /** @description Uses that were allowed */
+                            valid: number;
+                            rateLimited: number;
+                            usageExceeded: number;
+                            ipNotAllowed: number;
+                            /** @description Uses refused for the key status (disabled, revoked, expired) with the right secret */
+                            refused: number;
+                        }[];
+                        totals: {
+                            /** @description Uses that were allowed */
+                            valid: number;
+                            rateLimited: number;
+                            usageExceeded: number;
+                            ipNotAllowed: number;
+                            /** @description Uses refused for the key status (disabled, revoked, expired) with the right secret */
+                            refused: number;
+                        };
+                        /** @description The 10 keys with the most valid uses in the range */
+                        topKeys: {
+                            keyId: string;
+                            /** @description null once the key is deleted */
+                            name: string | null;
+                            valid: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: auth.missing_credentials, auth.invalid_token, auth.token_expired, authentication.invalid_api_key, authentication.key_disabled, authentication.key_revoked, authentication.key_expired, authentication.token_superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
                     [name: string]: unknown;
                 };
                 content: {

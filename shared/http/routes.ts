@@ -78,6 +78,16 @@ export const routes = {
     query: s.listKeysQuery,
     success: { status: 200, schema: s.keyListResponse, description: 'A page of keys' },
   },
+  keyUsage: {
+    method: 'GET', path: '/v1/keys/{keyId}/usage', handler: 'key-usage', access: 'keys:read', tags: ['Usage'],
+    summary: 'Uses of one key by outcome, per hour or day', params: s.keyIdParams, query: s.usageQuery,
+    success: { status: 200, schema: s.keyUsageResponse, description: 'Buckets oldest first, empty ones included, and totals' },
+  },
+  tenantUsage: {
+    method: 'GET', path: '/v1/usage', handler: 'tenant-usage', access: 'keys:read', tags: ['Usage'],
+    summary: 'Uses of every key of your tenant by outcome, per hour or day, and the 10 most used keys', query: s.usageQuery,
+    success: { status: 200, schema: s.tenantUsageResponse, description: 'Buckets oldest first, totals, and the top keys' },
+  },
   revokeAllKeys: {
     method: 'POST', path: '/v1/keys/revoke-all', handler: 'revoke-all-keys', access: 'keys:admin', tags: ['Keys'],
     summary: 'Revoke every active or disabled non-system key of your tenant, by type and/or owner (safe to repeat)',

@@ -229,6 +229,34 @@ export const auditQuery = z.strictObject(
 
 export const keyIdParams = z.object({ keyId: keyIdSchema });
 
+export const usageQuery = z.strictObject(
+  {
+    from: isoTime.optional().meta({ description: 'Start of the range (default: 24 hours before to; at most 90 days before it)' }),
+    to: isoTime.optional().meta({ description: 'End of the range (default: now)' }),
+    granularity: z.enum(['hour', 'day'], { error: "must be 'hour' or 'day'" }).default('hour').meta({ description: 'Bucket size: hour (default) or day (00:00 UTC)' }),
+  },
+  { error: unknownFields('allowed are from, to, granularity') },
+);
+
+const usageCounts = {
+  valid: z.number().int().meta({ description: 'Uses that were allowed' }),
+  rateLimited: z.number().int(),
+  usageExceeded: z.number().int(),
+  ipNotAllowed: z.number().int(),
+  refused: z.number().int().meta({ description: 'Uses refused for the key status (disabled, revoked, expired) with the right secret' }),
+};
+
+export const keyUsageResponse = z.object({
+  items: z.array(z.object({ at: isoTime.meta({ description: 'Start of the bucket' }), ...usageCounts })).meta({ description: 'One item per bucket, oldest first, empty buckets included' }),
+  totals: z.object(usageCounts),
+});
+
+export const tenantUsageResponse = keyUsageResponse.extend({
+  topKeys: z
+    .array(z.object({ keyId: z.string(), name: z.string().nullable().meta({ description: 'null once the key is deleted' }), valid: z.number().int() }))
+    .meta({ description: 'The 10 keys with the most valid uses in the range' }),
+});
+
 // ---- responses ----
 
 export const keyViewSchema = z

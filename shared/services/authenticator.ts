@@ -1,6 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { KeywardError, invalidApiKey } from '../errors.ts';
-import type { AuditLog, KeyRecord, KeyRepository } from '../ports.ts';
+import type { AuditLog, KeyRecord, KeyRepository, UsageLog } from '../ports.ts';
+import type { UseOutcome } from '../domain/usage-analytics.ts';
+import { logger } from '../observability.ts';
 import { parseApiKey, keyIdPattern, secretPattern, type ApiKeyParts } from '../domain/api-key.ts';
 import { effectiveStatus } from '../domain/key-status.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
@@ -35,6 +37,8 @@ export interface ProvenKey {
   graceSecret: boolean;
   /** What this use left of the key's rate limit and credits. */
   usage: UsageReport;
+  /** The use being counted for analytics, started alongside the rest of the request: await it before answering. */
+  counting: Promise<void>;
 }
 
 /** Uses of one key racing in one window settle within a few rounds; beyond this something is wrong. */
@@ -105,14 +109,15 @@ function unwrap<T>(verdict: Verdict<T>): T {
  * only to whoever proved they hold the secret.
  */
 export class Authenticator {
-  private readonly store: { keys: KeyRepository; audit: AuditLog };
+  private readonly store: { keys: KeyRepository; audit: AuditLog; usage?: UsageLog | undefined };
   private readonly hasher: SecretHasher;
   private readonly tokens: TokenService;
   private readonly settings: AuthenticatorSettings;
 
   private readonly policies: TenantPolicies;
 
-  constructor(store: { keys: KeyRepository; audit: AuditLog }, policies: TenantPolicies, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
+  /** `store.usage` absent: usage analytics are off, and a use costs no extra write. */
+  constructor(store: { keys: KeyRepository; audit: AuditLog; usage?: UsageLog | undefined }, policies: TenantPolicies, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
     this.store = store;
     this.policies = policies;
     this.hasher = hasher;
@@ -165,21 +170,38 @@ export class Authenticator {
     // The secret is right: now status, source IP, rate limit and credits, in that order.
     const status = effectiveStatus(key, now);
     if (status !== 'active') {
-      await this.auditFailure(key, actor, status, sourceIp, now);
+      await Promise.all([this.auditFailure(key, actor, status, sourceIp, now), this.countOutcome(key, 'refused', now)]);
       return refuse(statusErrors[status]());
     }
     if (!(await this.sourceAllowed(key, sourceIp))) {
-      await this.auditFailure(key, actor, 'ip_not_allowed', sourceIp, now);
+      await Promise.all([this.auditFailure(key, actor, 'ip_not_allowed', sourceIp, now), this.countOutcome(key, 'ipNotAllowed', now)]);
       return refuse(ipNotAllowed());
     }
     const counted = await this.countUse(key, now);
     if (!counted.ok) {
-      await this.auditFailure(key, actor, counted.refusal.code.replace('authentication.', ''), sourceIp, now);
+      const { code } = counted.refusal;
+      const outcome = code === 'authentication.rate_limited' ? 'rateLimited' : code === 'authentication.usage_exceeded' ? 'usageExceeded' : undefined;
+      await Promise.all([this.auditFailure(key, actor, code.replace('authentication.', ''), sourceIp, now), outcome && this.countOutcome(key, outcome, now)]);
       return refuse(counted.refusal);
     }
+    const counting = this.countOutcome(key, 'valid', now);
     await this.recordUse(counted.value, now);
     const version = currentSecretVersion(key);
-    return accept({ key: counted.value, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace, usage: usageReport(counted.value, now) });
+    return accept({ key: counted.value, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace, usage: usageReport(counted.value, now), counting });
+  }
+
+  /**
+   * Counts a use for analytics: one atomic ADD, never failing the request it counts (a
+   * failure is logged and measured instead).
+   */
+  private async countOutcome(key: KeyRecord, outcome: UseOutcome, at: Date): Promise<void> {
+    if (!this.store.usage) return;
+    try {
+      await this.store.usage.count({ tenant: key.tenant, keyId: key.keyId, outcome, at });
+    } catch (error) {
+      logger.warn('usage not counted', { keyId: key.keyId, outcome, error: (error as Error).name });
+      metrics.addMetric('UsageNotCounted', MetricUnit.Count, 1);
+    }
   }
 
   /** The key's own allowed IPs and its tenant's, when they are set. */
@@ -211,7 +233,9 @@ export class Authenticator {
 
   /** `judgeKey`, throwing the refusal. */
   async checkKey(credential: Credential, context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string }): Promise<ProvenKey> {
-    return unwrap(await this.judgeKey(credential, context));
+    const proven = unwrap(await this.judgeKey(credential, context));
+    await proven.counting;
+    return proven;
   }
 
   private async auditFailure(key: KeyRecord, actor: string, reason: string, sourceIp: string | null, now: Date): Promise<void> {

@@ -19,10 +19,13 @@ export async function exchangeKeyForToken(
   context: { sourceIp: string | null; now: Date; expiresIn?: number | undefined; scopes?: readonly string[] | undefined },
 ): Promise<{ key: KeyRecord; grant: Grant; token: string; expiresIn: number; expiresAt: string; headers: Record<string, string> }> {
   const { authenticator, tokens } = services;
-  const { key, secretVersion, usage } = await authenticator.checkKey(credential, context);
+  const verdict = await authenticator.judgeKey(credential, context);
+  if (!verdict.ok) throw verdict.refusal;
+  const { key, secretVersion, usage, counting } = verdict.value;
   const grant = context.scopes === undefined ? key : narrowGrant(key, context.scopes);
   metrics.addMetric('AuthenticationSuccess', MetricUnit.Count, 1);
   const expiresIn = context.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-  const { token, expiresAt } = await tokens.issue(key, expiresIn, context.now, { secretVersion, grant });
+  // The use is counted while the token is signed: the counter adds no wait of its own.
+  const [{ token, expiresAt }] = await Promise.all([tokens.issue(key, expiresIn, context.now, { secretVersion, grant }), counting]);
   return { key, grant, token, expiresIn, expiresAt, headers: rateLimitHeaders(usage) };
 }

@@ -61,6 +61,8 @@ const expectedGrants = {
   whoami: { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   'revoke-all-keys': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byTenant'], decrypt: ['pepper'], encrypt: [] },
   'get-tenant-policy': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  'key-usage': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['table'], decrypt: ['pepper'], encrypt: [] },
+  'tenant-usage': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byTenant'], decrypt: ['pepper'], encrypt: [] },
   'put-tenant-policy': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   audit: { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['table', 'byTenant'], decrypt: ['pepper'], encrypt: [] },
   jwks: { items: ['GetItem'], query: [], decrypt: [], encrypt: [] },

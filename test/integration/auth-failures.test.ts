@@ -320,6 +320,14 @@ const isolationProbes: Partial<Record<RouteId, (caller: Headers) => Promise<void
     expect((await call('GET', `/v1/keys/${ours.key.id}`, { headers: withKey(home.system.apiKey) })).body.status).toBe('revoked');
     expect((await call('GET', `/v1/keys/${theirs.key.id}`, { headers: withKey(other.system.apiKey) })).body.status).toBe('active');
   },
+  tenantUsage: async (caller) => {
+    const theirs = await createKey(other.system.apiKey, { name: 'used elsewhere', type: 'viewer' });
+    expect((await call('POST', '/v1/authentication', { json: { apiKey: theirs.apiKey } })).status).toBe(200);
+    const usage = await call('GET', '/v1/usage', { headers: caller });
+    expect(usage.status).toBe(200);
+    const seen = (usage.body.topKeys as { keyId: string }[]).map((top) => top.keyId);
+    for (const id of [theirs.key.id, other.key.keyId, other.system.keyId]) expect(seen).not.toContain(id);
+  },
   getTenantPolicy: async (caller) => {
     const strict = { ...defaultPolicy, requireExpiry: true };
     expect((await call('PUT', '/v1/tenant/policy', { headers: withKey(other.system.apiKey), json: strict })).status).toBe(200);

@@ -73,7 +73,8 @@ const other = {} as { system: string };
 /** nextCursor of page one (limit=1) of every listing, per tenant. */
 const cursors = { home: {} as Partial<Record<RouteId, string>>, other: {} as Partial<Record<RouteId, string>> };
 
-const queryRoutes: Route[] = routeList.filter((route) => route.query !== undefined);
+/** The paged listings: routes whose query takes a cursor. */
+const queryRoutes: Route[] = routeList.filter((route) => route.query !== undefined && 'cursor' in ((route.query as { shape?: object }).shape ?? {}));
 
 async function firstPageCursor(route: Route, apiKey: string): Promise<string> {
   const response = await call('GET', `${route.path}?limit=1`, { headers: withKey(apiKey) });
@@ -330,6 +331,16 @@ describe('query fields of their own', () => {
     [`search=${'x'.repeat(201)}`, 'search'],
   ])('GET /v1/keys refuses %s: 400 request.invalid naming it', async (query, field) => {
     const body = expectError(await send({ ...routes.listKeys, id: 'listKeys' }, { query }), 400, 'request.invalid');
+    expect(mentions(body, field)).toBe(true);
+  });
+
+  it.each([
+    ['granularity=week', 'granularity'],
+    ['from=yesterday', 'from'],
+    ['to=2026-13-01T00:00:00Z', 'to'],
+    ['limit=5', 'limit'],
+  ])('GET /v1/usage refuses %s: 400 request.invalid naming it', async (query, field) => {
+    const body = expectError(await send({ ...routes.tenantUsage, id: 'tenantUsage' }, { query }), 400, 'request.invalid');
     expect(mentions(body, field)).toBe(true);
   });
 

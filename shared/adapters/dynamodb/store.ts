@@ -6,6 +6,7 @@ import { DynamoDbIdempotencyStore } from './idempotency-store.ts';
 import { DynamoDbKeyRepository } from './key-repository.ts';
 import { DynamoDbSettingsStore } from './settings-store.ts';
 import { itemKeys, type Table } from './table.ts';
+import { DynamoDbUsageLog } from './usage-log.ts';
 
 class DynamoDbTenantDirectory implements TenantDirectory {
   private readonly table: Table;
@@ -33,5 +34,6 @@ export function createDynamoDbStore(db: DynamoDBDocumentClient, tableName: strin
     settings: new DynamoDbSettingsStore(table),
     idempotency: new DynamoDbIdempotencyStore(table),
     changes: new DynamoDbChangeWriter(table),
+    usage: new DynamoDbUsageLog(table),
   };
 }
