@@ -6,11 +6,15 @@ export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 export type QueryTarget = 'table' | 'byTenant' | 'byPurgeTime';
 
 /** A function of the stack, by its file name in functions/: one per route, one per job, and the downstream authorizer. */
-export type FunctionName = (typeof routes)[keyof typeof routes]['handler'] | (typeof jobs)[keyof typeof jobs]['handler'] | DownstreamAuthorizer;
+export type FunctionName = (typeof routes)[keyof typeof routes]['handler'] | (typeof jobs)[keyof typeof jobs]['handler'] | OtherFunction;
 
-/** Authorizers for your own APIs: one verifies tokens offline, the other checks keys with every usage control. */
-export const downstreamAuthorizers = ['token-authorizer', 'key-authorizer'] as const;
-type DownstreamAuthorizer = (typeof downstreamAuthorizers)[number];
+/**
+ * Functions that are neither routes nor jobs: the authorizers for your own APIs (one verifies
+ * tokens offline, the other checks keys with every usage control), and the step of the events
+ * pipe that shapes audit items into events.
+ */
+export const otherFunctions = ['token-authorizer', 'key-authorizer', 'shape-audit-events'] as const;
+type OtherFunction = (typeof otherFunctions)[number];
 
 /** What one function may do: DynamoDB actions on items, queries, and sealing purposes of the secrets key. */
 export interface FunctionAccess {
@@ -63,13 +67,17 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'oauth-authorization-server': none,
   openapi: none,
   'purge-expired-keys': { items: ['DeleteItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
+  // Reads the purge index and each key, marks a notice on the key with its audit event.
+  'notify-expiring-keys': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
   'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },
   'token-authorizer': none,
   // A use of a key: read it (and its tenant's policy), count the use, count a failure. Nothing else.
   'key-authorizer': { items: ['GetItem', 'UpdateItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  // Turns the stream records it is handed into events: it reads and writes nothing itself.
+  'shape-audit-events': none,
 };
 
 /** Every function the stack deploys, in route-table order, then the jobs, then the authorizer. */
 export const functionNames: FunctionName[] = [
-  ...new Set<FunctionName>([...Object.values(routes).map((route) => route.handler), ...Object.values(jobs).map((job) => job.handler), ...downstreamAuthorizers]),
+  ...new Set<FunctionName>([...Object.values(routes).map((route) => route.handler), ...Object.values(jobs).map((job) => job.handler), ...otherFunctions]),
 ];

@@ -45,6 +45,9 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   // Walks the purge index page by page in one run.
   'purge-expired-keys': { ...standard, timeoutSeconds: 300 },
   'rotate-signing-key': standard,
+  // Walks a week of the purge index in one run.
+  'notify-expiring-keys': { ...standard, timeoutSeconds: 300 },
   'token-authorizer': { ...standard, environment: 'authorizer' },
   'key-authorizer': standard,
+  'shape-audit-events': { ...standard, environment: 'authorizer' },
 };

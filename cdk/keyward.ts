@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,6 +11,7 @@ import { Construct } from 'constructs';
 import { routes } from '../shared/http/routes.ts';
 import { KeywardApi } from './constructs/api.ts';
 import { ConsoleHosting } from './constructs/console-hosting.ts';
+import { AuditEvents } from './constructs/events.ts';
 import { KeyTable, TableKey } from './constructs/data.ts';
 import { ApiFirewall } from './constructs/firewall.ts';
 import { KeywardFunctions } from './constructs/functions.ts';
@@ -53,6 +55,8 @@ export class Keyward extends Construct {
   readonly tokenAuthorizerFunction: NodejsFunction;
   /** Checks API keys, with every usage control, for downstream REST APIs: see `createKeyAuthorizer`. */
   readonly keyAuthorizerFunction: NodejsFunction;
+  /** Every audit event, as `source: "keyward"`, `detail-type` the action: add your rules here. */
+  readonly eventBus: events.EventBus;
   readonly webAcl: wafv2.CfnWebACL | undefined;
   /** Serves the admin console; the API's CORS allows its origin only. */
   readonly consoleDistribution: cloudfront.Distribution;
@@ -76,6 +80,8 @@ export class Keyward extends Construct {
     const functions = new KeywardFunctions(this, 'Functions', { config, table, secretsKey, issuer: this.issuer, corsOrigin }).byName;
     api.addRoutes(functions, corsOrigin);
     const schedules = new JobSchedules(this, 'Schedules', { config, functions });
+    const auditEvents = new AuditEvents(this, 'Events', { stage, table, tableKey, shaper: functions['shape-audit-events'] });
+    this.eventBus = auditEvents.bus;
     this.webAcl = config.waf ? new ApiFirewall(this, 'WebAcl', { stage, config, api, tokenRoutes }) : undefined;
     const monitoring = new Monitoring(this, 'Monitoring', {
       stage,
@@ -83,7 +89,7 @@ export class Keyward extends Construct {
       api,
       table,
       functions,
-      deadLetterQueues: schedules.deadLetterQueues,
+      deadLetterQueues: { ...schedules.deadLetterQueues, 'audit-events': auditEvents.deadLetterQueue },
     });
 
     this.api = api;

@@ -4,6 +4,7 @@ import { hasJava, JAVA_MISSING, startDynamoDbLocal, type RunningDynamoDb } from 
 import { clearLocalState, DATA_DIR, writeLocalState } from './local-state.ts';
 
 const PURGE_EVERY_MS = 60_000;
+const EXPIRY_NOTICES_EVERY_MS = 3600_000;
 const DEFAULT_TENANT = 'default';
 
 async function main() {
@@ -37,9 +38,19 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   const { createLocalServer } = await import('./server.ts');
   const { loadHandler } = await import('./invoke.ts');
   const { lambdaContext } = await import('./proxy-event.ts');
+  const { startEventLog } = await import('./event-log.ts');
   const config = getConfig();
   const adapters = getAdapters();
   await ensureTable(adapters.dynamoDb, config.tableName);
+  // Every audit event, as EventBridge would publish it, one JSON line each.
+  const events = startEventLog({
+    endpoint: dynamoDb.endpoint,
+    region: config.region,
+    tableName: config.tableName,
+    file: join(DATA_DIR, 'events.ndjson'),
+    checkpointFile: join(DATA_DIR, 'events.checkpoint.json'),
+    onError: (error) => console.error('events:', error instanceof Error ? error.message : error),
+  });
 
   if (!(await adapters.store.tenants.get(DEFAULT_TENANT))) {
     const { apiKey } = await bootstrapTenant(adapters, DEFAULT_TENANT, new Date());
@@ -54,15 +65,19 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   writeLocalState({ dynamoDbEndpoint: dynamoDb.endpoint, tableName: config.tableName, keyringFile: config.keyringFile, pid: process.pid });
   console.log(`Keyward is serving http://127.0.0.1:${port} (OpenAPI at /openapi.json). Ctrl-C stops it.`);
 
-  const purge = setInterval(async () => {
+  const runJob = async (name: string, report: (result: Record<string, number>) => string | undefined) => {
     try {
-      const handler = await loadHandler('purge-expired-keys');
-      const result = (await handler({} as never, lambdaContext('purge-expired-keys'))) as unknown as { purged: number };
-      if (result.purged > 0) console.log(`purge: ${result.purged} expired or revoked keys removed`);
+      const handler = await loadHandler(name);
+      const line = report((await handler({} as never, lambdaContext(name))) as unknown as Record<string, number>);
+      if (line) console.log(line);
     } catch (error) {
-      console.error('purge failed:', error);
+      console.error(`${name} failed:`, error);
     }
-  }, PURGE_EVERY_MS);
+  };
+  const purge = setInterval(() => runJob('purge-expired-keys', (r) => (r.purged ? `purge: ${r.purged} expired or revoked keys removed` : undefined)), PURGE_EVERY_MS);
+  const notices = () => runJob('notify-expiring-keys', (r) => (r.noticed ? `expiry notices: ${r.noticed} written` : undefined));
+  const noticing = setInterval(notices, EXPIRY_NOTICES_EVERY_MS);
+  void notices();
 
   let stopping = false;
   const stop = async () => {
@@ -70,6 +85,8 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
     stopping = true;
     console.log('\nStopping…');
     clearInterval(purge);
+    clearInterval(noticing);
+    await events.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await dynamoDb.stop();

@@ -42,8 +42,14 @@ export interface KeyRecord extends UsageState {
   meta?: KeyMeta | undefined;
   /** Canonical CIDR blocks the key may be used from. */
   allowedIps?: string[] | undefined;
+  /** When each expiry notice was written, so each is written once. */
+  expiryNotice7d?: string | undefined;
+  expiryNotice1d?: string | undefined;
   version: number;
 }
+
+/** The expiry notices a key gets: a week ahead, and a day ahead. */
+export type ExpiryNotice = '7d' | '1d';
 
 /** What a tenant's admins set for every key of the tenant. */
 export interface TenantPolicy {
@@ -113,6 +119,8 @@ export type WriteOp =
   | { kind: 'purgeKey'; keyId: string; tenant: string; dueBy: string }
   | { kind: 'createTenant'; tenant: TenantRecord }
   | { kind: 'setTenantPolicy'; tenant: string; policy: TenantPolicy }
+  /** Marks an expiry notice as sent, once: fails if it was, or if the key's expiry or status changed. */
+  | { kind: 'noticeExpiry'; keyId: string; tenant: string; expiresAt: string; notices: ExpiryNotice[] }
   | { kind: 'audit'; event: AuditEvent }
   /** Stores the sealed answer of an idempotent request in the same transaction as its change. */
   | { kind: 'completeIdempotency'; id: string; sealedResponse: string };
@@ -148,6 +156,8 @@ export interface KeyRepository {
   get(keyId: string): Promise<KeyRecord | undefined>;
   /** Keys of a tenant by creation time, newest first (`desc`) or oldest first (`asc`). */
   list(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date }): Promise<Page<KeyRecord>>;
+  /** Keys whose `purgeAt` lies between `from` and `to`, oldest first, read from the purge index only. */
+  listByPurgeTime(from: Date, to: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
   /** Keys whose `purgeAt` has passed, oldest first, read from the purge index only. */
   listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
   /** Records a use, unless one was recorded since `unlessSince`; never bumps the version. */

@@ -46,6 +46,7 @@ export class KeyTable extends dynamodb.TableV2 {
       partitionKey: attribute(keywardTable.partitionKey),
       sortKey: attribute(keywardTable.sortKey),
       timeToLiveAttribute: keywardTable.ttlAttribute,
+      dynamoStream: dynamodb.StreamViewType.NEW_IMAGE,
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(encryptionKey),

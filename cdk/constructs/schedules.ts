@@ -28,6 +28,8 @@ export class JobSchedules extends Construct {
     const every = {
       [jobs.purgeExpiredKeys.handler]: config.purgeSchedule,
       [jobs.rotateSigningKey.handler]: config.signingKeyRotationSchedule,
+      // Daily: a key gets its notices a week and a day ahead, each once, whichever run sees it first.
+      [jobs.notifyExpiringKeys.handler]: Duration.days(1),
     } satisfies Record<JobName, Duration>;
     const queues: Partial<Record<JobName, sqs.Queue>> = {};
     for (const { handler: name } of Object.values(jobs)) {

@@ -3,24 +3,28 @@ import { CALL_BUDGET_EXCEEDED, tagDependency, type Dependency } from './dependen
 /**
  * Time limits of every DynamoDB and KMS call, in one place. A function runs for at most 10 s
  * and its caller must get an answer (503 at worst) before that, so no call may hang: one call,
- * all its attempts and backoff included, ends within `callBudgetMs`, and even three calls of
- * one request that each hit a hung dependency end within 9 s. Both services answer
- * single-item requests in milliseconds, so these limits only cut what is already an outage.
+ * all its attempts and backoff included, ends within `callBudgetMs`, so even two calls of one
+ * request that both hit a hung dependency (a write, then the release of its idempotency
+ * claim) end within 8 s. Both services answer single-item requests in milliseconds; the
+ * margin is for a busy machine (the local server runs every request in one process).
  */
 export const dependencyLimits = {
   /** TCP (and TLS) connect: AWS endpoints connect in milliseconds; a second means unreachable. */
   connectionTimeoutMs: 1_000,
   /** One attempt, from sending until the response headers; also the longest silence while reading the body. */
-  requestTimeoutMs: 1_500,
+  requestTimeoutMs: 2_000,
   /** Attempts per call, in standard retry mode (jittered backoff; a retry quota that stops retrying during an outage). */
   maxAttempts: 3,
   /**
    * One call, every attempt and backoff included. A hung dependency gets two attempts
-   * (2 × 1.5 s); fast failures such as throttling get all three.
+   * (2 × 2 s); fast failures such as throttling get all three.
    */
-  callBudgetMs: 3_000,
-  /** Sockets per client, reused across invocations (keep-alive spares a TLS handshake per call). */
-  maxSockets: 50,
+  callBudgetMs: 4_000,
+  /**
+   * Sockets per client, kept alive across invocations (no TLS handshake per call). A Lambda
+   * instance serves one request at a time; the local server serves all of them in one process.
+   */
+  maxSockets: 128,
   /** What a 503 caused by a dependency asks the caller to wait before retrying. */
   retryAfterSeconds: 2,
 } as const;

@@ -8,6 +8,8 @@ export const keywardTable = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'ttl',
+  /** Every new item, in order: the audit events in it become events (EventBridge in AWS, a file locally). */
+  streamView: 'NEW_IMAGE' as const,
   indexes: {
     /** Keys and audit events of a tenant, newest first. */
     byTenant: { name: 'by-tenant', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' as const },
@@ -28,6 +30,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: keywardTable.streamView },
     AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map(attribute),
     KeySchema: [
       { AttributeName: keywardTable.partitionKey, KeyType: 'HASH' },

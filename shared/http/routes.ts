@@ -164,4 +164,5 @@ export const routeList: (RouteDefinition & { id: RouteId })[] = Object.entries(r
 export const jobs = {
   purgeExpiredKeys: { handler: 'purge-expired-keys', schedule: 'rate(1 hour)', summary: 'Purge expired and revoked keys after retention' },
   rotateSigningKey: { handler: 'rotate-signing-key', schedule: 'rate(30 days)', summary: 'Rotate the token signing key' },
+  notifyExpiringKeys: { handler: 'notify-expiring-keys', schedule: 'rate(1 day)', summary: 'Write key.expiring notices a week and a day before keys expire' },
 } as const;

@@ -31,7 +31,7 @@ const wafStages: readonly StageName[] = ['staging', 'prod'];
 /** The functions that sign tokens: the only ones that may open a signing key. Written out, not taken from cdk/function-access.ts. */
 const tokenSigners = ['authenticate', 'oauth-token'];
 /** Every function the stack must deploy: one per route, one per job, and the downstream authorizer. */
-const functionNames = [...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer', 'key-authorizer'])];
+const functionNames = [...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer', 'key-authorizer', 'shape-audit-events'])];
 
 interface ExpectedGrants {
   /** DynamoDB item actions on the table. */
@@ -70,9 +70,11 @@ const expectedGrants = {
   'oauth-authorization-server': { items: [], query: [], decrypt: [], encrypt: [] },
   openapi: { items: [], query: [], decrypt: [], encrypt: [] },
   'purge-expired-keys': { items: ['DeleteItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
+  'notify-expiring-keys': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
   'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },
   'token-authorizer': { items: [], query: [], decrypt: [], encrypt: [] },
   'key-authorizer': { items: ['GetItem', 'UpdateItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  'shape-audit-events': { items: [], query: [], decrypt: [], encrypt: [] },
 } satisfies Record<FunctionName, ExpectedGrants>;
 
 function expectedGrantsOf(name: string): ExpectedGrants {
@@ -891,14 +893,16 @@ describe.each(stageNames)('the %s stack', (stage) => {
   });
 
   describe('schedules and monitoring', () => {
-    it('schedules purge and signing-key rotation, each with a dead-letter queue and a retry policy', () => {
+    it('schedules purge, signing-key rotation and expiry notices, each with a dead-letter queue and a retry policy', () => {
       const s = synthesized(stage);
       const schedules = resourcesOfType(s.json, 'AWS::Scheduler::Schedule');
-      expect(schedules).toHaveLength(2);
+      expect(schedules).toHaveLength(3);
       const targets = schedules.map(([, schedule]) => schedule.Properties!.Target as Record<string, any>);
       expect(targets.map((t) => show(t.Arn)).sort()).toEqual(
-        [jobs.purgeExpiredKeys.handler, jobs.rotateSigningKey.handler].map((name) => show(arnOf(s.ids.functions[name]!))).sort(),
+        ['purge-expired-keys', 'rotate-signing-key', 'notify-expiring-keys'].map((name) => show(arnOf(s.ids.functions[name]!))).sort(),
       );
+      const notices = schedules.find(([, schedule]) => show((schedule.Properties!.Target as Record<string, any>).Arn) === show(arnOf(s.ids.functions['notify-expiring-keys']!)));
+      expect(notices![1].Properties!.ScheduleExpression).toBe('rate(1 day)');
       for (const target of targets) {
         const queueId = /^\{(.+)\.Arn\}$/.exec(show(target.DeadLetterConfig?.Arn))?.[1];
         expect(queueId, 'DeadLetterConfig').toBeDefined();
@@ -906,6 +910,31 @@ describe.each(stageNames)('the %s stack', (stage) => {
         expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
         expect(alarmsWatching(s.json, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: `{${queueId}.QueueName}` }), `dead letters of ${queueId}`).not.toEqual([]);
       }
+    });
+
+    it('publishes every new audit item to its event bus through the table stream and a pipe, with no other source', () => {
+      const s = synthesized(stage);
+      const table = resourcesOfType(s.json, 'AWS::DynamoDB::GlobalTable')[0]![1];
+      expect(table.Properties!.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+      const bus = resourcesOfType(s.json, 'AWS::Events::EventBus')[0]![1];
+      expect(bus.Properties!.Name).toBe(`keyward-${stage}`);
+      const pipes = resourcesOfType(s.json, 'AWS::Pipes::Pipe');
+      expect(pipes).toHaveLength(1);
+      const pipe = pipes[0]![1].Properties!;
+      expect(show(pipe.Source)).toContain('StreamArn');
+      expect(JSON.parse(pipe.SourceParameters.FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['audit'] } } } });
+      expect(pipe.SourceParameters.DynamoDBStreamParameters.DeadLetterConfig.Arn).toBeDefined();
+      expect(show(pipe.Enrichment)).toBe(show(arnOf(s.ids.functions['shape-audit-events']!)));
+      expect(show(pipe.Target)).toContain(resourcesOfType(s.json, 'AWS::Events::EventBus')[0]![0]);
+      expect(pipe.TargetParameters.EventBridgeEventBusParameters).toEqual({ Source: 'keyward', DetailType: '$.action' });
+      // The pipe's role reads the stream, calls the shaper, puts events and dead letters: nothing else.
+      const role = show(pipe.RoleArn).match(/\{(\w+)\.Arn\}/)![1]!;
+      const actions = resourcesOfType(s.json, 'AWS::IAM::Policy')
+        .filter(([, policy]) => JSON.stringify(policy.Properties!.Roles).includes(role))
+        .flatMap(([, policy]) => (policy.Properties!.PolicyDocument.Statement as Statement[]).flatMap((statement) => [statement.Action].flat()));
+      expect([...new Set(actions)].sort()).toEqual(
+        ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'events:PutEvents', 'kms:Decrypt', 'lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
+      );
     });
 
     it('alarms on 5xx rate, authentication failures, DynamoDB throttles, purge failures and every function’s errors and throttles', () => {

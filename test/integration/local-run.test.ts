@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '#local/dynamodb-local.ts';
@@ -75,6 +75,17 @@ describe('npm start', () => {
     expect(regenerated.status).toBe(200);
     const revoked = await fetch(`${first.base}/v1/keys/${key.id}/revoke`, { method: 'POST', headers: bearer, body: JSON.stringify({ reason: 'demo' }) });
     expect(((await revoked.json()) as { status: string }).status).toBe('revoked');
+
+    // Each of those changes also became an event, one JSON line each, in .data/events.ndjson.
+    const eventsFile = join(workDir, '.data', 'events.ndjson');
+    const wanted = ['tenant.bootstrap', 'key.create', 'key.regenerate', 'key.revoke'];
+    const deadline = Date.now() + 20_000;
+    let kinds: string[] = [];
+    while (Date.now() < deadline && !wanted.every((kind) => kinds.includes(kind))) {
+      await new Promise((done) => setTimeout(done, 250));
+      kinds = existsSync(eventsFile) ? readFileSync(eventsFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { 'detail-type': string })['detail-type']) : [];
+    }
+    expect(kinds).toEqual(expect.arrayContaining(wanted));
   });
 
   it('answers unknown routes and methods with JSON errors', async () => {

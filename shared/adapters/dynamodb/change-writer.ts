@@ -87,6 +87,19 @@ export class DynamoDbChangeWriter implements ChangeWriter {
           },
         };
       }
+      case 'noticeExpiry': {
+        const attribute = (notice: string) => `expiryNotice${notice}`;
+        return {
+          Update: {
+            TableName,
+            Key: itemKeys.key(op.keyId),
+            UpdateExpression: `SET ${op.notices.map((notice) => `${attribute(notice)} = :now`).join(', ')}`,
+            ConditionExpression: `attribute_exists(pk) AND #tenant = :tenant AND expiresAt = :expiresAt AND #status <> :revoked AND attribute_not_exists(${attribute(op.notices[0] ?? '7d')})`,
+            ExpressionAttributeNames: { '#tenant': 'tenant', '#status': 'status' },
+            ExpressionAttributeValues: { ':now': new Date().toISOString(), ':tenant': op.tenant, ':expiresAt': op.expiresAt, ':revoked': 'revoked' },
+          },
+        };
+      }
       case 'completeIdempotency':
         return {
           Update: {

@@ -34,7 +34,7 @@ const keyFields = [
   'keyId', 'tenant', 'name', 'description', 'type', 'scopes', 'status', 'secretHash', 'secretVersion', 'previousSecretHash',
   'previousSecretValidUntil', 'recoverable', 'sealedApiKey', 'previewTail', 'createdAt', 'createdBy', 'updatedAt',
   'lastUsedAt', 'expiresAt', 'revokedAt', 'revokeReason', 'purgeAt', 'version', 'ownerId', 'meta', 'allowedIps',
-  'rateLimit', 'rateWindowStart', 'rateCount', 'credits', 'creditsPeriod',
+  'rateLimit', 'rateWindowStart', 'rateCount', 'credits', 'creditsPeriod', 'expiryNotice7d', 'expiryNotice1d',
 ] as const satisfies readonly (keyof KeyRecord)[];
 
 export function toKeyRecord(item: Record<string, unknown>): KeyRecord {

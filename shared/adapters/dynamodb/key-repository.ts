@@ -44,14 +44,22 @@ export class DynamoDbKeyRepository implements KeyRepository {
     return { items, nextKey: startKey };
   }
 
-  async listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }) {
+  listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }) {
+    return this.queryPurgeIndex('#psk <= :to', { ':to': now.toISOString() }, options);
+  }
+
+  listByPurgeTime(from: Date, to: Date, options: { limit: number; startKey?: PageKey | undefined }) {
+    return this.queryPurgeIndex('#psk BETWEEN :from AND :to', { ':from': from.toISOString(), ':to': to.toISOString() }, options);
+  }
+
+  private async queryPurgeIndex(range: string, values: Record<string, string>, options: { limit: number; startKey?: PageKey | undefined }) {
     const result = await this.table.db.send(
       new QueryCommand({
         TableName: this.table.name,
         IndexName: byPurgeTime.name,
-        KeyConditionExpression: '#ppk = :ppk AND #psk <= :now',
+        KeyConditionExpression: `#ppk = :ppk AND ${range}`,
         ExpressionAttributeNames: { '#ppk': byPurgeTime.partitionKey, '#psk': byPurgeTime.sortKey },
-        ExpressionAttributeValues: { ':ppk': 'PURGE', ':now': now.toISOString() },
+        ExpressionAttributeValues: { ':ppk': 'PURGE', ...values },
         Limit: options.limit,
         ExclusiveStartKey: options.startKey,
       }),
