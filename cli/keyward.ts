@@ -6,7 +6,7 @@ import { deployedStackEnvironment } from './deployed-stack.ts';
 import type { Query, RequestBody } from '#shared/client/keyward-client.ts';
 import { CliError, DEFAULT_ENDPOINT, client, connect, normaliseEndpoint } from './api-client.ts';
 import { saveCredentials } from './credentials.ts';
-import { auditTable, details, keyDetails, keyTable, paint, printable, printJson, relativeTime, secretNotice } from './output.ts';
+import { auditTable, details, fullKeyDetails, keyTable, metaValue, paint, policyDetails, printable, printJson, relativeTime, secretNotice, type TenantPolicy } from './output.ts';
 import { ask } from './prompt.ts';
 
 const program = new Command()
@@ -105,6 +105,84 @@ function oneOf(name: string, values: string[]) {
 
 const keyPath = (keyId: string) => ({ params: { path: { keyId } } });
 
+// ---- usage controls ----
+
+type KeyChange = RequestBody<'patch', '/v1/keys/{keyId}'>;
+type RateLimit = NonNullable<KeyChange['rateLimit']>;
+type Refill = NonNullable<NonNullable<KeyChange['credits']>['refill']>;
+type Meta = NonNullable<KeyChange['meta']>;
+
+const WINDOW_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+const RATE_HINT = 'write uses/window with the window in s, m, h or d, e.g. 100/60s, 100/1m, 1000/1h, 10000/1d';
+
+/** `100/60s`, `100/1m`, `1000/1h`, `10000/1d` (a missing count is 1: `100/m`). */
+function rateLimit(value: string): RateLimit {
+  const match = /^(\d+)\/(\d*)([smhd])$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`not a rate limit: ${RATE_HINT}.`);
+  const limit = Number(match[1]);
+  const windowSeconds = Number(match[2] || '1') * WINDOW_UNITS[match[3]!]!;
+  if (limit < 1 || limit > 1_000_000) throw new InvalidArgumentError('the number of uses must be from 1 to 1000000.');
+  if (windowSeconds < 1 || windowSeconds > 86_400) throw new InvalidArgumentError('the window must be from 1s to 1d (86400s).');
+  return { limit, windowSeconds };
+}
+
+/** `1000/monthly` or `50/daily`. */
+function refill(value: string): Refill {
+  const match = /^(\d+)\/(daily|monthly)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('write amount/interval, e.g. 1000/monthly or 50/daily.');
+  const amount = Number(match[1]);
+  if (amount < 1 || amount > 1_000_000_000) throw new InvalidArgumentError('the amount must be from 1 to 1000000000.');
+  return { amount, interval: match[2] as Refill['interval'] };
+}
+
+/** Collects repeated `--meta key=value` into one object. */
+function metaPair(value: string, previous: Meta | false | undefined): Meta {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError('write key=value, e.g. --meta plan=pro (repeat --meta for more).');
+  return { ...(previous || {}), [value.slice(0, at)]: metaValue(value.slice(at + 1)) };
+}
+
+const META_HELP = 'your own data as key=value, repeatable; numbers, true, false and null are JSON values, other values text (quote a value to keep it text: code=\'"5"\')';
+const REFILL_HELP = 'with --credits: set the credits back to amount daily or monthly, e.g. 1000/monthly';
+
+/** The usage options of `keys create` and `keys update`; false is a `--no-…` option. */
+interface UsageOptions {
+  owner?: string | false;
+  meta?: Meta | false;
+  rateLimit?: RateLimit | false;
+  credits?: number | false;
+  refill?: Refill;
+  allowedIps?: string[] | false;
+}
+
+/** The usage fields to send: given ones as values, `--no-…` ones as null (which removes them). */
+function usageChange(options: UsageOptions): Pick<KeyChange, 'ownerId' | 'meta' | 'rateLimit' | 'credits' | 'allowedIps'> {
+  if (options.refill && typeof options.credits !== 'number') throw new CliError('--refill needs --credits: credits and their refill are set together.');
+  const value = <T>(given: T | false | undefined) => (given === false ? null : given);
+  const fields = {
+    ownerId: value(options.owner),
+    meta: value(options.meta),
+    rateLimit: value(options.rateLimit),
+    credits: typeof options.credits === 'number' ? { remaining: options.credits, ...(options.refill ? { refill: options.refill } : {}) } : value(options.credits),
+    allowedIps: value(options.allowedIps),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, given]) => given !== undefined));
+}
+
+/** `--name N|none`. Commander turns a parsed null into '', so none stays 'none' until the action maps it to null. */
+function orNone<T>(parse: (value: string) => T) {
+  return (value: string): T | 'none' => (value === 'none' ? 'none' : parse(value));
+}
+
+const noneToNull = <T>(value: T | 'none'): T | null => (value === 'none' ? null : value);
+
+function trueOrFalse(name: string) {
+  return (value: string): boolean => {
+    if (value !== 'true' && value !== 'false') throw new InvalidArgumentError(`${name} must be true or false.`);
+    return value === 'true';
+  };
+}
+
 /** ` --name value` for each given option, quoted for a POSIX shell where needed, so a printed command runs as shown. */
 function shellOptions(options: Record<string, string | number | undefined>): string {
   const quote = (value: string) => (/^[A-Za-z0-9._:@/=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
@@ -173,10 +251,17 @@ withJson(
     .option('--scopes <list>', 'custom scopes, comma-separated (e.g. orders:read,orders:write)', list)
     .option('--description <text>', 'a longer description')
     .option('--expires-in-days <days>', 'expire the key after this many days (1-3650)', positiveInteger('--expires-in-days', 1, 3650))
-    .option('--recoverable', 'keep the secret recoverable, so keys:admin can reveal it later'),
+    .option('--recoverable', 'keep the secret recoverable, so keys:admin can reveal it later')
+    .option('--owner <id>', 'the user or customer in your own system the key belongs to')
+    .option('--meta <key=value>', META_HELP, metaPair)
+    .option('--rate-limit <uses/window>', `at most this many uses per window: ${RATE_HINT}`, rateLimit)
+    .option('--credits <n>', 'uses the key has left (0-1000000000); each use costs 1', positiveInteger('--credits', 0, 1_000_000_000))
+    .option('--refill <amount/interval>', REFILL_HELP, refill)
+    .option('--allowed-ips <list>', 'IPv4/IPv6 addresses or CIDR blocks the key may be used from, comma-separated', list),
   "print the API's JSON answer (it holds the full key)",
 ).action(
-  run(async (options: Pick<RequestBody<'post', '/v1/keys'>, 'name' | 'type' | 'scopes' | 'description' | 'expiresInDays' | 'recoverable'> & JsonOption) => {
+  run(async (options: Pick<RequestBody<'post', '/v1/keys'>, 'name' | 'type' | 'scopes' | 'description' | 'expiresInDays' | 'recoverable'> & UsageOptions & JsonOption) => {
+    const usage = usageChange(options) as Pick<RequestBody<'post', '/v1/keys'>, 'ownerId' | 'meta' | 'rateLimit' | 'credits' | 'allowedIps'>;
     const body = await client().call((http) => http.POST('/v1/keys', {
       body: {
         name: options.name,
@@ -185,6 +270,7 @@ withJson(
         ...(options.description !== undefined ? { description: options.description } : {}),
         ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
         ...(options.recoverable ? { recoverable: true } : {}),
+        ...usage,
       },
     }));
     if (options.json) return printJson(body);
@@ -201,14 +287,16 @@ withJson(
     .option('--search <text>', 'a part of the name, a full key, a preview or a key id')
     .option('--type <type>', 'system, privileged or viewer', oneOf('--type', ['system', 'privileged', 'viewer']))
     .option('--status <status>', 'active, disabled, revoked or expired', oneOf('--status', ['active', 'disabled', 'revoked', 'expired']))
+    .option('--owner <id>', 'only the keys of this owner')
     .option('--order <order>', 'by creation time: desc (newest first, the default) or asc', oneOf('--order', ['desc', 'asc']))
     .option('--limit <n>', 'keys per page (1-100, default 25)', positiveInteger('--limit', 1, 100))
     .option('--cursor <cursor>', 'the next page, from a previous list'),
 ).action(
-  run(async (options: Omit<Query<'get', '/v1/keys'>, 'limit'> & { limit?: number } & JsonOption) => {
+  run(async (options: Omit<Query<'get', '/v1/keys'>, 'limit' | 'ownerId'> & { limit?: number; owner?: string } & JsonOption) => {
     // Query values are text: the document describes limit as a string of digits.
-    const filters = { search: options.search, type: options.type, status: options.status, order: options.order, limit: options.limit?.toString() };
-    const body = await client().call((http) => http.GET('/v1/keys', { params: { query: { ...filters, cursor: options.cursor } } }));
+    const filters = { search: options.search, type: options.type, status: options.status, owner: options.owner, order: options.order, limit: options.limit?.toString() };
+    const { owner, ...query } = filters;
+    const body = await client().call((http) => http.GET('/v1/keys', { params: { query: { ...query, ownerId: owner, cursor: options.cursor } } }));
     if (options.json) return printJson(body);
     if (body.items.length === 0) console.log('No keys found.');
     else console.log(keyTable(body.items));
@@ -221,30 +309,42 @@ withJson(keys.command('get').description('Show one key').argument('<id>', 'key i
   run(async (id: string, options: JsonOption) => {
     const body = await client().call((http) => http.GET('/v1/keys/{keyId}', keyPath(id)));
     if (options.json) return printJson(body);
-    console.log(keyDetails(body));
+    console.log(fullKeyDetails(body));
   }),
 );
 
 withJson(
   keys
     .command('update')
-    .description("Change a key's name, description or scopes")
+    .description("Change a key's name, description, scopes or usage controls; each --no-… option removes that control")
     .argument('<id>', 'key id')
     .option('--name <name>', 'the new name')
     .option('--description <text>', 'the new description')
-    .option('--scopes <list>', 'the new custom scopes, comma-separated ("" clears them)', list),
+    .option('--scopes <list>', 'the new custom scopes, comma-separated ("" clears them)', list)
+    .option('--owner <id>', 'the new owner')
+    .option('--no-owner', 'remove the owner')
+    .option('--meta <key=value>', `${META_HELP}; replaces all of the key's meta`, metaPair)
+    .option('--no-meta', 'remove all meta')
+    .option('--rate-limit <uses/window>', `the new rate limit: ${RATE_HINT}`, rateLimit)
+    .option('--no-rate-limit', 'remove the rate limit')
+    .option('--credits <n>', 'set the credits left (0-1000000000); without --refill, any refill is removed', positiveInteger('--credits', 0, 1_000_000_000))
+    .option('--refill <amount/interval>', REFILL_HELP, refill)
+    .option('--no-credits', 'remove the credits: unlimited uses')
+    .option('--allowed-ips <list>', 'the new allowed addresses or CIDR blocks, comma-separated', list)
+    .option('--no-allowed-ips', 'remove the allow-list: any address'),
 ).action(
-  run(async (id: string, options: { name?: string; description?: string; scopes?: string[] } & JsonOption) => {
+  run(async (id: string, options: { name?: string; description?: string; scopes?: string[] } & UsageOptions & JsonOption) => {
     const change = {
       ...(options.name !== undefined ? { name: options.name } : {}),
       ...(options.description !== undefined ? { description: options.description } : {}),
       ...(options.scopes !== undefined ? { scopes: options.scopes } : {}),
+      ...usageChange(options),
     };
-    if (Object.keys(change).length === 0) throw new CliError('Nothing to update: pass --name, --description or --scopes.');
+    if (Object.keys(change).length === 0) throw new CliError('Nothing to update: pass --name, --description, --scopes or a usage control (see keyward keys update --help).');
     const body = await client().call((http) => http.PATCH('/v1/keys/{keyId}', { ...keyPath(id), body: change }));
     if (options.json) return printJson(body);
     console.log(`Updated key ${body.id}.\n`);
-    console.log(keyDetails(body));
+    console.log(fullKeyDetails(body));
   }),
 );
 
@@ -301,11 +401,76 @@ withJson(
   }),
 );
 
+withJson(
+  keys
+    .command('revoke-all')
+    .description('Revoke every active or disabled key of your tenant but its system key, or only those of one owner or type (keys:admin; irreversible). On a terminal it asks you to type the tenant id')
+    .requiredOption('--reason <text>', 'why, for the audit log')
+    .option('--owner <id>', 'only the keys of this owner')
+    .option('--type <type>', 'only keys of this type: privileged or viewer', oneOf('--type', ['privileged', 'viewer']))
+    .option('--yes', 'do not ask (needed when not on a terminal)'),
+  'print {"revoked": n} as JSON',
+).action(
+  run(async (options: { reason: string; owner?: string; type?: 'privileged' | 'viewer'; yes?: boolean } & JsonOption) => {
+    const api = client();
+    if (!options.yes) {
+      if (!process.stdin.isTTY) throw new CliError('Refusing to revoke keys without confirmation: pass --yes.');
+      const { tenant } = await api.call((http) => http.GET('/v1/whoami'));
+      const which = `every active or disabled ${options.type ?? 'privileged and viewer'} key${options.owner ? ` of owner '${printable(options.owner)}'` : ''}`;
+      const answer = await ask(`This revokes ${which} in tenant '${printable(tenant)}' for good. Type the tenant id to confirm: `);
+      if (answer !== tenant) throw new CliError('Not revoked: what you typed is not the tenant id.');
+    }
+    const body = await api.call((http) => http.POST('/v1/keys/revoke-all', {
+      body: { reason: options.reason, ...(options.owner !== undefined ? { ownerId: options.owner } : {}), ...(options.type ? { type: options.type } : {}) },
+    }));
+    if (options.json) return printJson(body);
+    console.log(`Revoked ${body.revoked} key${body.revoked === 1 ? '' : 's'}.`);
+  }),
+);
+
 withJson(keys.command('reveal').description('Print the full key of a recoverable key (keys:admin only; audited)').argument('<id>', 'key id')).action(
   run(async (id: string, options: JsonOption) => {
     const body = await client().call((http) => http.GET('/v1/keys/{keyId}/secret', keyPath(id)));
     if (options.json) return printJson(body);
     console.log(printable(body.apiKey));
+  }),
+);
+
+const policy = program.command('policy').description("Read or change your tenant's policy for every key");
+
+withJson(policy.command('get').description('Show the tenant policy')).action(
+  run(async (options: JsonOption) => {
+    const body = await client().call((http) => http.GET('/v1/tenant/policy'));
+    if (options.json) return printJson(body);
+    console.log(policyDetails(body));
+  }),
+);
+
+withJson(
+  policy
+    .command('set')
+    .description('Change the tenant policy (keys:admin): reads the current policy, applies the given changes and writes it back whole')
+    .option('--max-lifetime-days <days|none>', 'the longest lifetime a new key may have (1-3650), or none', orNone(positiveInteger('--max-lifetime-days', 1, 3650)))
+    .option('--require-expiry <true|false>', 'whether every new key must have an expiry', trueOrFalse('--require-expiry'))
+    .option('--max-grace-period <seconds>', 'the longest grace period a regenerate may give (0-604800)', positiveInteger('--max-grace-period', 0, 604_800))
+    .option('--allowed-ips <list|none>', 'addresses or CIDR blocks every key of the tenant must be used from, comma-separated, or none (any address)', orNone(list)),
+  "print the API's JSON answer",
+).action(
+  run(async (options: { maxLifetimeDays?: number | 'none'; requireExpiry?: boolean; maxGracePeriod?: number; allowedIps?: string[] | 'none' } & JsonOption) => {
+    const change: Partial<TenantPolicy> = {
+      ...(options.maxLifetimeDays !== undefined ? { maxLifetimeDays: noneToNull(options.maxLifetimeDays) } : {}),
+      ...(options.requireExpiry !== undefined ? { requireExpiry: options.requireExpiry } : {}),
+      ...(options.maxGracePeriod !== undefined ? { maxGracePeriodSeconds: options.maxGracePeriod } : {}),
+      ...(options.allowedIps !== undefined ? { allowedIps: noneToNull(options.allowedIps) } : {}),
+    };
+    if (Object.keys(change).length === 0) throw new CliError('Nothing to change: pass --max-lifetime-days, --require-expiry, --max-grace-period or --allowed-ips.');
+    const api = client();
+    // The API replaces the policy whole: unchanged rules are sent as they are now.
+    const current = await api.call((http) => http.GET('/v1/tenant/policy'));
+    const body = await api.call((http) => http.PUT('/v1/tenant/policy', { body: { ...current, ...change } }));
+    if (options.json) return printJson(body);
+    console.log('Updated the tenant policy.\n');
+    console.log(policyDetails(body));
   }),
 );
 

@@ -109,6 +109,71 @@ export function keyDetails(key: KeyView): string {
   ]);
 }
 
+export type TenantPolicy = components['schemas']['TenantPolicy'];
+type MetaValue = string | number | boolean | null;
+
+/** A `--meta` value: a number, true, false or null as JSON; a quoted JSON string unquoted; any other text as it is. */
+export function metaValue(text: string): MetaValue {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed === 'boolean' || (typeof parsed === 'number' && Number.isFinite(parsed))) return parsed;
+    if (typeof parsed === 'string' && text.trimStart().startsWith('"')) return parsed;
+  } catch {
+    // Not JSON: text.
+  }
+  return text;
+}
+
+/** A meta value as `--meta` takes it back: text that would read as something else is quoted. */
+export function metaText(value: MetaValue): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  return metaValue(value) === value ? value : JSON.stringify(value);
+}
+
+const UNITS: [string, number][] = [['d', 86_400], ['h', 3600], ['m', 60]];
+
+/** A window length as `--rate-limit` takes it: 60 → "1m", 90 → "90s". */
+export function windowText(seconds: number): string {
+  for (const [unit, size] of UNITS) if (seconds % size === 0) return `${seconds / size}${unit}`;
+  return `${seconds}s`;
+}
+
+/** 12 → "12 s", 754 → "12 min 34 s", 7260 → "2 h 1 min". */
+export function durationText(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
+  return `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** Owner, meta, rate limit (with the current window), credits and allowed IPs of a key; every value escaped. */
+export function usageDetails(key: KeyView): string {
+  const { rateLimit, credits } = key;
+  return details([
+    ['Owner', key.ownerId ?? '-'],
+    ['Meta', key.meta && Object.keys(key.meta).length ? Object.entries(key.meta).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${name}=${metaText(value)}`).join(', ') : '-'],
+    ['Rate limit', rateLimit ? `${count(rateLimit.remaining)} of ${count(rateLimit.limit)} left in this window, resets in ${durationText(rateLimit.reset)} (${rateLimit.limit}/${windowText(rateLimit.windowSeconds)})` : 'none'],
+    ['Credits', credits ? `${count(credits.remaining)} left, ${credits.refill ? `refilled to ${count(credits.refill.amount)} ${credits.refill.interval}` : 'no refill'}` : 'unlimited'],
+    ['Allowed IPs', key.allowedIps ? key.allowedIps.join(', ') : 'any'],
+  ]);
+}
+
+/** The key details, then its usage controls after a blank line. */
+export function fullKeyDetails(key: KeyView): string {
+  return `${keyDetails(key)}\n\n${usageDetails(key)}`;
+}
+
+export function policyDetails(policy: TenantPolicy): string {
+  return details([
+    ['Max lifetime', policy.maxLifetimeDays === null ? 'no limit' : `${policy.maxLifetimeDays} days`],
+    ['Require expiry', policy.requireExpiry ? 'yes' : 'no'],
+    ['Max grace period', `${policy.maxGracePeriodSeconds} seconds`],
+    ['Allowed IPs', policy.allowedIps ? policy.allowedIps.join(', ') : 'any'],
+  ]);
+}
+
 export function keyTable(keys: KeyView[]): string {
   return table(
     ['ID', 'NAME', 'TYPE', 'STATUS', 'PREVIEW', 'CREATED', 'LAST USED', 'EXPIRES'],

@@ -1,5 +1,5 @@
 /** The public HTTP API (see the contract), the only thing the console talks to, through the shared client. */
-import { answer, ApiError, createKeywardClient, type Answer, type components, type KeywardClient, type Query, type RequestBody } from '../../shared/client/keyward-client.ts';
+import { answer, ApiError, createKeywardClient, type Answer, type components, type KeywardClient, type paths, type Query, type RequestBody } from '../../shared/client/keyward-client.ts';
 
 export { ApiError };
 
@@ -7,6 +7,9 @@ export type KeyView = components['schemas']['KeyView'];
 export type AuditEvent = Answer<'get', '/v1/audit'>['items'][number];
 export type CreateKeyInput = RequestBody<'post', '/v1/keys'>;
 export type KeyQuery = Query<'get', '/v1/keys'>;
+export type KeyChange = RequestBody<'patch', '/v1/keys/{keyId}'>;
+export type TenantPolicy = components['schemas']['TenantPolicy'];
+export type RevokeAllInput = RequestBody<'post', '/v1/keys/revoke-all'>;
 
 /** What is kept of a sign-in: the token and whose it is, with the token's scopes. */
 export type Session = Pick<Answer<'post', '/v1/authentication'>, 'token' | 'expiresAt' | 'key'>;
@@ -112,4 +115,7 @@ export const api = {
   deleteKey: (keyId: string) => authed((client) => client.DELETE('/v1/keys/{keyId}', key(keyId))),
   reveal: (keyId: string) => authed((client) => client.GET('/v1/keys/{keyId}/secret', key(keyId))),
   audit: (query: Query<'get', '/v1/audit'>) => authed((client) => client.GET('/v1/audit', { params: { query } })),
+  revokeAll: (body: RevokeAllInput) => authed((client) => client.POST('/v1/keys/revoke-all', { body })),
+  getPolicy: () => authed((client) => client.GET('/v1/tenant/policy')),
+  putPolicy: (body: TenantPolicy) => authed((client) => client.PUT('/v1/tenant/policy', { body })),
 };

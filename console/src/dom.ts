@@ -21,7 +21,7 @@ let ids = 0;
 export const uid = (prefix: string) => `${prefix}-${++ids}`;
 
 /** A labelled form field with a place for its error right under it. */
-export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string) {
+export function field<C extends HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(label: string, control: C, hint?: string) {
   control.id ||= uid('field');
   const error = h('p', { class: 'field-error', id: `${control.id}-error`, hidden: true });
   const hintElement = hint ? h('p', { class: 'hint', id: `${control.id}-hint` }, hint) : null;

@@ -1,6 +1,7 @@
 import './style.css';
-import { api, ApiError, can, currentSession, onSessionEnd, resumeSession, signIn, signOut, type AuditEvent, type CreateKeyInput, type KeyQuery, type KeyView } from './api.ts';
+import { api, ApiError, can, currentSession, onSessionEnd, resumeSession, signIn, signOut, type AuditEvent, type CreateKeyInput, type KeyQuery, type KeyView, type TenantPolicy } from './api.ts';
 import { copy, field, h, openDialog, timeElement, uid } from './dom.ts';
+import { InputError, usageForm, usageRows, type FieldTarget, type Problem } from './usage.ts';
 
 const app = document.getElementById('app')!;
 let flash: string | null = null;
@@ -27,7 +28,7 @@ function render() {
   app.replaceChildren(
     h('header', { class: 'top' },
       h('p', { class: 'brand' }, 'Keyward'),
-      h('nav', { 'aria-label': 'Main' }, link('#/keys', 'Keys', route.startsWith('/keys')), link('#/audit', 'Audit log', route.startsWith('/audit'))),
+      h('nav', { 'aria-label': 'Main' }, link('#/keys', 'Keys', route.startsWith('/keys')), link('#/audit', 'Audit log', route.startsWith('/audit')), link('#/policy', 'Policy', route.startsWith('/policy'))),
       h('p', { class: 'who' }, 'Signed in as ', h('strong', {}, session.key.name), ` (${session.key.type}) · tenant ${session.key.tenant}`),
       h('button', { type: 'button', class: 'secondary', onclick: () => signOut('You signed out.') }, 'Sign out'),
     ),
@@ -36,6 +37,7 @@ function render() {
   const detail = /^\/keys\/([^/]+)$/.exec(route);
   if (detail) void keyDetailPage(main, decodeURIComponent(detail[1]!));
   else if (route.startsWith('/audit')) void auditPage(main);
+  else if (route.startsWith('/policy')) void policyPage(main);
   else keysPage(main);
 }
 
@@ -50,7 +52,7 @@ function pageTitle(main: HTMLElement, text: string, ...extra: Node[]) {
 const errorBox = (error: unknown, retry?: () => void) =>
   h('div', { class: 'error', role: 'alert' }, h('p', {}, messageOf(error)), retry ? h('button', { type: 'button', onclick: retry }, 'Try again') : null);
 
-const messageOf = (error: unknown) => (error instanceof ApiError ? error.message : 'Something went wrong in the console; reload the page and try again.');
+const messageOf = (error: unknown) => (error instanceof ApiError || error instanceof InputError ? error.message : 'Something went wrong in the console; reload the page and try again.');
 
 const loading = (what: string) => h('p', { class: 'loading', role: 'status' }, `Loading ${what}…`);
 
@@ -208,18 +210,35 @@ function formError() {
   return h('div', { class: 'error', role: 'alert', hidden: true });
 }
 
-function showFormError(box: HTMLElement, error: unknown, fields: Record<string, { setError(message: string | null): void }> = {}) {
-  for (const f of Object.values(fields)) f.setError(null);
-  let placed = false;
-  if (error instanceof ApiError) {
-    for (const detail of error.details) {
-      const target = fields[detail.path.split('.')[0] ?? ''];
-      if (target) (target.setError(detail.message), (placed = true));
-    }
+/** The field for a detail's path: the longest path prefix that names one (`credits.refill.amount`, then `credits.refill`, …). */
+function fieldFor(fields: Record<string, FieldTarget>, path: string) {
+  const parts = path.split('.');
+  for (let length = parts.length; length > 0; length--) {
+    const target = fields[parts.slice(0, length).join('.')];
+    if (target) return { target, rest: parts.slice(length).join('.') };
   }
+  return undefined;
+}
+
+function showFormError(box: HTMLElement, error: unknown, fields: Record<string, FieldTarget> = {}) {
+  for (const f of new Set(Object.values(fields))) f.setError(null);
+  let placed = false;
+  const details: Problem[] = error instanceof ApiError || error instanceof InputError ? error.details : [];
+  const messages = new Map<FieldTarget['setError'], string[]>();
+  for (const detail of details) {
+    const found = fieldFor(fields, detail.path);
+    if (!found) continue;
+    const { target, rest } = found;
+    const message = rest && target.item ? `${target.item(rest)}: ${detail.message}` : detail.message;
+    messages.set(target.setError, [...(messages.get(target.setError) ?? []), message]);
+  }
+  for (const [setError, list] of messages) (setError(list.join('; ')), (placed = true));
   box.hidden = false;
   box.replaceChildren(h('p', {}, messageOf(error)));
-  if (placed) box.classList.add('with-fields');
+  if (placed) {
+    box.classList.add('with-fields');
+    box.closest('form')?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }
 }
 
 function createKeyDialog() {
@@ -232,26 +251,29 @@ function createKeyDialog() {
   const description = field('Description', h('textarea', { name: 'description', rows: 2 }));
   const lifetime = field('Lifetime in days', h('input', { type: 'number', name: 'expiresInDays', min: 1, max: 3650, inputmode: 'numeric' }), 'Leave empty for a key that never expires.');
   const recoverable = h('input', { type: 'checkbox', name: 'recoverable', id: uid('recoverable') });
+  const usage = usageForm();
   const errors = formError();
   const submit = h('button', { type: 'submit' }, 'Create key');
   const form = h('form', { novalidate: true, method: 'dialog' },
     name.wrapper, typeGroup, scopes.wrapper, description.wrapper, lifetime.wrapper,
     h('div', { class: 'field checkbox' }, recoverable, h('label', { for: recoverable.id }, 'Recoverable: admins can reveal the secret later')),
+    usage.element,
     errors,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), submit));
   body.append(form);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const input: CreateKeyInput = {
-      name: name.control.value.trim(),
-      type: (form.elements.namedItem('type') as RadioNodeList).value as CreateKeyInput['type'],
-      scopes: scopes.control.value.split(/[\s,]+/).filter(Boolean),
-      description: description.control.value.trim(),
-      recoverable: recoverable.checked,
-    };
-    if (lifetime.control.value) input.expiresInDays = Number(lifetime.control.value);
     submit.disabled = true;
     try {
+      const input: CreateKeyInput = {
+        name: name.control.value.trim(),
+        type: (form.elements.namedItem('type') as RadioNodeList).value as CreateKeyInput['type'],
+        scopes: scopes.control.value.split(/[\s,]+/).filter(Boolean),
+        description: description.control.value.trim(),
+        recoverable: recoverable.checked,
+        ...usage.forCreate(),
+      };
+      if (lifetime.control.value) input.expiresInDays = Number(lifetime.control.value);
       const created = await api.createKey(input);
       body.replaceChildren(
         secretPanel(`Key “${created.key.name}” created`, created.key.id, created.apiKey, created.keySecret),
@@ -260,7 +282,7 @@ function createKeyDialog() {
       (body.querySelector('input') as HTMLInputElement).focus();
       dialog.addEventListener('close', () => render());
     } catch (error) {
-      showFormError(errors, error, { name, scopes, description, expiresInDays: lifetime, expiresAt: lifetime });
+      showFormError(errors, error, { name, scopes, description, expiresInDays: lifetime, expiresAt: lifetime, ...usage.fieldErrors });
       submit.disabled = false;
     }
   });
@@ -268,8 +290,6 @@ function createKeyDialog() {
 }
 
 /** A dialog that asks before an action and shows the API's error inside it if it fails. */
-type FieldControl = ReturnType<typeof field>;
-
 function confirmDialog(options: {
   title: string;
   text: string;
@@ -277,7 +297,9 @@ function confirmDialog(options: {
   danger?: boolean;
   fields?: HTMLElement[];
   /** Fields by request path, so an API error lands next to the field that caused it. */
-  fieldErrors?: Record<string, FieldControl>;
+  fieldErrors?: Record<string, FieldTarget>;
+  /** The confirm button is enabled only while this holds. */
+  ready?: () => boolean;
   run: () => Promise<void>;
 }) {
   const { dialog, body } = dialogShell(options.title);
@@ -285,8 +307,12 @@ function confirmDialog(options: {
   const submit = h('button', { type: 'submit', class: options.danger ? 'danger' : '' }, options.confirm);
   const form = h('form', { novalidate: true }, h('p', {}, options.text), ...(options.fields ?? []), errors,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), submit));
+  const ready = () => options.ready?.() ?? true;
+  submit.disabled = !ready();
+  form.addEventListener('input', () => (submit.disabled = !ready()));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (!ready()) return;
     submit.disabled = true;
     try {
       await options.run();
@@ -294,7 +320,7 @@ function confirmDialog(options: {
     } catch (error) {
       if (error instanceof KeepOpen) return;
       showFormError(errors, error, options.fieldErrors);
-      submit.disabled = false;
+      submit.disabled = !ready();
     }
   });
   body.append(form);
@@ -324,6 +350,7 @@ async function keyDetailPage(main: HTMLElement, id: string) {
     flashMessage = message ?? null;
     render();
   };
+  const usage = usageRows(key, () => api.getKey(key.id));
   const actions: (HTMLElement | null)[] = [];
   if (can('keys:write')) {
     if (!protectedKey && live) {
@@ -340,7 +367,7 @@ async function keyDetailPage(main: HTMLElement, id: string) {
         }
       } }, enable ? 'Enable' : 'Disable'));
     }
-    if (key.status !== 'revoked') actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => editDialog(key) }, 'Edit'));
+    if (key.status !== 'revoked') actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => editDialog(usage.latest()) }, 'Edit'));
     if (live) actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => regenerateDialog(key) }, 'Regenerate'));
     if (!protectedKey && key.status !== 'revoked') actions.push(h('button', { type: 'button', class: 'secondary', onclick: () => revokeDialog(key) }, 'Revoke'));
     if (!protectedKey) actions.push(h('button', { type: 'button', class: 'danger', onclick: () => confirmDialog({
@@ -370,6 +397,7 @@ async function keyDetailPage(main: HTMLElement, id: string) {
       ...row('Updated', timeElement(key.updatedAt)),
       ...row('Last used', timeElement(key.lastUsedAt)),
       ...row('Expires', timeElement(key.expiresAt)),
+      ...usage.rows,
     ),
   ];
   main.append(...parts.filter((part): part is HTMLElement => part !== null));
@@ -387,14 +415,17 @@ function editDialog(key: KeyView) {
   description.control.value = key.description;
   const scopes = field('Scopes', h('input', { type: 'text', name: 'scopes', autocomplete: 'off', class: 'mono' }), 'Custom scopes, separated by spaces or commas.');
   scopes.control.value = key.scopes.join(' ');
+  const usage = usageForm(key);
   confirmDialog({
-    title: `Edit “${key.name}”`, text: 'Change the name, the description or the custom scopes.', confirm: 'Save changes',
-    fields: [name.wrapper, description.wrapper, scopes.wrapper], fieldErrors: { name, description, scopes },
+    title: `Edit “${key.name}”`, text: 'Change the name, the description, the custom scopes or the usage controls.', confirm: 'Save changes',
+    fields: [name.wrapper, description.wrapper, scopes.wrapper, usage.element], fieldErrors: { name, description, scopes, ...usage.fieldErrors },
     run: async () => {
       await api.updateKey(key.id, {
         name: name.control.value.trim(),
         description: description.control.value,
         scopes: scopes.control.value.split(/[\s,]+/).filter(Boolean),
+        // Only the controls that changed: sending unchanged credits would undo uses made meanwhile.
+        ...usage.changes(),
       });
       flashMessage = 'Key updated.';
       render();
@@ -406,7 +437,7 @@ function regenerateDialog(key: KeyView) {
   const grace = field('Grace period in minutes', h('input', { type: 'number', name: 'grace', min: 0, max: 10080, value: 0, inputmode: 'numeric' }),
     'How long the old secret keeps working (0 to 10080, a week). 0 stops it at once.');
   const { body } = confirmDialog({
-    title: `Regenerate “${key.name}”?`, text: 'A new secret is made for the same Key ID.', confirm: 'Regenerate', fields: [grace.wrapper],
+    title: `Regenerate “${key.name}”?`, text: 'A new secret is made for the same Key ID.', confirm: 'Regenerate', fields: [grace.wrapper], fieldErrors: { gracePeriodSeconds: grace },
     run: async () => {
       const minutes = Number(grace.control.value || '0');
       const answer = await api.regenerate(key.id, Math.round(minutes * 60));
@@ -444,6 +475,104 @@ function revealDialog(key: KeyView) {
       body.replaceChildren(secretPanel('Secret revealed', key.id, apiKey), h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')));
       (body.querySelector('input') as HTMLInputElement).focus();
       throw new KeepOpen();
+    },
+  });
+}
+
+// ---------- policy ----------
+
+async function policyPage(main: HTMLElement) {
+  pageTitle(main, 'Tenant policy');
+  const admin = can('keys:admin');
+  const session = currentSession()!;
+  const notice = flashMessage ? h('p', { class: 'notice', role: 'status' }, flashMessage) : null;
+  flashMessage = null;
+  const busy = loading('the policy');
+  main.append(...(notice ? [notice] : []), busy);
+  let policy: TenantPolicy;
+  try {
+    policy = await api.getPolicy();
+  } catch (error) {
+    busy.replaceWith(errorBox(error, () => render()));
+    return;
+  }
+
+  const lifetime = field('Longest key lifetime in days', h('input', { type: 'number', name: 'maxLifetimeDays', min: 1, max: 3650, step: 1, inputmode: 'numeric', disabled: !admin }),
+    'New keys must expire within this many days (1 to 3650). Empty: no limit.');
+  lifetime.control.value = policy.maxLifetimeDays === null ? '' : String(policy.maxLifetimeDays);
+  const requireExpiry = h('input', { type: 'checkbox', name: 'requireExpiry', id: uid('require-expiry'), checked: policy.requireExpiry, disabled: !admin });
+  const grace = field('Longest grace period in seconds', h('input', { type: 'number', name: 'maxGracePeriodSeconds', min: 0, max: 604_800, step: 1, inputmode: 'numeric', disabled: !admin }),
+    'How long a regenerate may keep the old secret working (0 to 604800): 3600 is an hour, 604800 a week.');
+  grace.control.value = String(policy.maxGracePeriodSeconds);
+  const ips = field('Allowed IPs for every key', h('textarea', { name: 'allowedIps', rows: 4, class: 'mono', spellcheck: 'false', disabled: !admin }),
+    'One IPv4 or IPv6 address or CIDR block per line: every use of every key must come from one of them, on top of each key’s own list. Include the addresses you manage keys from. Empty: any address.');
+  ips.control.value = policy.allowedIps?.join('\n') ?? '';
+
+  const errors = formError();
+  let ipList: string[] = [];
+  const fieldErrors: Record<string, FieldTarget> = {
+    maxLifetimeDays: lifetime,
+    maxGracePeriodSeconds: grace,
+    allowedIps: { setError: ips.setError, item: (index) => `“${ipList[Number(index)] ?? `entry ${Number(index) + 1}`}”` },
+  };
+  const save = h('button', { type: 'submit' }, 'Save policy');
+  const form = h('form', { class: 'card policy', novalidate: true, 'aria-label': 'Tenant policy' },
+    admin ? null : h('p', { class: 'notice' }, 'Only a key with keys:admin can change the policy, so it is shown read-only here.'),
+    lifetime.wrapper,
+    h('div', { class: 'field checkbox' }, requireExpiry, h('label', { for: requireExpiry.id }, 'Every new key must have an expiry')),
+    grace.wrapper,
+    ips.wrapper,
+    errors,
+    admin ? h('div', { class: 'actions' }, save) : null);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!admin) return;
+    save.disabled = true;
+    try {
+      const problems: Problem[] = [];
+      if (lifetime.control.validity.badInput) problems.push({ path: 'maxLifetimeDays', message: 'must be a number' });
+      if (grace.control.validity.badInput || grace.control.value.trim() === '') problems.push({ path: 'maxGracePeriodSeconds', message: 'enter a number of seconds (0 for no grace period)' });
+      if (problems.length) throw new InputError(problems);
+      ipList = ips.control.value.split('\n').map((line) => line.trim()).filter(Boolean);
+      await api.putPolicy({
+        maxLifetimeDays: lifetime.control.value.trim() === '' ? null : Number(lifetime.control.value),
+        requireExpiry: requireExpiry.checked,
+        maxGracePeriodSeconds: Number(grace.control.value),
+        allowedIps: ipList.length ? ipList : null,
+      });
+      flashMessage = 'Policy saved.';
+      render();
+    } catch (error) {
+      showFormError(errors, error, fieldErrors);
+      save.disabled = false;
+    }
+  });
+  busy.replaceWith(form);
+
+  if (admin) {
+    main.append(h('section', { class: 'danger-zone', 'aria-labelledby': 'revoke-all-title' },
+      h('h2', { id: 'revoke-all-title' }, 'Revoke keys in bulk'),
+      h('p', {}, 'Revoke every active or disabled key of this tenant at once, or only those of one owner or type: after a leak, or when a customer leaves. The system key is never revoked.'),
+      h('button', { type: 'button', class: 'danger', onclick: () => revokeAllDialog(session.key.tenant) }, 'Revoke keys…')));
+  }
+}
+
+function revokeAllDialog(tenant: string) {
+  const reason = field('Reason', h('textarea', { name: 'reason', rows: 2, maxlength: 500, required: true }), 'Required; written to the audit log of every key revoked.');
+  const owner = field('Only keys of this owner', h('input', { type: 'text', name: 'ownerId', maxlength: 128, autocomplete: 'off', spellcheck: 'false', class: 'mono' }), 'Optional.');
+  const type = field('Only keys of this type', h('select', { name: 'type' }, h('option', { value: '' }, 'Privileged and viewer keys'), h('option', { value: 'privileged' }, 'Privileged keys'), h('option', { value: 'viewer' }, 'Viewer keys')));
+  const confirm = field(`Type the tenant id, ${tenant}, to confirm`, h('input', { type: 'text', name: 'confirmTenant', autocomplete: 'off', spellcheck: 'false', class: 'mono' }),
+    'The Revoke keys button works once it matches exactly.');
+  confirmDialog({
+    title: 'Revoke keys in bulk?', text: 'Every matching key stops working at once, for good. This cannot be undone.', confirm: 'Revoke keys', danger: true,
+    fields: [reason.wrapper, owner.wrapper, type.wrapper, confirm.wrapper], fieldErrors: { reason, ownerId: owner, type },
+    ready: () => confirm.control.value === tenant,
+    run: async () => {
+      const ownerId = owner.control.value.trim();
+      const only = type.control.value as '' | 'privileged' | 'viewer';
+      const { revoked } = await api.revokeAll({ reason: reason.control.value.trim(), ...(ownerId ? { ownerId } : {}), ...(only ? { type: only } : {}) });
+      flashMessage = `Revoked ${revoked} key${revoked === 1 ? '' : 's'}.`;
+      render();
     },
   });
 }

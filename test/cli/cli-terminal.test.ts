@@ -108,3 +108,35 @@ describe('keys list on a terminal', () => {
     expect(second).toContain('paged viewer 1');
   });
 });
+
+describe('keys revoke-all on a terminal', () => {
+  it('revokes only after the tenant id is typed exactly', async () => {
+    const contractor = await Promise.all([1, 2].map((n) => createKey(systemKey, { name: `contractor ${n}`, ownerId: 'contractor' })));
+    const employee = await createKey(systemKey, { name: 'employee', ownerId: 'employee' });
+    await clear();
+    type(`keyward keys revoke-all --owner contractor --reason 'contract ended'`);
+    press('Enter');
+    const asked = await waitFor(/Type the tenant id to confirm: $/m);
+    expect(asked).toContain("This revokes every active or disabled privileged and viewer key of owner 'contractor' in tenant 'cli-terminal' for good.");
+    type('cli-termina');
+    press('Enter');
+    await waitFor(/Not revoked: what you typed is not the tenant id\./);
+    type(`keyward keys get ${contractor[0]!.key.id}`);
+    press('Enter');
+    await waitFor(/Status:\s+active/);
+    await clear();
+
+    type(`keyward keys revoke-all --owner contractor --reason 'contract ended'`);
+    press('Enter');
+    await waitFor(/Type the tenant id to confirm: $/m);
+    type('cli-terminal');
+    press('Enter');
+    await waitFor(/Revoked 2 keys\./);
+    await clear();
+    type(`keyward keys list --owner contractor --status revoked; keyward keys get ${employee.key.id}`);
+    press('Enter');
+    const listed = await waitFor(/Status:\s+\w+/);
+    for (const { key } of contractor) expect(listed).toContain(key.id);
+    expect(listed).toMatch(/Status:\s+active/);
+  });
+});

@@ -181,12 +181,15 @@ describe('keyward CLI', () => {
   });
 
   it('has --help for every command', async () => {
-    const commands = [[], ['login'], ['whoami'], ['bootstrap'], ['audit'], ['keys'], ...['create', 'list', 'get', 'update', 'enable', 'disable', 'regenerate', 'revoke', 'delete', 'reveal'].map((name) => ['keys', name])];
+    const commands = [
+      [], ['login'], ['whoami'], ['bootstrap'], ['audit'], ['keys'], ['policy'], ['policy', 'get'], ['policy', 'set'],
+      ...['create', 'list', 'get', 'update', 'enable', 'disable', 'regenerate', 'revoke', 'revoke-all', 'delete', 'reveal'].map((name) => ['keys', name]),
+    ];
     const runs = await Promise.all(commands.map((command) => cli([...command, '--help'])));
     runs.forEach((run, index) => {
       expect(run.code, commands[index]!.join(' ')).toBe(0);
       expect(run.stdout).toContain(`Usage: keyward ${commands[index]!.join(' ')}`.trimEnd());
-      if (commands[index]!.length > 0 && commands[index]!.join(' ') !== 'keys') expect(run.stdout).toContain('--json');
+      if (commands[index]!.length > 1 || ['login', 'whoami', 'bootstrap', 'audit'].includes(commands[index]![0]!)) expect(run.stdout).toContain('--json');
     });
   }, 60_000);
 });

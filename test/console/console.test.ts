@@ -5,7 +5,7 @@ import { build } from 'vite';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { freePort } from '#local/dynamodb-local.ts';
 import { createLocalServer } from '#local/server.ts';
-import { newTenant } from '../support/api.ts';
+import { createKey, newTenant } from '../support/api.ts';
 
 // The admin console in a real browser (Debian's Chromium), served by the local server,
 // through the whole life of a key. Screenshots of the main pages go to test-results/console.
@@ -51,6 +51,26 @@ afterAll(async () => {
 async function signIn(apiKey: string) {
   await page.getByLabel('API key').fill(apiKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs out if signed in, then signs in with `apiKey`. */
+async function signInAs(apiKey: string) {
+  await page.goto(base);
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  await visible(signOut.or(page.getByRole('heading', { name: 'Sign in to Keyward' })));
+  if (await signOut.count()) await signOut.click();
+  await signIn(apiKey);
+  await visible(page.getByRole('heading', { name: 'API keys' }));
+}
+
+async function authenticate(apiKey: string): Promise<number> {
+  const response = await fetch(`${base}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
+  await response.body?.cancel();
+  return response.status;
+}
+
+async function apiGet<T = any>(path: string, apiKey: string): Promise<T> {
+  return (await (await fetch(`${base}${path}`, { headers: { 'x-api-key': apiKey } })).json()) as T;
 }
 
 describe('admin console', () => {
@@ -220,6 +240,148 @@ describe('admin console', () => {
     await visible(page.getByText('Your session expired. Sign in again with your API key.'));
     await visible(page.getByRole('heading', { name: 'Sign in to Keyward' }));
 
+    expect(cspViolations).toEqual([]);
+  }, 60_000);
+
+  it('sets usage controls on a key, and shows the live window and credits', async () => {
+    await page.unroute('**/v1/audit*');
+    await signInAs(systemKey);
+
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create an API key' });
+    await dialog.getByLabel('Name').fill('metered-api');
+    // A value the API refuses: its message lands next to its own field.
+    await dialog.getByLabel('Owner').fill('has space');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    await visible(dialog.locator('.field-error', { hasText: 'must be 1-128 characters' }));
+    expect(await dialog.getByLabel('Owner').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Owner').fill('customer-42');
+    await dialog.getByLabel('Meta').fill('plan=pro\nseats=5\nzip="02134"');
+    await dialog.getByLabel('Preset').selectOption({ label: '100 per minute' });
+    expect(await dialog.getByLabel('Uses per window').inputValue()).toBe('100');
+    expect(await dialog.getByLabel('Window in seconds').inputValue()).toBe('60');
+    await dialog.getByLabel('Credits left').fill('1000');
+    await dialog.getByLabel('Refill to').fill('1000');
+    await dialog.getByLabel('Refill', { exact: true }).selectOption('monthly');
+    await dialog.getByLabel('Allowed IPs').fill('127.0.0.1\n::1');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    await visible(dialog.getByText('Copy the secret now.'));
+    const apiKey = await dialog.getByLabel('API key', { exact: true }).inputValue();
+    const keyId = await dialog.getByLabel('Key ID').inputValue();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    expect(await apiGet(`/v1/keys/${keyId}`, systemKey)).toMatchObject({
+      ownerId: 'customer-42',
+      meta: { plan: 'pro', seats: 5, zip: '02134' },
+      rateLimit: { limit: 100, windowSeconds: 60 },
+      credits: { refill: { amount: 1000, interval: 'monthly' } },
+      allowedIps: ['127.0.0.1/32', '::1/128'],
+    });
+
+    for (let i = 0; i < 3; i++) expect(await authenticate(apiKey)).toBe(200);
+    await page.getByRole('link', { name: 'metered-api' }).click();
+    await visible(page.getByRole('heading', { name: 'metered-api', level: 1 }));
+    const details = page.locator('dl.details');
+    await visible(details.getByText('customer-42'));
+    await visible(details.getByText('seats'));
+    // The window is aligned to the minute: a test that straddles it sees a fresh one.
+    await visible(details.getByText(/^\d+ of 100 left, resets in \d+ s/));
+    await visible(details.getByText('(100 per minute)'));
+    await visible(details.getByText('997 left, refilled to 1,000 every month (the 1st, 00:00 UTC)'));
+    await visible(details.getByText('127.0.0.1/32'));
+    const first = await details.locator('.rate-window').textContent();
+    await page.waitForTimeout(1500);
+    expect(await details.locator('.rate-window').textContent()).not.toBe(first);
+    await shot('key-usage');
+    expect(await authenticate(apiKey)).toBe(200);
+    await details.getByRole('button', { name: 'Refresh' }).click();
+    await visible(details.getByText('996 left, refilled to 1,000 every month (the 1st, 00:00 UTC)'));
+
+    // Edit: a bad address is named next to the field; saving sends only what changed.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog');
+    expect(await edit.getByLabel('Preset').inputValue()).toBe('100/60');
+    expect(await edit.getByLabel('Credits left').inputValue()).toBe('996');
+    await edit.getByLabel('Owner').fill('');
+    await edit.getByLabel('Preset').selectOption({ label: '1,000 per hour' });
+    await edit.getByLabel('Allowed IPs').fill('127.0.0.0/8\n300.1.1.1');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await visible(edit.locator('.field-error', { hasText: '“300.1.1.1”: must be an IPv4 or IPv6 address' }));
+    await edit.getByLabel('Allowed IPs').fill('127.0.0.0/8\n::1');
+    // A use while the dialog is open is kept: unchanged credits are not sent back.
+    expect(await authenticate(apiKey)).toBe(200);
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await visible(page.getByText('Key updated.'));
+    await visible(details.getByText('(1,000 per hour)'));
+    await visible(details.getByText('995 left, refilled to 1,000 every month (the 1st, 00:00 UTC)'));
+    expect(await apiGet(`/v1/keys/${keyId}`, systemKey)).toMatchObject({ ownerId: null, rateLimit: { limit: 1000, windowSeconds: 3600 }, credits: { remaining: 995 }, allowedIps: ['127.0.0.0/8', '::1/128'] });
+
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('dialog').getByLabel('Preset').selectOption({ label: 'No rate limit' });
+    await page.getByRole('dialog').getByLabel('Credits left').fill('');
+    await page.getByRole('dialog').getByLabel('Refill to').fill('');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save changes' }).click();
+    await visible(page.getByText('Key updated.'));
+    await visible(details.getByText('Unlimited'));
+    expect(await apiGet(`/v1/keys/${keyId}`, systemKey)).toMatchObject({ rateLimit: null, credits: null, meta: { plan: 'pro' } });
+    expect(cspViolations).toEqual([]);
+  }, 60_000);
+
+  it('edits the tenant policy as admin, and shows it read-only to others', async () => {
+    const viewer = await createKey(systemKey, { name: 'read-only viewer', type: 'viewer' });
+    await signInAs(systemKey);
+    await page.getByRole('link', { name: 'Policy', exact: true }).click();
+    await visible(page.getByRole('heading', { name: 'Tenant policy' }));
+    const form = page.getByRole('form', { name: 'Tenant policy' });
+    expect(await form.getByLabel('Longest grace period in seconds').inputValue()).toBe('604800');
+    await form.getByLabel('Longest key lifetime in days').fill('365');
+    await form.getByLabel('Longest grace period in seconds').fill('86400');
+    await form.getByLabel('Allowed IPs for every key').fill('127.0.0.0/8\nnowhere');
+    await form.getByRole('button', { name: 'Save policy' }).click();
+    await visible(form.locator('.field-error', { hasText: '“nowhere”' }));
+    expect(await form.getByLabel('Allowed IPs for every key').getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('Allowed IPs for every key').fill('127.0.0.0/8\n::1');
+    await form.getByRole('button', { name: 'Save policy' }).click();
+    await visible(page.getByText('Policy saved.'));
+    expect(await form.getByLabel('Allowed IPs for every key').inputValue()).toBe('127.0.0.0/8\n::1/128');
+    expect(await apiGet('/v1/tenant/policy', systemKey)).toEqual({ maxLifetimeDays: 365, requireExpiry: false, maxGracePeriodSeconds: 86_400, allowedIps: ['127.0.0.0/8', '::1/128'] });
+    await visible(page.getByRole('button', { name: 'Revoke keys…' }));
+    await shot('policy');
+
+    await signInAs(viewer.apiKey);
+    await page.getByRole('link', { name: 'Policy', exact: true }).click();
+    await visible(page.getByText('shown read-only'));
+    expect(await form.getByLabel('Longest key lifetime in days').inputValue()).toBe('365');
+    for (const label of ['Longest key lifetime in days', 'Every new key must have an expiry', 'Longest grace period in seconds', 'Allowed IPs for every key']) {
+      expect(await form.getByLabel(label).isDisabled(), label).toBe(true);
+    }
+    expect(await page.getByRole('button', { name: /Save policy|Revoke keys/ }).count()).toBe(0);
+    expect(cspViolations).toEqual([]);
+  }, 60_000);
+
+  it('revokes keys in bulk only after the tenant id is typed exactly', async () => {
+    // A tenant of its own, so the keys above stay as they are.
+    const admin = (await newTenant('console-revoke')).apiKey;
+    const contractor = await Promise.all([1, 2].map((n) => createKey(admin, { name: `contractor ${n}`, ownerId: 'contractor' })));
+    const employee = await createKey(admin, { name: 'employee', ownerId: 'employee' });
+    await signInAs(admin);
+    await page.getByRole('link', { name: 'Policy', exact: true }).click();
+    await page.getByRole('button', { name: 'Revoke keys…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke keys in bulk?' });
+    const confirm = dialog.getByRole('button', { name: 'Revoke keys' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Reason').fill('contract ended');
+    await dialog.getByLabel('Only keys of this owner').fill('contractor');
+    await dialog.getByLabel('Type the tenant id, console-revoke, to confirm').fill('console-revok');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type the tenant id, console-revoke, to confirm').fill('Console-Revoke');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type the tenant id, console-revoke, to confirm').fill('console-revoke');
+    expect(await confirm.isDisabled()).toBe(false);
+    await confirm.click();
+    await visible(page.getByText('Revoked 2 keys.'));
+    for (const { key } of contractor) expect(await apiGet(`/v1/keys/${key.id}`, admin)).toMatchObject({ status: 'revoked' });
+    expect(await apiGet(`/v1/keys/${employee.key.id}`, admin)).toMatchObject({ status: 'active' });
+    expect(await authenticate(admin)).toBe(200);
     expect(cspViolations).toEqual([]);
   }, 60_000);
 });
