@@ -16,12 +16,11 @@ interface LoadRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string;
-  route?: string;
   setupRequest?: (request: LoadRequest, context: Record<string, unknown>) => LoadRequest;
   onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
 }
 interface AutocannonClient {
-  requestIterator: { currentRequest: LoadRequest };
+  requestIterator: { context: Record<string, unknown> };
 }
 interface AutocannonResult {
   requests: { total: number; average: number };
@@ -58,7 +57,7 @@ const log = (line: string) => console.log(line);
 
 async function startStack(): Promise<{ child: ChildProcess; port: number; apiKey: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_')));
-  const child = spawn(process.execPath, [resolve(import.meta.dirname, 'local-stack.ts'), '--no-rate-limits'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [resolve(import.meta.dirname, 'local-stack.ts'), '--no-rate-limits'], { env, stdio: 'pipe' });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -128,6 +127,7 @@ async function main() {
     const sent = new Set<number>();
     const answered = new Set<number>();
     let serial = 0;
+    let measuring = false;
     const count = (route: string, status: number) => {
       const byStatus = statuses.get(route) ?? new Map<number, number>();
       byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
@@ -136,24 +136,18 @@ async function main() {
     const json = { 'content-type': 'application/json' };
     const createHeaders = (n: number) => ({ ...json, ...admin, 'idempotency-key': `load-${n}` });
     const createBody = (n: number) => JSON.stringify({ name: `${NAME_PREFIX}${n}`, type: 'viewer' });
-    const requests: LoadRequest[] = [
-      {
-        route: 'POST /v1/authentication',
-        method: 'POST',
-        path: '/v1/authentication',
-        headers: json,
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ apiKey: pick(members) }) }),
-      },
-      { route: 'GET /v1/keys', method: 'GET', path: '/v1/keys?limit=25', headers: admin },
+    // Header objects are fresh per request: autocannon writes its content-length into them.
+    /** The mix: each request is one of these, drawn at random, so clients never move in step. */
+    const routes: { route: string; build: (context: Record<string, unknown>) => Partial<LoadRequest>; onResponse?: LoadRequest['onResponse'] }[] = [
+      { route: 'POST /v1/authentication', build: () => ({ method: 'POST', path: '/v1/authentication', headers: { ...json }, body: JSON.stringify({ apiKey: pick(members) }) }) },
+      { route: 'GET /v1/keys', build: () => ({ method: 'GET', path: '/v1/keys?limit=25', headers: { ...admin } }) },
       {
         route: 'POST /v1/keys',
-        method: 'POST',
-        path: '/v1/keys',
-        setupRequest: (request, context) => {
+        build: (context) => {
           const n = serial++;
           context.create = n;
           sent.add(n);
-          return { ...request, headers: createHeaders(n), body: createBody(n) };
+          return { method: 'POST', path: '/v1/keys', headers: createHeaders(n), body: createBody(n) };
         },
         onResponse: (status, body, context) => {
           if (status !== 201) return;
@@ -161,31 +155,33 @@ async function main() {
           created.add((JSON.parse(body) as { key: { id: string } }).key.id);
         },
       },
+      { route: 'POST /v1/keys/verify', build: () => ({ method: 'POST', path: '/v1/keys/verify', headers: { ...json, ...admin }, body: JSON.stringify({ apiKey: pick(members) }) }) },
+    ];
+    const byName = new Map(routes.map((route) => [route.route, route]));
+    const requests: LoadRequest[] = [
       {
-        route: 'POST /v1/keys/verify',
-        method: 'POST',
-        path: '/v1/keys/verify',
-        headers: { ...json, ...admin },
-        setupRequest: (request) => ({ ...request, body: JSON.stringify({ apiKey: pick(members) }) }),
+        method: 'GET',
+        path: '/',
+        setupRequest: (request, context) => {
+          const route = pick(routes);
+          context.route = route.route;
+          return { ...request, ...route.build(context) };
+        },
+        onResponse: (status, body, context) => {
+          const route = context.route as string;
+          if (measuring) count(route, status);
+          byName.get(route)?.onResponse?.(status, body, context);
+        },
       },
     ];
-    for (const request of requests) {
-      const route = request.route!;
-      const onResponse = request.onResponse;
-      request.onResponse = (status, body, context) => {
-        if (measuring) count(route, status);
-        onResponse?.(status, body, context);
-      };
-    }
 
     // A warm-up (JIT, sockets, first writes of each key), checked like the run but not timed.
-    let measuring = false;
     const warmup = WARMUP_SECONDS > 0 ? await autocannon({ url: base, connections: CONNECTIONS, duration: WARMUP_SECONDS, timeout: 10, requests }) : undefined;
     measuring = true;
-    log(`Load: ${CONNECTIONS} connections for ${DURATION_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, each cycling authenticate, list, create (Idempotency-Key), verify…`);
+    log(`Load: ${CONNECTIONS} connections for ${DURATION_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, each sending a random mix of authenticate, list, create (Idempotency-Key) and verify…`);
     const instance = autocannon({ url: base, connections: CONNECTIONS, duration: DURATION_SECONDS, timeout: 10, requests });
     instance.on('response', (client, _status, _bytes, responseMs) => {
-      const route = client.requestIterator.currentRequest.route ?? 'unknown';
+      const route = String(client.requestIterator.context.route);
       const list = latencies.get(route) ?? [];
       list.push(responseMs);
       latencies.set(route, list);
@@ -210,8 +206,7 @@ async function main() {
     log('');
     log(`| route | requests | p50 | p99 | statuses |`);
     log(`|---|---|---|---|---|`);
-    for (const request of requests) {
-      const route = request.route!;
+    for (const { route } of routes) {
       const times = latencies.get(route) ?? [];
       const byStatus = [...(statuses.get(route) ?? new Map()).entries()].map(([status, n]) => `${status}: ${n}`).join(', ');
       log(`| ${route} | ${times.length} | ${p(times, 50)} | ${p(times, 99)} | ${byStatus} |`);
@@ -220,7 +215,7 @@ async function main() {
     log('');
     log(`throughput: ${(result.requests.total / result.duration).toFixed(0)} requests/s (${result.requests.total} in ${result.duration.toFixed(1)} s); all routes p50 ${p(all, 50)}, p99 ${p(all, 99)}`);
     log(`errors: ${fiveHundreds} 5xx, ${result.non2xx} non-2xx, ${result.timeouts} timeouts, ${result.errors} connection errors or timeouts (warm-up: ${warmupFailures} 5xx or errors)`);
-    log(`writes: ${answered.size} creates answered 201 during the run, ${unanswered.length} not (cut off at its end, or refused for the moment) and repeated with their Idempotency-Key; ${created.size} keys created, ${inTable.size} in the table afterwards, ${lost.length} lost`);
+    log(`writes: ${answered.size} creates answered 201 during warm-up and run, ${unanswered.length} not (cut off at its end, or refused for the moment) and repeated with their Idempotency-Key; ${created.size} keys created, ${inTable.size} in the table afterwards, ${lost.length} lost`);
     const failed = fiveHundreds > 0 || result.errors > 0 || warmupFailures > 0 || lost.length > 0 || inTable.size !== created.size;
     log(failed ? 'FAIL: a request failed with a 5xx or got no answer, or a write was lost.' : 'OK: no 5xx, every request answered, no write lost.');
     process.exitCode = failed ? 1 : 0;

@@ -1,9 +1,10 @@
 /**
  * The local service in a process of its own, for the load run and the fault tests: an
  * in-memory DynamoDB Local, its table, a bootstrapped tenant and the local HTTP server on a free
- * port. Prints one line `ready {"port","dynamoDbPid","apiKey"}` once it serves; SIGTERM stops
- * both. `--no-rate-limits` turns the local server's per-IP limits off (a load run comes from
- * one address). The configuration comes from the environment, as for `npm start`.
+ * port. Prints one line `ready {"port","dynamoDbPid","apiKey"}` once it serves; SIGTERM, or
+ * the end of its standard input, stops both. `--no-rate-limits` turns the local server's
+ * per-IP limits off (a load run comes from one address). The configuration comes from the
+ * environment, as for `npm start`.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,8 @@ async function main() {
   };
   process.on('SIGTERM', () => void stop(0));
   process.on('SIGINT', () => void stop(0));
+  // Started by a program through a pipe: when that program goes, so does this stack.
+  if (!process.stdin.isTTY) process.stdin.on('end', () => void stop(0)).resume();
   try {
     process.env.KEYWARD_DYNAMODB_ENDPOINT = dynamoDb.endpoint;
     process.env.KEYWARD_KEYRING_FILE ??= join(mkdtempSync(join(tmpdir(), 'keyward-stack-')), 'keyring.key');

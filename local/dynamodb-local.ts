@@ -41,6 +41,8 @@ function dynamoDbLocalHome(): string {
 export interface RunningDynamoDb {
   endpoint: string;
   port: number;
+  /** The Java process's id (fault tests pause and kill it). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startDynamoDbLocal(options: { port?: number; dbPath?: stri
   return {
     endpoint,
     port,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((done) => {
         if (child.exitCode !== null || child.signalCode !== null) return done();

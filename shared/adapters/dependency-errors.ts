@@ -5,9 +5,10 @@ export type Dependency = 'dynamodb' | 'kms';
 
 /**
  * Why a dependency could not answer: it refused the rate, it did not answer in time, it could
- * not be reached, or it failed on its side. Each is worth retrying later; nothing else is.
+ * not be reached, it failed on its side, or another transaction held the item (DynamoDB asks
+ * for a retry). Each is worth retrying later; nothing else is.
  */
-export type OutageKind = 'throttled' | 'timeout' | 'unreachable' | 'server_error';
+export type OutageKind = 'throttled' | 'timeout' | 'unreachable' | 'server_error' | 'contention';
 
 export interface DependencyOutage {
   /** `unknown` only for an error no client tagged and no SDK exception class names (a stubbed client). */
@@ -38,8 +39,10 @@ const SERVER_ERRORS = new Set([
   'DependencyTimeoutException',
   'KeyUnavailableException',
 ]);
-/** Transaction cancellation reasons that are the table's capacity, not the request's conditions. */
+const CONTENTION = new Set(['TransactionConflictException', 'TransactionInProgressException']);
+/** Transaction cancellation reasons that are the table's state of the moment, not the request's conditions. */
 const CAPACITY_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
+const CONTENTION_REASONS = new Set(['TransactionConflict']);
 
 /** What SDK errors carry besides a message (all optional: network errors carry only `code`). */
 interface SdkErrorShape {
@@ -66,9 +69,13 @@ function kindOf(error: SdkErrorShape): OutageKind | undefined {
   if (TIMEOUTS.has(error.name) || error.code === 'ETIMEDOUT') return 'timeout';
   if (typeof error.code === 'string' && SOCKET_CODES.has(error.code)) return 'unreachable';
   if (SERVER_ERRORS.has(error.name) || error.$fault === 'server' || (status !== undefined && status >= 500)) return 'server_error';
+  if (CONTENTION.has(error.name)) return 'contention';
   if (error.name === 'TransactionCanceledException') {
+    // A refused condition decides the answer (409 and the like); without one, the reason does.
     const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-    if (codes.some((code) => CAPACITY_REASONS.has(code)) && !codes.includes('ConditionalCheckFailed')) return 'throttled';
+    if (codes.includes('ConditionalCheckFailed')) return undefined;
+    if (codes.some((code) => CAPACITY_REASONS.has(code))) return 'throttled';
+    if (codes.some((code) => CONTENTION_REASONS.has(code))) return 'contention';
   }
   return undefined;
 }
