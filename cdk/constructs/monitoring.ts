@@ -54,6 +54,11 @@ export class Monitoring extends Construct {
       new cloudwatch.Metric({ namespace: 'Keyward', metricName, dimensionsMap: { service: 'keyward' }, statistic: 'Sum', ...fiveMinutes });
     const authenticationFailures = authentications('AuthenticationFailure');
     this.alarm('authentication-failure-spike', authenticationFailures, 500, 'A spike of failed authentications: someone may be guessing keys');
+    // Requests answered 503 because DynamoDB or KMS could not answer in time.
+    for (const dependency of ['dynamodb', 'kms']) {
+      const unavailable = new cloudwatch.Metric({ namespace: 'Keyward', metricName: 'DependencyUnavailable', dimensionsMap: { service: 'keyward', dependency }, statistic: 'Sum', ...fiveMinutes });
+      this.alarm(`${dependency}-unavailable`, unavailable, 1, `Requests answered 503: ${dependency} could not answer in time`);
+    }
     const operations = [dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.TRANSACT_WRITE_ITEMS, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM];
     this.alarm('dynamodb-throttles', table.metricThrottledRequestsForOperations({ ...fiveMinutes, operations }), 1, 'DynamoDB throttled requests');
     const purge = jobs.purgeExpiredKeys.handler;

@@ -125,6 +125,10 @@ function errorResponses(route: RouteDefinition, output: ReturnType<typeof conver
   if (route.access === 'public' && route.bodyType) statuses.add(401);
   if (route.params) [404, 409].forEach((s) => statuses.add(s));
   if (route.idempotent) [409, 422].forEach((s) => statuses.add(s));
+  // A use of a key may be refused by its usage controls; anything that reads the store may find it unavailable.
+  const usesKeys = route.access !== 'public' || route.bodyType !== undefined;
+  if (usesKeys) [403, 429].forEach((s) => statuses.add(s));
+  if (usesKeys || route.handler === 'jwks') statuses.add(503);
   // Without a key id in the path, only an idempotent replay of a since-deleted key is not found.
   const applies = (code: ErrorCode) => code !== 'key.not_found' || Boolean(route.params || route.idempotent);
   const responses: Record<string, Json> = {};

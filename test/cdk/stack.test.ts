@@ -943,6 +943,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect(alarmsWatching(s.json, 'AWS/ApiGateway', '5XXError', apiName), '5xx').not.toEqual([]);
       const env = resource(s.json, s.ids.functions.authenticate!).Properties!.Environment.Variables as Record<string, string>;
       expect(alarmsWatching(s.json, env.POWERTOOLS_METRICS_NAMESPACE!, 'AuthenticationFailure', { service: env.POWERTOOLS_SERVICE_NAME! }), 'authentication failures').not.toEqual([]);
+      for (const dependency of ['dynamodb', 'kms']) {
+        expect(alarmsWatching(s.json, 'Keyward', 'DependencyUnavailable', { service: 'keyward', dependency }), `${dependency} unavailable`).not.toEqual([]);
+      }
       for (const Operation of ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']) {
         expect(alarmsWatching(s.json, 'AWS/DynamoDB', 'ThrottledRequests', { TableName: `{${s.ids.table}}`, Operation }), `DynamoDB ${Operation} throttles`).not.toEqual([]);
       }
