@@ -69,7 +69,7 @@ export class KeywardApi extends apigateway.RestApi {
     }
   }
 
-  /** API Gateway's own answers (unknown route, throttling, WAF block, oversize) in API.md's error shape. */
+  /** API Gateway's own answers (unknown route, throttling, WAF block, oversize) in the API's JSON error shape ({code, message, requestId}). */
   private addErrorResponses(): void {
     const answers: [apigateway.ResponseType, string, string, string][] = [
       [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'route.not_found', 'No such route: see /openapi.json for the routes.'],

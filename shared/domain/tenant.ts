@@ -1,2 +1,2 @@
-/** Tenant ids, as API.md defines them: safe in keys, URLs and log lines. */
+/** Tenant ids: 2-63 lowercase letters, digits or dashes, starting with a letter or digit; safe in keys, URLs and log lines. */
 export const tenantPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;

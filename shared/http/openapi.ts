@@ -147,7 +147,7 @@ function errorResponses(route: RouteDefinition, output: ReturnType<typeof conver
 /**
  * The OpenAPI 3.1 document of this deployment, generated from the route table and its zod
  * schemas so it cannot drift from what the handlers accept. Also records the choices
- * API.md leaves open (error codes per status, idempotency, pagination).
+ * the HTTP contract leaves open (error codes per status, idempotency, pagination).
  */
 export function openApiDocument(serverUrl: string) {
   const input = converter('input', routeList.flatMap((route) => [route.body, route.query, route.params].filter((s) => s !== undefined)));
