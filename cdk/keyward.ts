@@ -77,8 +77,9 @@ export class Keyward extends Construct {
     const consoleHosting = new ConsoleHosting(this, 'ConsoleHosting', { stage, apiOrigin: api.origin, apiUrl: this.issuer, removalPolicy });
     const corsOrigin = config.consoleOrigin ?? consoleHosting.url;
 
-    const functions = new KeywardFunctions(this, 'Functions', { config, table, secretsKey, issuer: this.issuer, corsOrigin }).byName;
-    api.addRoutes(functions, corsOrigin);
+    const keywardFunctions = new KeywardFunctions(this, 'Functions', { config, table, secretsKey, issuer: this.issuer, corsOrigin });
+    const functions = keywardFunctions.byName;
+    api.addRoutes(keywardFunctions.invocable, corsOrigin);
     const schedules = new JobSchedules(this, 'Schedules', { config, functions });
     const auditEvents = new AuditEvents(this, 'Events', { stage, table, tableKey, shaper: functions['shape-audit-events'] });
     this.eventBus = auditEvents.bus;

@@ -29,6 +29,12 @@ export interface StageConfig {
    * it, so a flood on the public token routes cannot starve management and the jobs. Unset: none.
    */
   tokenRouteReservedConcurrency?: number;
+  /**
+   * Provisioned concurrency of each token function, behind a `live` alias that API Gateway
+   * calls: that many instances stay initialised, so no token request waits for a cold start.
+   * It is billed by the hour whether used or not, so no stage sets it by default.
+   */
+  tokenRouteProvisionedConcurrency?: number;
   logRetention: RetentionDays;
   /** E-mail subscribed to the alarm topic, if any. */
   alarmEmail?: string;

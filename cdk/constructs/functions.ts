@@ -30,6 +30,8 @@ export interface KeywardFunctionsProps {
  */
 export class KeywardFunctions extends Construct {
   readonly byName: Record<FunctionName, NodejsFunction>;
+  /** What API Gateway calls: the function, or for the token routes with provisioned concurrency its `live` alias. */
+  readonly invocable: Record<FunctionName, lambda.IFunction>;
 
   constructor(scope: Construct, id: string, { config, table, secretsKey, issuer, corsOrigin }: KeywardFunctionsProps) {
     super(scope, id);
@@ -52,6 +54,7 @@ export class KeywardFunctions extends Construct {
       authorizer: { KEYWARD_ISSUER: issuer, KEYWARD_AUDIENCE: config.tokenAudience, POWERTOOLS_SERVICE_NAME: 'keyward-authorizer' },
     };
     const byName: Partial<Record<FunctionName, NodejsFunction>> = {};
+    const invocable: Partial<Record<FunctionName, lambda.IFunction>> = {};
     for (const name of functionNames) {
       const settings = functionSettings[name];
       const access = functionAccess[name];
@@ -79,7 +82,12 @@ export class KeywardFunctions extends Construct {
       });
       table.grantAccess(role, access);
       secretsKey.grantSeal(role, { decrypt: access.decrypt, encrypt: access.encrypt });
+      const provisioned = settings.reservedConcurrency ? config.tokenRouteProvisionedConcurrency : undefined;
+      invocable[name] = provisioned
+        ? new lambda.Alias(this, `${name}-live`, { aliasName: 'live', version: byName[name].currentVersion, provisionedConcurrentExecutions: provisioned })
+        : byName[name];
     }
     this.byName = byName as Record<FunctionName, NodejsFunction>;
+    this.invocable = invocable as Record<FunctionName, lambda.IFunction>;
   }
 }
