@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import { KeywardError } from '#shared/errors.ts';
+import { messages } from '#shared/limits.ts';
 import { matchRoute } from './proxy-event.ts';
 import { prepareRouteCall } from './invoke.ts';
 import { perAddressLimits, type RateLimits } from './rate-limit.ts';
 
-/** API Gateway's own payload limit; the handlers refuse anything over 16 KiB themselves. */
+/** API Gateway's own payload limit (10 MiB): bodies past it are not even read; the handlers refuse anything over MAX_BODY_BYTES themselves. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
 function sendError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) {
@@ -137,7 +138,7 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
         return sendError(response, 405, 'route.method_not_allowed', `${url.pathname} accepts ${match.allowed.join(', ')}, not ${method}.`, { allow: match.allowed.join(', ') });
       }
       const body = await readBody(request);
-      if (body === undefined) return sendError(response, 413, 'request.too_large', 'The body is larger than 16 KiB; send less.');
+      if (body === undefined) return sendError(response, 413, 'request.too_large', messages.tooLarge);
       const { invoke } = await prepareRouteCall(
         { method, url: request.url ?? '/', headers: request.headers, body, sourceIp: request.socket.remoteAddress ?? '127.0.0.1' },
         match,

@@ -3,6 +3,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { MAX_BODY_BYTES, messages } from '../../shared/limits.ts';
 import { routes, type RouteDefinition } from '../../shared/http/routes.ts';
 import type { FunctionName } from '../function-access.ts';
 import type { StageConfig } from '../stages.ts';
@@ -74,10 +75,10 @@ export class KeywardApi extends apigateway.RestApi {
     const answers: [apigateway.ResponseType, string, string, string][] = [
       [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'route.not_found', 'No such route: see /openapi.json for the routes.'],
       [apigateway.ResponseType.THROTTLED, '429', 'request.throttled', 'Too many requests: slow down and retry after a moment.'],
-      [apigateway.ResponseType.WAF_FILTERED, '403', 'request.blocked', 'The request was blocked by the firewall: too many requests from your address, or a body over 16 KiB.'],
-      [apigateway.ResponseType.REQUEST_TOO_LARGE, '413', 'request.too_large', 'The body is larger than 16 KiB; send less.'],
+      [apigateway.ResponseType.WAF_FILTERED, '403', 'request.blocked', `The request was blocked by the firewall: too many requests from your address, or a body over ${MAX_BODY_BYTES / 1024} KiB.`],
+      [apigateway.ResponseType.REQUEST_TOO_LARGE, '413', 'request.too_large', messages.tooLarge],
       [apigateway.ResponseType.DEFAULT_4XX, '400', 'request.invalid', 'The request was refused by the gateway: check the method, path and headers.'],
-      [apigateway.ResponseType.DEFAULT_5XX, '500', 'internal.error', 'Something went wrong on our side: retry, and quote the requestId if it keeps happening.'],
+      [apigateway.ResponseType.DEFAULT_5XX, '500', 'internal.error', messages.internalError],
     ];
     for (const [type, statusCode, code, message] of answers) {
       this.addGatewayResponse(`gateway-${code}`, {

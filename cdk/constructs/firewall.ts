@@ -2,6 +2,7 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { RouteDefinition } from '../../shared/http/routes.ts';
+import { MAX_BODY_BYTES } from '../../shared/limits.ts';
 import type { StageConfig } from '../stages.ts';
 
 export interface ApiFirewallProps {
@@ -75,7 +76,7 @@ export class ApiFirewall extends wafv2.CfnWebACL {
           priority: 2,
           action: { block: {} },
           visibilityConfig: visibility('body-over-16-kib'),
-          statement: { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: 16 * 1024, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+          statement: { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: MAX_BODY_BYTES, textTransformations: [{ priority: 0, type: 'NONE' }] } },
         },
         {
           name: 'aws-known-bad-inputs',

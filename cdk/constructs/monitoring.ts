@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { jobs } from '../../shared/http/routes.ts';
+import { metricNames } from '../../shared/limits.ts';
 import type { FunctionName } from '../function-access.ts';
 
 export interface MonitoringProps {
@@ -51,12 +52,18 @@ export class Monitoring extends Construct {
     });
     this.alarm('api-5xx-rate', serverErrorRate, 1, 'More than 1% of API requests answered 5xx');
     const authentications = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: 'Keyward', metricName, dimensionsMap: { service: 'keyward' }, statistic: 'Sum', ...fiveMinutes });
-    const authenticationFailures = authentications('AuthenticationFailure');
+      new cloudwatch.Metric({ namespace: metricNames.namespace, metricName, dimensionsMap: { service: metricNames.service }, statistic: 'Sum', ...fiveMinutes });
+    const authenticationFailures = authentications(metricNames.authenticationFailure);
     this.alarm('authentication-failure-spike', authenticationFailures, 500, 'A spike of failed authentications: someone may be guessing keys');
     // Requests answered 503 because DynamoDB or KMS could not answer in time.
     for (const dependency of ['dynamodb', 'kms']) {
-      const unavailable = new cloudwatch.Metric({ namespace: 'Keyward', metricName: 'DependencyUnavailable', dimensionsMap: { service: 'keyward', dependency }, statistic: 'Sum', ...fiveMinutes });
+      const unavailable = new cloudwatch.Metric({
+        namespace: metricNames.namespace,
+        metricName: metricNames.dependencyUnavailable,
+        dimensionsMap: { service: metricNames.service, dependency },
+        statistic: 'Sum',
+        ...fiveMinutes,
+      });
       this.alarm(`${dependency}-unavailable`, unavailable, 1, `Requests answered 503: ${dependency} could not answer in time`);
     }
     const operations = [dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.TRANSACT_WRITE_ITEMS, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM];

@@ -3,6 +3,7 @@ import { dependencyLimits } from '../adapters/aws-clients.ts';
 import type { DependencyOutage } from '../adapters/dependency-errors.ts';
 import { KeywardError } from '../errors.ts';
 import { logger, metrics } from '../observability.ts';
+import { metricNames } from '../limits.ts';
 
 /**
  * The answer to a request that DynamoDB or KMS could not serve in time: `503
@@ -14,7 +15,7 @@ export function serviceUnavailable(outage: DependencyOutage, route: string): Key
   // A metric of its own: the dimension must not attach to the request's other metrics.
   const metric = metrics.singleMetric();
   metric.addDimension('dependency', outage.dependency);
-  metric.addMetric('DependencyUnavailable', MetricUnit.Count, 1);
+  metric.addMetric(metricNames.dependencyUnavailable, MetricUnit.Count, 1);
   const seconds = dependencyLimits.retryAfterSeconds;
   return new KeywardError('service.unavailable', `Keyward cannot reach its storage or key service right now: retry in ${seconds} seconds, as Retry-After says.`, {
     headers: { 'retry-after': String(seconds) },

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { strictObject, type z } from 'zod';
 import { KeywardError, withErrorHeaders, type ErrorDetail } from '../errors.ts';
+import { MAX_BODY_BYTES, messages } from '../limits.ts';
 import { logger, publishMetrics } from '../observability.ts';
 import { getConfig } from '../config.ts';
 import { getServices, type Services } from '../runtime.ts';
@@ -16,8 +17,7 @@ import type { RouteDefinition } from './routes.ts';
 import { dependencyOutageOf } from '../adapters/dependency-errors.ts';
 import { serviceUnavailable } from './dependency-failure.ts';
 
-/** Bodies over 16 KiB are refused (413). */
-export const MAX_BODY_BYTES = 16 * 1024;
+export { MAX_BODY_BYTES } from '../limits.ts';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -149,7 +149,7 @@ function errorBoundary(route: RouteDefinition): MiddlewareObj<APIGatewayProxyEve
       const outage = error instanceof KeywardError ? undefined : dependencyOutageOf(error);
       const known = error instanceof KeywardError ? error : outage && serviceUnavailable(outage, route.path);
       if (!known || (known.status >= 500 && !outage)) logger.error('request failed', { route: route.path, error: error as Error });
-      const failure = known ?? new KeywardError('internal.error', 'Something went wrong on our side: retry, and quote the requestId if it keeps happening.');
+      const failure = known ?? new KeywardError('internal.error', messages.internalError);
       const headers = { ...baseHeaders(requestId, false), ...corsHeaders(request.event.headers?.origin ?? request.event.headers?.Origin), ...failure.headers };
       const body =
         route.errorFormat === 'oauth'

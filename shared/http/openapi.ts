@@ -1,5 +1,6 @@
 // The namespace import lets esbuild drop what is unused (`import { z }` pulls in all of zod).
 import * as z from 'zod';
+import { MAX_BODY_BYTES } from '../limits.ts';
 import { errorStatus, type ErrorCode } from '../errors.ts';
 import { errorResponse, oauthErrorResponse } from './schemas.ts';
 import { routeList, type RouteDefinition, type RouteId } from './routes.ts';
@@ -202,7 +203,7 @@ export function openApiDocument(serverUrl: string) {
       description:
         'API-key management: create, rotate and revoke keys; trade a key for a short-lived RS256 token. ' +
         'Errors are {code, message, requestId, details?}; lists page with an opaque cursor (nextCursor null on the last page). ' +
-        'Bodies over 16 KiB get 413, other content types 415, unknown fields 400. ' +
+        `Bodies over ${MAX_BODY_BYTES / 1024} KiB get 413, other content types 415, unknown fields 400. ` +
         'A path not listed here answers 404 route.not_found; a listed path called with a method it does not take answers ' +
         '405 route.method_not_allowed with the methods it takes in Allow (behind API Gateway: 404 route.not_found).',
     },

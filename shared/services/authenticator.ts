@@ -8,6 +8,7 @@ import { effectiveStatus } from '../domain/key-status.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
 import { grantedScopes, narrowGrant, type Grant } from '../domain/permissions.ts';
 import { metrics } from '../observability.ts';
+import { metricNames } from '../limits.ts';
 import type { SecretHasher } from './secret-hasher.ts';
 import type { TokenService } from './token-service.ts';
 import { authenticationFailureEvent, unknownKeyAttempt } from './audit.ts';
@@ -92,7 +93,7 @@ export type Verdict<T> = { ok: true; value: T } | { ok: false; refusal: KeywardE
 
 /** Credentials that were presented and refused feed the failure metric (and its alarm). */
 function refuse(refusal: KeywardError): { ok: false; refusal: KeywardError } {
-  metrics.addMetric('AuthenticationFailure', MetricUnit.Count, 1);
+  metrics.addMetric(metricNames.authenticationFailure, MetricUnit.Count, 1);
   return { ok: false, refusal };
 }
 

@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../observability.ts';
+import { metricNames } from '../limits.ts';
 import type { KeyRecord } from '../ports.ts';
 import type { Services } from '../runtime.ts';
 import { narrowGrant, type Grant } from '../domain/permissions.ts';
@@ -23,7 +24,7 @@ export async function exchangeKeyForToken(
   if (!verdict.ok) throw verdict.refusal;
   const { key, secretVersion, usage, counting } = verdict.value;
   const grant = context.scopes === undefined ? key : narrowGrant(key, context.scopes);
-  metrics.addMetric('AuthenticationSuccess', MetricUnit.Count, 1);
+  metrics.addMetric(metricNames.authenticationSuccess, MetricUnit.Count, 1);
   const expiresIn = context.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
   // The use is counted while the token is signed: the counter adds no wait of its own.
   const [{ token, expiresAt }] = await Promise.all([tokens.issue(key, expiresIn, context.now, { secretVersion, grant }), counting]);
