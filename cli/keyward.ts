@@ -6,7 +6,7 @@ import { deployedStackEnvironment } from './deployed-stack.ts';
 import type { Query, RequestBody } from '#shared/client/keyward-client.ts';
 import { CliError, DEFAULT_ENDPOINT, client, connect, normaliseEndpoint } from './api-client.ts';
 import { saveCredentials } from './credentials.ts';
-import { auditTable, details, fullKeyDetails, keyTable, metaValue, paint, policyDetails, printable, printJson, relativeTime, secretNotice, type TenantPolicy } from './output.ts';
+import { auditTable, details, fullKeyDetails, keyTable, metaValue, paint, policyDetails, printable, printJson, relativeTime, secretNotice, sparkline, topKeysTable, usageTable, type TenantPolicy, type UsageCounts } from './output.ts';
 import { ask } from './prompt.ts';
 
 const program = new Command()
@@ -488,6 +488,40 @@ withJson(
     if (body.items.length === 0) console.log('No audit events found.');
     else console.log(auditTable(body.items));
     if (body.nextCursor) console.log(`\nMore events: keyward audit${options.keyId ? ` --key-id ${options.keyId}` : ''} --cursor ${printable(body.nextCursor)}`);
+  }),
+);
+
+type UsageCommandOptions = { granularity?: 'hour' | 'day'; from?: string; to?: string } & JsonOption;
+
+const usageOptions = (command: Command) =>
+  withJson(command
+    .option('--granularity <size>', 'hour (default) or day', oneOf('--granularity', ['hour', 'day']))
+    .option('--from <time>', 'start, ISO 8601 (default: 24 hours before --to; at most 90 days before it)')
+    .option('--to <time>', 'end, ISO 8601 (default: now)'));
+
+const usageQuery = (options: UsageCommandOptions) => ({ granularity: options.granularity, from: options.from, to: options.to });
+
+/** The table, and on a terminal a sparkline of valid uses. */
+function printUsage(body: { items: (UsageCounts & { at: string })[]; totals: UsageCounts }, options: UsageCommandOptions) {
+  console.log(usageTable(body.items, body.totals, options.granularity ?? 'hour'));
+  if (process.stdout.isTTY && body.items.length) console.log(`\nValid uses: ${sparkline(body.items.map((item) => item.valid))}`);
+}
+
+usageOptions(keys.command('usage').description('Show the uses of one key by outcome, per hour or day').argument('<id>', 'key id')).action(
+  run(async (id: string, options: UsageCommandOptions) => {
+    const body = await client().call((http) => http.GET('/v1/keys/{keyId}/usage', { params: { path: { keyId: id }, query: usageQuery(options) } }));
+    if (options.json) return printJson(body);
+    printUsage(body, options);
+  }),
+);
+
+usageOptions(program.command('usage').description('Show the uses of every key of your tenant by outcome, and the most used keys')).action(
+  run(async (options: UsageCommandOptions) => {
+    const body = await client().call((http) => http.GET('/v1/usage', { params: { query: usageQuery(options) } }));
+    if (options.json) return printJson(body);
+    printUsage(body, options);
+    console.log('\nMost used keys:');
+    console.log(body.topKeys.length ? topKeysTable(body.topKeys) : 'No key was used in this time.');
   }),
 );
 

@@ -217,3 +217,30 @@ export function secretNotice(apiKey: string): string {
 export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, null, 2));
 }
+
+/** Uses per bucket and outcome, as the usage routes answer them. */
+export interface UsageCounts { valid: number; rateLimited: number; usageExceeded: number; ipNotAllowed: number; refused: number }
+
+const counts = new Intl.NumberFormat('en');
+const usageColumns: [keyof UsageCounts, string][] = [['valid', 'VALID'], ['rateLimited', 'RATE LIMITED'], ['usageExceeded', 'USAGE EXCEEDED'], ['ipNotAllowed', 'IP NOT ALLOWED'], ['refused', 'REFUSED']];
+
+/** One row per bucket (UTC), then the totals. */
+export function usageTable(items: (UsageCounts & { at: string })[], totals: UsageCounts, granularity: 'hour' | 'day'): string {
+  const time = (at: string) => (granularity === 'hour' ? `${at.slice(0, 10)} ${at.slice(11, 16)}` : at.slice(0, 10));
+  const row = (label: Cell, c: UsageCounts): Cell[] => [label, ...usageColumns.map(([key]) => counts.format(c[key]))];
+  return table([granularity === 'hour' ? 'HOUR (UTC)' : 'DAY (UTC)', ...usageColumns.map(([, h]) => h)], [
+    ...items.map((item) => row(time(item.at), item)),
+    row({ text: 'TOTAL', style: 'bold' }, totals),
+  ]);
+}
+
+/** ▁▂▃▄▅▆▇█ scaled to the largest value; all zero is all ▁. */
+export function sparkline(values: number[]): string {
+  const bars = '▁▂▃▄▅▆▇█';
+  const max = Math.max(0, ...values);
+  return values.map((v) => bars[max === 0 ? 0 : Math.round((v / max) * (bars.length - 1))]).join('');
+}
+
+export function topKeysTable(keys: { keyId: string; name: string | null; valid: number }[]): string {
+  return table(['KEY ID', 'NAME', 'VALID'], keys.map((key) => [key.keyId, key.name ?? { text: '(deleted)', style: 'dim' }, counts.format(key.valid)]));
+}

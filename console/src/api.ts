@@ -8,6 +8,7 @@ export type AuditEvent = Answer<'get', '/v1/audit'>['items'][number];
 export type CreateKeyInput = RequestBody<'post', '/v1/keys'>;
 export type KeyQuery = Query<'get', '/v1/keys'>;
 export type KeyChange = RequestBody<'patch', '/v1/keys/{keyId}'>;
+export type TenantUsage = Answer<'get', '/v1/usage'>;
 export type TenantPolicy = components['schemas']['TenantPolicy'];
 export type RevokeAllInput = RequestBody<'post', '/v1/keys/revoke-all'>;
 
@@ -116,6 +117,8 @@ export const api = {
   reveal: (keyId: string) => authed((client) => client.GET('/v1/keys/{keyId}/secret', key(keyId))),
   audit: (query: Query<'get', '/v1/audit'>) => authed((client) => client.GET('/v1/audit', { params: { query } })),
   revokeAll: (body: RevokeAllInput) => authed((client) => client.POST('/v1/keys/revoke-all', { body })),
+  keyUsage: (keyId: string, query: Query<'get', '/v1/usage'>) => authed((client) => client.GET('/v1/keys/{keyId}/usage', { params: { path: { keyId }, query } })),
+  tenantUsage: (query: Query<'get', '/v1/usage'>) => authed((client) => client.GET('/v1/usage', { params: { query } })),
   getPolicy: () => authed((client) => client.GET('/v1/tenant/policy')),
   putPolicy: (body: TenantPolicy) => authed((client) => client.PUT('/v1/tenant/policy', { body })),
 };

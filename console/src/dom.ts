@@ -45,9 +45,24 @@ export function formatTime(iso: string | null | undefined, none = 'Never'): stri
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function timeElement(iso: string | null | undefined, none = 'Never') {
-  return iso ? h('time', { datetime: iso, title: iso }, formatTime(iso)) : none;
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const units: [Intl.RelativeTimeFormatUnit, number][] = [['year', 365 * 86_400_000], ['month', 30 * 86_400_000], ['week', 7 * 86_400_000], ['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]];
+
+/** "in 2 days", "3 hours ago"; under a minute, "just now" or "in under a minute". */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const delta = Date.parse(iso) - now;
+  for (const [unit, size] of units) if (Math.abs(delta) >= size) return relative.format(Math.round(delta / size), unit);
+  return delta >= 0 ? 'in under a minute' : 'just now';
 }
+
+/** A relative time, with the exact UTC time in its title. */
+export function timeElement(iso: string | null | undefined, none = 'Never') {
+  return iso ? h('time', { datetime: iso, title: formatTime(iso) }, relativeTime(iso)) : none;
+}
+
+/** Live keys that expire within 7 days. */
+export const expiresSoon = (key: { expiresAt: string | null; status: string }, now = Date.now()) =>
+  key.status !== 'revoked' && key.status !== 'expired' && !!key.expiresAt && Date.parse(key.expiresAt) - now < 7 * 86_400_000 && Date.parse(key.expiresAt) > now;
 
 /** Opens a modal dialog (the browser traps focus) and gives focus back to the opener on close. */
 export function openDialog(dialog: HTMLDialogElement) {

@@ -1,6 +1,8 @@
 import './style.css';
-import { api, ApiError, can, currentSession, onSessionEnd, resumeSession, signIn, signOut, type AuditEvent, type CreateKeyInput, type KeyQuery, type KeyView, type TenantPolicy } from './api.ts';
-import { copy, field, h, openDialog, timeElement, uid } from './dom.ts';
+import { api, ApiError, can, currentSession, onSessionEnd, resumeSession, signIn, signOut, type AuditEvent, type CreateKeyInput, type KeyQuery, type KeyView, type TenantPolicy, type TenantUsage } from './api.ts';
+import { copy, expiresSoon, field, formatTime, h, openDialog, relativeTime, timeElement, uid } from './dom.ts';
+import { rangeQuery, usagePanel } from './chart.ts';
+import { describeError } from './errors.ts';
 import { InputError, usageForm, usageRows, type FieldTarget, type Problem } from './usage.ts';
 
 const app = document.getElementById('app')!;
@@ -22,13 +24,14 @@ window.addEventListener('hashchange', () => {
 function render() {
   const session = currentSession();
   if (!session) return renderSignIn();
-  const route = location.hash.startsWith('#/') ? location.hash.slice(1) : '/keys';
+  const [route = '/keys', search = ''] = (location.hash.startsWith('#/') ? location.hash.slice(1) : '/keys').split('?');
+  const query = new URLSearchParams(search);
   const main = h('main', { id: 'main', tabindex: -1 });
   const link = (href: string, label: string, active: boolean) => h('a', { href, 'aria-current': active ? 'page' : null }, label);
   app.replaceChildren(
     h('header', { class: 'top' },
       h('p', { class: 'brand' }, 'Keyward'),
-      h('nav', { 'aria-label': 'Main' }, link('#/keys', 'Keys', route.startsWith('/keys')), link('#/audit', 'Audit log', route.startsWith('/audit')), link('#/policy', 'Policy', route.startsWith('/policy'))),
+      h('nav', { 'aria-label': 'Main' }, link('#/keys', 'Keys', route.startsWith('/keys')), link('#/usage', 'Usage', route.startsWith('/usage')), link('#/audit', 'Audit log', route.startsWith('/audit')), link('#/policy', 'Policy', route.startsWith('/policy'))),
       h('p', { class: 'who' }, 'Signed in as ', h('strong', {}, session.key.name), ` (${session.key.type}) · tenant ${session.key.tenant}`),
       h('button', { type: 'button', class: 'secondary', onclick: () => signOut('You signed out.') }, 'Sign out'),
     ),
@@ -36,9 +39,27 @@ function render() {
   );
   const detail = /^\/keys\/([^/]+)$/.exec(route);
   if (detail) void keyDetailPage(main, decodeURIComponent(detail[1]!));
-  else if (route.startsWith('/audit')) void auditPage(main);
+  else if (route.startsWith('/audit')) void auditPage(main, query);
   else if (route.startsWith('/policy')) void policyPage(main);
-  else keysPage(main);
+  else if (route.startsWith('/usage')) usagePage(main);
+  else keysPage(main, query);
+}
+
+/** Puts a page's filters in the address, so the view can be bookmarked and reload restores it. */
+function keepInUrl(path: string, filters: Record<string, string>) {
+  const query = new URLSearchParams(Object.entries(filters).filter(([, value]) => value !== '')).toString();
+  const hash = `#${path}${query ? `?${query}` : ''}`;
+  if (location.hash !== hash) history.pushState(null, '', hash);
+}
+
+const readOnlyNotice = () => (can('keys:write') ? null : h('p', { class: 'notice' }, 'Read-only: this key has no keys:write scope, so you can look but not create or change keys.'));
+
+/** Names of the keys the console has seen, to show ids by name. */
+const keyNames = new Map<string, string>();
+const remember = (keys: { id: string; name: string }[]) => keys.forEach((key) => keyNames.set(key.id, key.name));
+const keyLabel = (id: string) => {
+  const name = keyNames.get(id);
+  return name ? h('span', { title: id }, name) : h('span', { class: 'mono' }, id);
 }
 
 function pageTitle(main: HTMLElement, text: string, ...extra: Node[]) {
@@ -52,7 +73,8 @@ function pageTitle(main: HTMLElement, text: string, ...extra: Node[]) {
 const errorBox = (error: unknown, retry?: () => void) =>
   h('div', { class: 'error', role: 'alert' }, h('p', {}, messageOf(error)), retry ? h('button', { type: 'button', onclick: retry }, 'Try again') : null);
 
-const messageOf = (error: unknown) => (error instanceof ApiError || error instanceof InputError ? error.message : 'Something went wrong in the console; reload the page and try again.');
+const messageOf = (error: unknown) =>
+  error instanceof ApiError ? describeError(error.code, error.message) : error instanceof InputError ? error.message : 'Something went wrong in the console; reload the page and try again.';
 
 const loading = (what: string) => h('p', { class: 'loading', role: 'status' }, `Loading ${what}…`);
 
@@ -61,6 +83,8 @@ const badge = (text: string, kind: string) => h('span', { class: `badge badge-${
 const statusBadge = (status: string) => badge(status[0]!.toUpperCase() + status.slice(1), status);
 
 const typeCell = (key: KeyView) => [key.type, key.type === 'system' ? [' ', badge('Protected', 'protected')] : null];
+
+const expiryCell = (key: KeyView) => [timeElement(key.expiresAt), expiresSoon(key) ? [' ', badge('Expires soon', 'soon')] : null];
 
 // ---------- sign in ----------
 
@@ -98,21 +122,29 @@ function renderSignIn() {
 
 // ---------- keys ----------
 
-const keysState = { search: '', type: '' as KeyQuery['type'] | '', status: '' as KeyQuery['status'] | '', sort: 'newest', cursors: [null] as (string | null)[], page: 0 };
+const keysState = { search: '', type: '' as KeyQuery['type'] | '', status: '' as KeyQuery['status'] | '', sort: 'newest', owner: '', cursors: [null] as (string | null)[], page: 0 };
 
-function keysPage(main: HTMLElement) {
+function keysPage(main: HTMLElement, query: URLSearchParams) {
   const createButton = can('keys:write') ? h('button', { type: 'button', onclick: () => createKeyDialog() }, 'Create key') : null;
   pageTitle(main, 'API keys', ...(createButton ? [createButton] : []));
   if (flashMessage) main.append(h('p', { class: 'notice', role: 'status' }, flashMessage));
   flashMessage = null;
+  const notice = readOnlyNotice();
+  if (notice) main.append(notice);
+  const fromUrl = { search: query.get('search') ?? '', type: query.get('type') ?? '', status: query.get('status') ?? '', sort: query.get('order') === 'asc' ? 'oldest' : 'newest', owner: query.get('owner') ?? '' };
+  if (fromUrl.search !== keysState.search || fromUrl.type !== keysState.type || fromUrl.status !== keysState.status || fromUrl.sort !== keysState.sort || fromUrl.owner !== keysState.owner) {
+    Object.assign(keysState, fromUrl, { cursors: [null], page: 0 });
+  }
 
   const search = h('input', { type: 'search', name: 'search', value: keysState.search, placeholder: 'billing-sync or kw_…' });
   const type = h('select', { name: 'type' }, ...['', 'system', 'privileged', 'viewer'].map((v) => h('option', { value: v, selected: keysState.type === v }, v ? v[0]!.toUpperCase() + v.slice(1) : 'All types')));
   const status = h('select', { name: 'status' }, ...['', 'active', 'disabled', 'revoked', 'expired'].map((v) => h('option', { value: v, selected: keysState.status === v }, v ? v[0]!.toUpperCase() + v.slice(1) : 'All statuses')));
   const sort = h('select', { name: 'sort' }, h('option', { value: 'newest', selected: keysState.sort === 'newest' }, 'Newest first'), h('option', { value: 'oldest', selected: keysState.sort === 'oldest' }, 'Oldest first'));
+  const owner = h('input', { type: 'text', name: 'owner', value: keysState.owner, autocomplete: 'off', spellcheck: 'false' });
   const searchField = field('Search by name or key', search);
+  const ownerField = field('Owner', owner);
   const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter keys' },
-    searchField.wrapper, field('Type', type).wrapper, field('Status', status).wrapper, field('Sort by created', sort).wrapper,
+    searchField.wrapper, field('Type', type).wrapper, field('Status', status).wrapper, ownerField.wrapper, field('Sort by created', sort).wrapper,
     h('button', { type: 'submit' }, 'Search'));
   const results = h('section', { 'aria-label': 'Keys', 'aria-live': 'polite' });
   main.append(filters, results);
@@ -122,8 +154,10 @@ function keysPage(main: HTMLElement) {
     keysState.type = type.value as typeof keysState.type;
     keysState.status = status.value as typeof keysState.status;
     keysState.sort = sort.value;
+    keysState.owner = owner.value.trim();
     keysState.cursors = [null];
     keysState.page = 0;
+    keepInUrl('/keys', { search: keysState.search, type: keysState.type ?? '', status: keysState.status ?? '', owner: keysState.owner, order: keysState.sort === 'oldest' ? 'asc' : '' });
     void load();
   };
   filters.addEventListener('submit', (event) => (event.preventDefault(), reset()));
@@ -133,14 +167,16 @@ function keysPage(main: HTMLElement) {
     results.setAttribute('aria-busy', 'true');
     results.replaceChildren(loading('keys'));
     searchField.setError(null);
+    ownerField.setError(null);
     try {
       const order = keysState.sort === 'oldest' ? 'asc' : 'desc';
-      const page = await api.listKeys({ search: keysState.search || undefined, type: keysState.type || undefined, status: keysState.status || undefined, order, limit: '25', cursor: keysState.cursors[keysState.page] ?? undefined });
+      const page = await api.listKeys({ search: keysState.search || undefined, type: keysState.type || undefined, status: keysState.status || undefined, ownerId: keysState.owner || undefined, order, limit: '25', cursor: keysState.cursors[keysState.page] ?? undefined });
       keysState.cursors[keysState.page + 1] = page.nextCursor;
+      remember(page.items);
       results.replaceChildren(keysTable(page.items, page.nextCursor));
     } catch (error) {
       if (error instanceof ApiError && error.status === 400) {
-        searchField.setError(error.message);
+        (error.details.some((d) => d.path === 'ownerId') ? ownerField : searchField).setError(messageOf(error));
         results.replaceChildren();
       } else results.replaceChildren(errorBox(error, () => void load()));
     } finally {
@@ -149,23 +185,23 @@ function keysPage(main: HTMLElement) {
   }
 
   function keysTable(items: KeyView[], nextCursor: string | null) {
-    const filtered = keysState.search || keysState.type || keysState.status;
+    const filtered = keysState.search || keysState.type || keysState.status || keysState.owner;
     if (items.length === 0) {
       return h('div', { class: 'empty' },
         h('p', {}, filtered ? 'No keys match these filters.' : 'No keys yet.'),
-        filtered ? h('button', { type: 'button', class: 'secondary', onclick: () => { search.value = ''; type.value = ''; status.value = ''; reset(); } }, 'Clear filters') : null);
+        filtered ? h('button', { type: 'button', class: 'secondary', onclick: () => { search.value = ''; type.value = ''; status.value = ''; owner.value = ''; reset(); } }, 'Clear filters') : null);
     }
-    const table = h('table', {},
+    const table = h('table', { class: 'stack' },
       h('caption', {}, `Keys, page ${keysState.page + 1}, ${keysState.sort === 'oldest' ? 'oldest' : 'newest'} first`),
       h('thead', {}, h('tr', {}, ...['Name', 'Key', 'Type', 'Status', 'Created', 'Last used', 'Expires'].map((label) => h('th', { scope: 'col' }, label)))),
       h('tbody', {}, ...items.map((key) => h('tr', {},
-        h('th', { scope: 'row' }, h('a', { href: `#/keys/${encodeURIComponent(key.id)}` }, key.name)),
-        h('td', { class: 'mono' }, key.preview),
-        h('td', {}, ...typeCell(key).flat()),
-        h('td', {}, statusBadge(key.status)),
-        h('td', {}, timeElement(key.createdAt)),
-        h('td', {}, timeElement(key.lastUsedAt)),
-        h('td', {}, timeElement(key.expiresAt)),
+        h('th', { scope: 'row', 'data-label': 'Name' }, h('a', { href: `#/keys/${encodeURIComponent(key.id)}` }, key.name)),
+        h('td', { class: 'mono', 'data-label': 'Key' }, key.preview),
+        h('td', { 'data-label': 'Type' }, ...typeCell(key).flat()),
+        h('td', { 'data-label': 'Status' }, statusBadge(key.status)),
+        h('td', { 'data-label': 'Created' }, timeElement(key.createdAt)),
+        h('td', { 'data-label': 'Last used' }, timeElement(key.lastUsedAt)),
+        h('td', { 'data-label': 'Expires' }, ...expiryCell(key).flat()),
       ))),
     );
     const pager = h('nav', { class: 'pager', 'aria-label': 'Pages of keys' },
@@ -342,6 +378,7 @@ async function keyDetailPage(main: HTMLElement, id: string) {
     return;
   }
   main.replaceChildren();
+  remember([key]);
   pageTitle(main, key.name);
   const protectedKey = key.type === 'system';
   const live = key.status === 'active' || key.status === 'disabled';
@@ -355,12 +392,17 @@ async function keyDetailPage(main: HTMLElement, id: string) {
   if (can('keys:write')) {
     if (!protectedKey && live) {
       const enable = key.status === 'disabled';
+      const toggle = async () => {
+        await api.updateKey(key.id, { enabled: enable });
+        reload(enable ? 'Key enabled.' : 'Key disabled.');
+      };
       actions.push(h('button', { type: 'button', class: 'secondary', onclick: async (event: Event) => {
+        // Disabling stops a live integration: ask first. Enabling is harmless.
+        if (!enable) return void confirmDialog({ title: `Disable “${key.name}”?`, text: 'The key stops authenticating until it is enabled again.', confirm: 'Disable key', danger: true, run: toggle });
         const button = event.currentTarget as HTMLButtonElement;
         button.disabled = true;
         try {
-          await api.updateKey(key.id, { enabled: enable });
-          reload(enable ? 'Key enabled.' : 'Key disabled.');
+          await toggle();
         } catch (error) {
           button.disabled = false;
           actionStatus.replaceChildren(errorBox(error));
@@ -382,6 +424,8 @@ async function keyDetailPage(main: HTMLElement, id: string) {
   const row = (label: string, ...value: (Node | string)[]) => [h('dt', {}, label), h('dd', {}, ...value)];
   const parts: (HTMLElement | null)[] = [
     notice,
+    readOnlyNotice(),
+    expiresSoon(key) ? h('p', { class: 'warning' }, badge('Expires soon', 'soon'), ` This key expires ${relativeTime(key.expiresAt!)} (${formatTime(key.expiresAt)}).`) : null,
     protectedKey ? h('p', { class: 'notice' }, badge('Protected', 'protected'), ' This is the tenant’s system key: it cannot be disabled, revoked or deleted, only regenerated.') : null,
     actions.length ? h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Key actions' }, ...actions) : null,
     actionStatus,
@@ -396,9 +440,12 @@ async function keyDetailPage(main: HTMLElement, id: string) {
       ...row('Created', timeElement(key.createdAt), ` by ${key.createdBy}`),
       ...row('Updated', timeElement(key.updatedAt)),
       ...row('Last used', timeElement(key.lastUsedAt)),
-      ...row('Expires', timeElement(key.expiresAt)),
+      ...row('Expires', ...expiryCell(key).flat().filter((x): x is string | HTMLElement => !!x)),
+      ...(graceUntil?.keyId === key.id && Date.parse(graceUntil.until) > Date.now() ? row('Old secret works until', timeElement(graceUntil.until)) : []),
       ...usage.rows,
     ),
+    h('section', { 'aria-labelledby': 'usage-title' }, h('h2', { id: 'usage-title' }, 'Usage'),
+      usagePanel(`Uses of ${key.name}`, (range) => api.keyUsage(key.id, rangeQuery(range)), errorBox)),
   ];
   main.append(...parts.filter((part): part is HTMLElement => part !== null));
   const history = h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'Status history'));
@@ -407,6 +454,8 @@ async function keyDetailPage(main: HTMLElement, id: string) {
 }
 
 let flashMessage: string | null = null;
+/** Until when a regenerated key's old secret works: the key view does not say, the regenerate answer's time does. */
+let graceUntil: { keyId: string; until: string } | null = null;
 
 function editDialog(key: KeyView) {
   const name = field('Name', h('input', { type: 'text', name: 'name', maxlength: 100, required: true, autocomplete: 'off' }));
@@ -447,6 +496,7 @@ function regenerateDialog(key: KeyView) {
       (body.querySelector('input') as HTMLInputElement).focus();
       dialog.addEventListener('close', () => render());
       flashMessage = minutes > 0 ? `Key regenerated; the old secret works for ${minutes} more minutes.` : 'Key regenerated; the old secret no longer works.';
+      graceUntil = minutes > 0 ? { keyId: key.id, until: new Date(Date.now() + Math.round(minutes * 60) * 1000).toISOString() } : null;
       throw new KeepOpen();
     },
   });
@@ -579,18 +629,30 @@ function revokeAllDialog(tenant: string) {
 
 // ---------- audit ----------
 
-async function auditPage(main: HTMLElement) {
+const auditActions = ['tenant.bootstrap', 'key.create', 'key.update', 'key.enable', 'key.disable', 'key.regenerate', 'key.revoke', 'key.delete', 'key.reveal', 'key.purge', 'key.expiring', 'authentication.failure', 'tenant.policy_update', 'tenant.revoke_all'];
+
+async function auditPage(main: HTMLElement, query: URLSearchParams) {
   pageTitle(main, 'Audit log');
-  const keyId = h('input', { type: 'text', name: 'keyId', autocomplete: 'off', class: 'mono' });
+  const keyId = h('input', { type: 'text', name: 'keyId', autocomplete: 'off', class: 'mono', value: query.get('key') ?? '' });
+  const action = h('select', { name: 'action' }, h('option', { value: '' }, 'All actions'), ...auditActions.map((a) => h('option', { value: a, selected: query.get('action') === a }, a)));
   const keyField = field('Filter by Key ID', keyId);
-  const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter the audit log' }, keyField.wrapper, h('button', { type: 'submit' }, 'Filter'));
+  const actionField = field('Action', action, 'Filters the events loaded so far, in the browser.');
+  const form = h('form', { class: 'filters audit-filters', role: 'search', 'aria-label': 'Filter the audit log' }, keyField.wrapper, actionField.wrapper, h('button', { type: 'submit' }, 'Filter'));
   const section = h('section', { 'aria-label': 'Audit events' });
   main.append(form, section);
-  form.addEventListener('submit', (event) => (event.preventDefault(), auditList(section, keyId.value.trim() || undefined, keyField)));
-  auditList(section, undefined, keyField);
+  const apply = () => {
+    keepInUrl('/audit', { action: action.value, key: keyId.value.trim() });
+    auditList(section, keyId.value.trim() || undefined, keyField, action.value || undefined);
+  };
+  form.addEventListener('submit', (event) => (event.preventDefault(), apply()));
+  action.addEventListener('change', apply);
+  // Names for the ids in the log: one page of the newest keys is enough for most tenants.
+  await api.listKeys({ limit: '100' }).then((page) => remember(page.items), () => undefined);
+  auditList(section, keyId.value.trim() || undefined, keyField, action.value || undefined);
 }
 
-function auditList(section: HTMLElement, keyId?: string, filterField?: { setError(message: string | null): void }) {
+/** The audit API filters by key only: `action` is applied to the loaded events here. */
+function auditList(section: HTMLElement, keyId?: string, filterField?: { setError(message: string | null): void }, action?: string) {
   const heading = section.querySelector('h2');
   const results = h('div', { 'aria-live': 'polite' });
   section.replaceChildren(...(heading ? [heading] : []), results);
@@ -607,19 +669,23 @@ function auditList(section: HTMLElement, keyId?: string, filterField?: { setErro
     try {
       const page = await api.audit({ keyId, limit: '50', cursor: cursor ?? undefined });
       cursor = page.nextCursor;
-      shown += page.items.length;
-      rows.append(...page.items.map(auditRow));
-      if (shown === 0) results.replaceChildren(h('p', { class: 'empty' }, keyId ? 'No audit events for this key yet.' : 'No audit events yet.'));
-      else {
-        results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
-          h('caption', {}, keyId ? `Events of key ${keyId}, newest first` : 'Audit events, newest first'),
-          h('thead', {}, h('tr', {}, ...['When', 'Action', 'Key', 'Actor', 'Source IP', 'Outcome', 'Details'].map((label) => h('th', { scope: 'col' }, label)))),
+      const items = action ? page.items.filter((event) => event.action === action) : page.items;
+      shown += items.length;
+      rows.append(...items.map(auditRow));
+      const what = [action ? `${action} events` : 'Events', keyId ? `of key ${keyNames.get(keyId) ?? keyId}` : null].filter(Boolean).join(' ');
+      if (shown === 0) {
+        results.replaceChildren(h('p', { class: 'empty' }, action || keyId ? `No ${what.toLowerCase().replace(/^events/, 'audit events')} ${cursor ? 'in the events loaded so far' : 'yet'}.` : 'No audit events yet.'));
+        if (cursor) results.append(more);
+      } else {
+        results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
+          h('caption', {}, action || keyId ? `${what}, newest first` : 'Audit events, newest first'),
+          h('thead', {}, h('tr', {}, ...auditColumns.map((label) => h('th', { scope: 'col' }, label)))),
           rows)));
         if (cursor) results.append(more);
       }
     } catch (error) {
       if (filterField && error instanceof ApiError && error.status === 400) {
-        filterField.setError(error.message);
+        filterField.setError(messageOf(error));
         results.replaceChildren();
       } else results.replaceChildren(errorBox(error, () => void load()));
     } finally {
@@ -630,16 +696,48 @@ function auditList(section: HTMLElement, keyId?: string, filterField?: { setErro
   void load();
 }
 
+const auditColumns = ['When', 'Action', 'Key', 'Actor', 'Source IP', 'Outcome', 'Details'];
+
+/** `{reason: "x", gracePeriodSeconds: 300}` as "Reason: x; grace period seconds: 300". */
+function readable(details: Record<string, unknown>): string {
+  const words = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const value = (v: unknown): string =>
+    v === null || v === undefined ? 'none' : Array.isArray(v) ? (v.length ? v.map(value).join(', ') : 'none')
+      : typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${words(k)} ${value(x)}`).join(', ') : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
+  const text = Object.entries(details).map(([k, v]) => `${words(k)}: ${value(v)}`).join('; ');
+  return text ? text[0]!.toUpperCase() + text.slice(1) : '';
+}
+
 function auditRow(event: AuditEvent) {
-  const details = event.details && Object.keys(event.details).length ? Object.entries(event.details).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : '';
+  const cell = (index: number, ...children: (Node | string)[]) => h('td', { 'data-label': auditColumns[index]! }, ...children);
   return h('tr', {},
-    h('td', {}, timeElement(event.at)),
-    h('td', {}, h('code', {}, event.action)),
-    h('td', {}, event.keyId ? h('a', { href: `#/keys/${encodeURIComponent(event.keyId)}`, class: 'mono' }, event.keyId) : ''),
-    h('td', { class: 'mono' }, event.actor),
-    h('td', {}, event.sourceIp),
-    h('td', {}, badge(event.outcome, event.outcome === 'success' ? 'active' : 'revoked')),
-    h('td', {}, details));
+    cell(0, timeElement(event.at)),
+    cell(1, h('code', {}, event.action)),
+    cell(2, event.keyId ? h('a', { href: `#/keys/${encodeURIComponent(event.keyId)}` }, keyLabel(event.keyId)) : ''),
+    cell(3, keyLabel(event.actor)),
+    cell(4, event.sourceIp ?? ''),
+    cell(5, badge(event.outcome, event.outcome === 'success' ? 'active' : 'revoked')),
+    cell(6, readable(event.details)));
+}
+
+// ---------- usage ----------
+
+function usagePage(main: HTMLElement) {
+  pageTitle(main, 'Usage');
+  const topKeys = (answer: TenantUsage) => {
+    remember(answer.topKeys.flatMap((k) => (k.name ? [{ id: k.keyId, name: k.name }] : [])));
+    const section = h('section', { 'aria-labelledby': 'top-keys-title' }, h('h2', { id: 'top-keys-title' }, 'Most used keys'));
+    if (answer.topKeys.length === 0) section.append(h('p', { class: 'empty' }, 'No key was used in this time.'));
+    else section.append(h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
+      h('caption', {}, 'The 10 keys with the most valid uses'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Valid uses'))),
+      h('tbody', {}, ...answer.topKeys.map((k) => h('tr', {},
+        h('th', { scope: 'row', 'data-label': 'Key' }, k.name ? h('a', { href: `#/keys/${encodeURIComponent(k.keyId)}`, title: k.keyId }, k.name) : h('span', { class: 'mono' }, `${k.keyId} (deleted)`)),
+        h('td', { 'data-label': 'Valid uses' }, new Intl.NumberFormat('en').format(k.valid))))))));
+    return section;
+  };
+  main.append(h('section', { 'aria-label': 'Uses of every key' },
+    usagePanel('Uses of every key', (range) => api.tenantUsage(rangeQuery(range)), errorBox, topKeys as (answer: never) => HTMLElement)));
 }
 
 // ---------- start ----------

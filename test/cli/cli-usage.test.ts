@@ -258,3 +258,35 @@ describe('help and output', () => {
     expect([durationText(12), durationText(3600), durationText(7260)]).toEqual(['12 s', '1 h', '2 h 1 min']);
   });
 });
+
+describe('keys usage and usage', () => {
+  it('print uses by outcome per bucket with totals, the top keys, and the JSON answer with --json', async () => {
+    const created = await json(['keys', 'create', '--name', 'usage-counted', '--type', 'viewer']);
+    for (let i = 0; i < 3; i++) expect(await authenticate(created.apiKey)).toBe(200);
+
+    const hourly = await ok(['keys', 'usage', created.key.id]);
+    expect(hourly.stdout).toMatch(/^HOUR \(UTC\)\s+VALID\s+RATE LIMITED\s+USAGE EXCEEDED\s+IP NOT ALLOWED\s+REFUSED$/m);
+    expect(hourly.stdout).toMatch(/^TOTAL\s+3\s+0\s+0\s+0\s+0$/m);
+    // Not a terminal: no sparkline.
+    expect(hourly.stdout).not.toMatch(/[▁▂▃▄▅▆▇█]/);
+
+    const daily = await json(['keys', 'usage', created.key.id, '--granularity', 'day', '--from', new Date(Date.now() - 6 * 86_400_000).toISOString()]);
+    expect(daily.totals).toEqual({ valid: 3, rateLimited: 0, usageExceeded: 0, ipNotAllowed: 0, refused: 0 });
+    expect(daily.items.length).toBeGreaterThanOrEqual(7);
+    expect((await ok(['keys', 'usage', created.key.id, '--granularity', 'day'])).stdout).toMatch(/^DAY \(UTC\)/m);
+    await fails(['keys', 'usage', created.key.id, '--granularity', 'week'], /--granularity/);
+
+    const tenant = await ok(['usage']);
+    expect(tenant.stdout).toMatch(/^TOTAL\s+\d+/m);
+    expect(tenant.stdout).toContain('Most used keys:');
+    expect(tenant.stdout).toMatch(new RegExp(`^${created.key.id}\\s+usage-counted\\s+3$`, 'm'));
+    const body = await json(['usage']);
+    expect(body.topKeys).toContainEqual({ keyId: created.key.id, name: 'usage-counted', valid: 3 });
+  });
+
+  it('draws a sparkline of valid uses', async () => {
+    const { sparkline } = await import('../../cli/output.ts');
+    expect(sparkline([0, 1, 2, 4, 8])).toBe('▁▂▃▅█');
+    expect(sparkline([0, 0])).toBe('▁▁');
+  });
+});

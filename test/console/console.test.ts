@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'vite';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -17,9 +17,21 @@ let browser: Browser;
 let page: Page;
 let systemKey: string;
 const cspViolations: string[] = [];
+const axeSource = readFileSync(resolve(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 const visible = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
 const shot = (name: string) => page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true });
+
+/** Runs axe-core on the page (WCAG 2.0-2.2 A and AA rules) and expects no violations. */
+async function axe(where: string) {
+  // Evaluated rather than added as a script tag: the console's CSP rightly refuses inline scripts.
+  if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await (globalThis as any).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return result.violations.map((v: any) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n: any) => `${n.target.join(' ')}: ${n.failureSummary}`) }));
+  });
+  expect(violations, `${where}:\n${JSON.stringify(violations, null, 2)}`).toEqual([]);
+}
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
@@ -159,6 +171,7 @@ describe('admin console', () => {
     await visible(details.getByText('orders:read'));
     await visible(details.getByText('Nightly billing export'));
     await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('dialog', { name: 'Disable “billing-sync”?' }).getByRole('button', { name: 'Disable key' }).click();
     await visible(page.getByText('Key disabled.'));
     await visible(details.getByText('Disabled', { exact: true }));
     const refused = await fetch(`${base}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
@@ -196,6 +209,7 @@ describe('admin console', () => {
     expect(newKey).toContain(keyId);
     await regenerate.getByRole('button', { name: 'Done' }).click();
     await visible(page.getByText('Key regenerated; the old secret works for 5 more minutes.'));
+    await visible(details.getByText('Old secret works until'));
 
     await page.getByRole('button', { name: 'Revoke' }).click();
     const revoke = page.getByRole('dialog');
@@ -384,4 +398,106 @@ describe('admin console', () => {
     expect(await authenticate(admin)).toBe(200);
     expect(cspViolations).toEqual([]);
   }, 60_000);
+
+  it('charts usage, flags keys expiring soon, keeps filters in the URL, and passes axe at desktop and phone sizes', async () => {
+    const admin = (await newTenant('console-usage')).apiKey;
+    const soon = await createKey(admin, { name: 'expiring-soon', expiresInDays: 3, ownerId: 'team-a' });
+    await createKey(admin, { name: 'quiet-key', type: 'viewer' });
+    for (let i = 0; i < 4; i++) expect(await authenticate(soon.apiKey)).toBe(200);
+
+    await page.goto(base);
+    await visible(page.getByRole('button', { name: 'Sign out' }).or(page.getByRole('heading', { name: 'Sign in to Keyward' })));
+    if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+    await axe('sign-in, desktop');
+    await signIn(admin);
+    await visible(page.getByRole('heading', { name: 'API keys' }));
+    const soonRow = page.locator('tbody tr', { hasText: 'expiring-soon' });
+    await visible(soonRow.getByText('Expires soon'));
+    expect(await soonRow.locator('time').last().getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(await soonRow.locator('time').last().textContent()).toMatch(/^in \d+ days$/);
+    await axe('keys list, desktop');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await visible(page.getByRole('dialog', { name: 'Create an API key' }));
+    await axe('create dialog, desktop');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+
+    // Filters live in the address: a reload restores them.
+    await page.getByLabel('Owner').fill('team-a');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await visible(page.locator('tbody tr', { hasText: 'expiring-soon' }));
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    expect(page.url()).toContain('owner=team-a');
+    await page.reload();
+    await visible(page.locator('tbody tr', { hasText: 'expiring-soon' }));
+    expect(await page.getByLabel('Owner').inputValue()).toBe('team-a');
+    expect(await page.locator('tbody tr').count()).toBe(1);
+
+    // Key detail: the chart, its table and its summary.
+    await page.getByRole('link', { name: 'expiring-soon' }).click();
+    await visible(page.getByRole('heading', { name: 'expiring-soon', level: 1 }));
+    await visible(page.getByText(/This key expires in \d+ days/));
+    await visible(page.getByText('4 valid uses in the last 24 hours.'));
+    expect(await page.locator('svg.chart rect.bar-valid').count()).toBeGreaterThan(0);
+    await page.getByText('Show the numbers as a table').click();
+    const table = page.getByRole('table', { name: /Uses of expiring-soon, last 24 hours, per hour/ });
+    await visible(table);
+    expect(await table.locator('tbody tr').count()).toBe(24);
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    await visible(page.getByText('4 valid uses in the last 7 days.'));
+    expect(await page.locator('table.usage-table', { hasText: 'last 7 days, per day' }).locator('tbody tr').count()).toBe(7);
+    await page.getByRole('button', { name: 'Last 24 hours' }).click();
+    await visible(page.getByText('4 valid uses in the last 24 hours.'));
+    await shot('key-detail');
+    await axe('key detail, desktop');
+
+    // Tenant usage: totals and the top keys, linking to their detail.
+    await page.getByRole('link', { name: 'Usage', exact: true }).click();
+    await visible(page.getByRole('heading', { name: 'Usage', level: 1 }));
+    await visible(page.getByText(/^\d+ valid uses?.* in the last 24 hours\.$/));
+    const top = page.getByRole('table', { name: 'The 10 keys with the most valid uses' });
+    await visible(top.getByRole('link', { name: 'expiring-soon' }));
+    await shot('usage');
+    await axe('usage, desktop');
+
+    // Audit: the action filter is in the address too; ids show as names.
+    await page.goto(`${base}/#/audit?action=key.create`);
+    await visible(page.getByRole('heading', { name: 'Audit log' }));
+    await visible(page.getByRole('table', { name: 'key.create events, newest first' }));
+    expect(await page.getByLabel('Action').inputValue()).toBe('key.create');
+    expect(await page.locator('tbody tr').count()).toBe(2);
+    await visible(page.locator('tbody').getByRole('link', { name: 'quiet-key' }));
+    await axe('audit, desktop');
+    await page.getByRole('link', { name: 'Policy', exact: true }).click();
+    await visible(page.getByRole('heading', { name: 'Tenant policy' }));
+    await axe('policy, desktop');
+
+    // Phone: nothing scrolls sideways, tables stack, and the same pages pass axe.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [name, path, heading] of [['keys list', '#/keys', 'API keys'], ['key detail', `#/keys/${soon.key.id}`, 'expiring-soon'], ['usage', '#/usage', 'Usage'], ['audit', '#/audit', 'Audit log'], ['policy', '#/policy', 'Tenant policy']] as const) {
+      await page.goto(`${base}/${path}`);
+      await visible(page.getByRole('heading', { name: heading, level: 1 }));
+      await page.locator('[aria-busy]').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+      if (name === 'keys list') {
+        await visible(page.locator('tbody tr', { hasText: 'expiring-soon' }));
+        expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+        await shot('keys-phone');
+        await page.getByRole('button', { name: 'Create key' }).click();
+        await visible(page.getByRole('dialog', { name: 'Create an API key' }));
+        await axe('create dialog, phone');
+        await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+      }
+      expect(await page.evaluate('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(390);
+      await axe(`${name}, phone`);
+    }
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await visible(page.getByRole('heading', { name: 'Sign in to Keyward' }));
+    await axe('sign-in, phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    // config.json is part of the build, so a local start asks for nothing that 404s.
+    expect((await fetch(`${base}/config.json`)).status).toBe(200);
+    expect(cspViolations).toEqual([]);
+  }, 90_000);
 });
