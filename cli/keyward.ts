@@ -24,29 +24,30 @@ program
   .option('--json', 'print {"tenant", "keyId", "apiKey"} as JSON')
   .option('--stage <stage>', "bootstrap in the deployed stack of this stage, with your AWS credentials (the stack's table and KMS key)")
   .action(async (options: { tenant: string; json?: boolean; stage?: string }) => {
-    // The runtime reads its configuration once: point it at the store before loading it.
+    // The store to bootstrap in: the deployed stack's, or the running local one's, as an explicit configuration.
+    let settings: Record<string, string | undefined> = { ...process.env };
     if (options.stage) {
       try {
-        Object.assign(process.env, await deployedStackEnvironment(options.stage));
+        settings = { ...settings, ...(await deployedStackEnvironment(options.stage)) };
       } catch (error) {
         fail((error as Error).message);
       }
     } else {
       const local = readLocalState();
-      if (local && !process.env.KEYWARD_DYNAMODB_ENDPOINT) {
-        process.env.KEYWARD_DYNAMODB_ENDPOINT = local.dynamoDbEndpoint;
-        process.env.KEYWARD_TABLE_NAME ??= local.tableName;
-        process.env.KEYWARD_KEYRING_FILE ??= local.keyringFile;
+      if (local && !settings.KEYWARD_DYNAMODB_ENDPOINT) {
+        settings = { KEYWARD_TABLE_NAME: local.tableName, KEYWARD_KEYRING_FILE: local.keyringFile, ...settings, KEYWARD_DYNAMODB_ENDPOINT: local.dynamoDbEndpoint };
       }
-      if (!process.env.KEYWARD_DYNAMODB_ENDPOINT) {
+      if (!settings.KEYWARD_DYNAMODB_ENDPOINT) {
         fail('No running Keyward found: start it with `npm start` in this folder (or pass --stage <stage> for a deployed one), then run bootstrap again.');
       }
     }
+    // Powertools reads its own settings when the logger loads.
     process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
-    const { getAdapters } = await import('#shared/runtime.ts');
+    const { loadConfig } = await import('#shared/config.ts');
+    const { createAdapters } = await import('#shared/runtime.ts');
     const { bootstrapTenant } = await import('#shared/services/bootstrap.ts');
     try {
-      const result = await bootstrapTenant(getAdapters(), options.tenant, new Date());
+      const result = await bootstrapTenant(createAdapters(loadConfig(settings)), options.tenant, new Date());
       if (options.json) {
         console.log(JSON.stringify(result));
       } else {

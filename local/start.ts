@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig } from '#shared/config.ts';
+import { loadConfig, useConfig } from '#shared/config.ts';
 import { hasJava, JAVA_MISSING, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.ts';
 import { clearLocalState, DATA_DIR, writeLocalState } from './local-state.ts';
 
@@ -23,15 +23,18 @@ async function main() {
 }
 
 async function serve(port: number, dynamoDb: RunningDynamoDb) {
-  // The launcher plays the part of the Lambda environment: it sets the variables the
-  // functions would get from the CDK stack, unless the user set them.
-  process.env.KEYWARD_DYNAMODB_ENDPOINT = dynamoDb.endpoint;
-  process.env.KEYWARD_ISSUER ??= `http://127.0.0.1:${port}`;
-  process.env.KEYWARD_KEYRING_FILE ??= join(DATA_DIR, 'keyring.key');
+  // The launcher plays the part of the Lambda environment: the configuration the functions
+  // would get from the CDK stack, where the user did not set it, given to them explicitly.
+  const config = loadConfig({
+    ...process.env,
+    KEYWARD_DYNAMODB_ENDPOINT: dynamoDb.endpoint,
+    KEYWARD_ISSUER: process.env.KEYWARD_ISSUER ?? `http://127.0.0.1:${port}`,
+    KEYWARD_KEYRING_FILE: process.env.KEYWARD_KEYRING_FILE ?? join(DATA_DIR, 'keyring.key'),
+  });
+  useConfig(config);
+  // Powertools' own settings are read when the logger and metrics load, so they are set before.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  // Imported only now: the logger and the runtime read the environment when they load.
-  const { getConfig } = await import('#shared/config.ts');
   const { getAdapters } = await import('#shared/runtime.ts');
   const { ensureTable } = await import('#shared/adapters/dynamodb/table.ts');
   const { bootstrapTenant } = await import('#shared/services/bootstrap.ts');
@@ -39,7 +42,6 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   const { loadHandler } = await import('./invoke.ts');
   const { lambdaContext } = await import('./proxy-event.ts');
   const { startEventLog } = await import('./event-log.ts');
-  const config = getConfig();
   const adapters = getAdapters();
   await ensureTable(adapters.dynamoDb, config.tableName);
   // Every audit event, as EventBridge would publish it, one JSON line each.

@@ -73,3 +73,11 @@ export function getConfig(): Config {
   current ??= loadConfig(process.env);
   return current;
 }
+
+/**
+ * For a process that hosts the functions itself (the local server, the CLI's bootstrap): the
+ * configuration it built, used instead of the environment. Call it before any function runs.
+ */
+export function useConfig(config: Config): void {
+  current = config;
+}
