@@ -17,7 +17,7 @@ import type { ErrorCode } from '#shared/errors.ts';
 import { getAdapters, getServices } from '#shared/runtime.ts';
 import { getConfig } from '#shared/config.ts';
 import { formatApiKey, generateKeyId, generateSecret } from '#shared/domain/api-key.ts';
-import { hasPermission, type KeyType, type Permission } from '#shared/domain/permissions.ts';
+import type { KeyType } from '#shared/domain/permissions.ts';
 import { TokenService } from '#shared/services/token-service.ts';
 import { serviceSigningKey } from '../support/signing-key.ts';
 import { ageKey, justNow } from '../support/time-travel.ts';
@@ -370,9 +370,33 @@ async function auditOf(caller: Headers, keyId?: string) {
   return events;
 }
 
+/** Which key types may call each authenticated route, written out here rather than computed by the code under test. */
+const allowed: Record<string, readonly KeyType[]> = {
+  createKey: ['system', 'privileged'],
+  listKeys: ['system', 'privileged', 'viewer'],
+  keyUsage: ['system', 'privileged', 'viewer'],
+  tenantUsage: ['system', 'privileged', 'viewer'],
+  revokeAllKeys: ['system'],
+  getTenantPolicy: ['system', 'privileged', 'viewer'],
+  putTenantPolicy: ['system'],
+  verifyKey: ['system', 'privileged', 'viewer'],
+  getKey: ['system', 'privileged', 'viewer'],
+  updateKey: ['system', 'privileged'],
+  deleteKey: ['system', 'privileged'],
+  regenerateKey: ['system', 'privileged'],
+  revokeKey: ['system', 'privileged'],
+  revealKey: ['system'],
+  whoami: ['system', 'privileged', 'viewer'],
+  audit: ['system', 'privileged', 'viewer'],
+};
+const allowedFor = (route: Route): readonly KeyType[] => {
+  const types = allowed[route.id];
+  if (!types) throw new Error(`write the key types allowed for ${route.id} into the table above`);
+  return types;
+};
+
 /** The least powerful key type that may call the route. */
-const leastTypeFor = (route: Route): KeyType =>
-  (['viewer', 'privileged', 'system'] as const).find((type) => route.access === 'any' || hasPermission({ type, scopes: [] }, route.access as Permission))!;
+const leastTypeFor = (route: Route): KeyType => (['viewer', 'privileged', 'system'] as const).find((type) => allowedFor(route).includes(type))!;
 
 describe.each(authenticatedRoutes)('$method $path (needs $access)', (route) => {
   it.each(credentialFailures)('refuses $name: $status $code', async ({ headers, status, code }) => {
@@ -380,18 +404,15 @@ describe.each(authenticatedRoutes)('$method $path (needs $access)', (route) => {
     expectError(await send(route, sent), status, code, Object.values(sent));
   });
 
-  if (route.access !== 'any') {
-    const permission = route.access as Permission;
-    const lacking = (['system', 'privileged', 'viewer'] as const)
-      .filter((type) => !hasPermission({ type, scopes: [] }, permission))
-      .flatMap((type) => credentialForms.map((form) => ({ type, form })));
-    if (lacking.length > 0) {
-      it.each(lacking)(`refuses a $type key sent as $form: 403 auth.forbidden naming '${permission}'`, async ({ type, form }) => {
-        const sent = present(holderOfType(type), form);
-        const body = expectError(await send(route, sent), 403, 'auth.forbidden', Object.values(sent));
-        expect(body.message).toContain(`'${permission}'`);
-      });
-    }
+  const lacking = (['system', 'privileged', 'viewer'] as const)
+    .filter((type) => !allowedFor(route).includes(type))
+    .flatMap((type) => credentialForms.map((form) => ({ type, form })));
+  if (lacking.length > 0) {
+    it.each(lacking)(`refuses a $type key sent as $form: 403 auth.forbidden naming '${route.access}'`, async ({ type, form }) => {
+      const sent = present(holderOfType(type), form);
+      const body = expectError(await send(route, sent), 403, 'auth.forbidden', Object.values(sent));
+      expect(body.message).toContain(`'${route.access}'`);
+    });
   }
 
   if (takesKeyId(route)) {

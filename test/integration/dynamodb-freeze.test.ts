@@ -104,7 +104,8 @@ let token: string;
 let jwks: unknown;
 
 describe('DynamoDB Local paused, resumed, then killed under a running server', () => {
-  it('serves normally first (a warm function)', async () => {
+  // The phases of one scenario, run in order inside one test so shuffling cannot split them.
+  const warm = async () => {
     const auth = await authenticate();
     expect(auth.status).toBe(200);
     token = auth.body.token;
@@ -113,9 +114,9 @@ describe('DynamoDB Local paused, resumed, then killed under a running server', (
     const published = await send('GET', '/.well-known/jwks.json');
     expect(published.status).toBe(200);
     jwks = published.body;
-  });
+  };
 
-  it('paused: store routes answer 503 with Retry-After within the bound; public routes keep answering', async () => {
+  const paused = async () => {
     process.kill(stack.dynamoDbPid, 'SIGSTOP');
     const headers = { authorization: `Bearer ${token}` };
     const [auth, list, create, ...published] = await Promise.all([
@@ -134,16 +135,16 @@ describe('DynamoDB Local paused, resumed, then killed under a running server', (
     expect(published[0]!.body).toEqual(jwks);
     // For the record: the answer time of a request to a frozen store.
     console.info(`frozen store: authenticate answered ${auth!.status} in ${Math.round(auth!.ms)} ms`);
-  }, 30_000);
+  };
 
-  it('resumed: the next request succeeds, with no restart', async () => {
+  const resumed = async () => {
     process.kill(stack.dynamoDbPid, 'SIGCONT');
     const auth = await authenticate();
     expect(auth.status, JSON.stringify(auth.body)).toBe(200);
     expect((await send('GET', '/v1/keys', { headers: { authorization: `Bearer ${auth.body.token}` } })).status).toBe(200);
-  });
+  };
 
-  it('killed: public routes answer from memory, store routes answer 503 at once', async () => {
+  const killed = async () => {
     process.kill(stack.dynamoDbPid, 'SIGKILL');
     for (let i = 0; alive(stack.dynamoDbPid) && i < 50; i++) await new Promise((done) => setTimeout(done, 100));
     // Past the one-second refresh: the JWKS asks the store, fails, and serves what it read.
@@ -161,5 +162,12 @@ describe('DynamoDB Local paused, resumed, then killed under a running server', (
     expect(output).toContain('"message":"dependency unavailable"');
     expect(output).toContain('"dependency":"dynamodb"');
     expect(output).toContain('signing keys refresh failed; serving the keys last read');
-  });
+  };
+
+  it('serves warm; paused, answers 503 with Retry-After within the bound while public routes keep answering; resumed, serves again without a restart; killed, serves public routes from memory and store routes 503 at once', async () => {
+    await warm();
+    await paused();
+    await resumed();
+    await killed();
+  }, 60_000);
 });

@@ -1,6 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { call, createKey, newTenant, tokenFor, withKey } from '../support/api.ts';
 import { getAdapters } from '#shared/runtime.ts';
+import { WriteConflict } from '#shared/ports.ts';
 import { ageKey, justNow } from '../support/time-travel.ts';
 
 let admin: string;
@@ -33,19 +34,67 @@ describe('regenerate', () => {
 
   it('leaves exactly one valid new secret when regenerates race, and tells the losers', async () => {
     const { key } = await createKey(admin);
-    const answers = await Promise.all(
-      Array.from({ length: 6 }, () => call('POST', `/v1/keys/${key.id}/regenerate`, { headers: withKey(admin), json: {} })),
-    );
+    const { store } = getAdapters();
+    const racers = 6;
+    // Every regenerate reads the key before any of them writes; then they write one after
+    // another, so a write that checked a fresher version than it read would also succeed.
+    const get = store.keys.get.bind(store.keys);
+    const reads: Promise<unknown>[] = [];
+    let allRead!: (reads: Promise<unknown>) => void;
+    const everyoneHasRead = new Promise((resolve) => (allRead = resolve));
+    let turn = Promise.resolve();
+    const turns: (() => void)[] = [];
+    const getSpy = vi.spyOn(store.keys, 'get').mockImplementation(async (keyId) => {
+      if (keyId !== key.id || reads.length >= racers) return get(keyId);
+      const read = get(keyId);
+      reads.push(read);
+      if (reads.length === racers) allRead(Promise.all(reads));
+      const mine = turn.then(() => everyoneHasRead);
+      turn = new Promise<void>((release) => turns.push(release));
+      const record = await read;
+      await mine;
+      return record;
+    });
+    const write = store.changes.write.bind(store.changes);
+    const writeSpy = vi.spyOn(store.changes, 'write').mockImplementation(async (ops) => {
+      const racing = ops.some((op) => op.kind === 'updateKey' && op.keyId === key.id);
+      try {
+        return await write(ops);
+      } finally {
+        if (racing) turns.shift()?.();
+      }
+    });
+    let answers;
+    try {
+      answers = await Promise.all(
+        Array.from({ length: racers }, () => call('POST', `/v1/keys/${key.id}/regenerate`, { headers: withKey(admin), json: {} })),
+      );
+    } finally {
+      getSpy.mockRestore();
+      writeSpy.mockRestore();
+    }
+    expect(reads).toHaveLength(racers);
     const winners = answers.filter((a) => a.status === 200);
     const losers = answers.filter((a) => a.status !== 200);
-    expect(winners.length).toBeGreaterThanOrEqual(1);
-    for (const loser of losers) expect(loser.body.code).toBe('key.conflict');
-    const valid = [];
-    for (const winner of winners) if ((await authenticate(winner.body.apiKey)).status === 200) valid.push(winner);
-    expect(valid).toHaveLength(1);
-    // The survivor is the last successful write: its preview is the key's preview now.
+    expect(winners).toHaveLength(1);
+    for (const loser of losers) {
+      expect(loser.status).toBe(409);
+      expect(loser.body.code).toBe('key.conflict');
+    }
+    expect((await authenticate(winners[0]!.body.apiKey)).status).toBe(200);
     const now = await call('GET', `/v1/keys/${key.id}`, { headers: withKey(admin) });
-    expect(now.body.preview).toBe(valid[0]!.body.key.preview);
+    expect(now.body.preview).toBe(winners[0]!.body.key.preview);
+  });
+
+  it('refuses a key update written against a version that has moved on', async () => {
+    const { key } = await createKey(admin);
+    const { store } = getAdapters();
+    const stale = (await store.keys.get(key.id))!;
+    await ageKey(key.id, { name: 'moved on' });
+    await expect(
+      store.changes.write([{ kind: 'updateKey', keyId: key.id, tenant: stale.tenant, expectedVersion: stale.version, changes: { name: 'stale' } }]),
+    ).rejects.toBeInstanceOf(WriteConflict);
+    expect((await store.keys.get(key.id))!.name).toBe('moved on');
   });
 
   it('refuses to regenerate a revoked key', async () => {
@@ -80,9 +129,10 @@ describe('live status checks', () => {
   });
 
   it('treats a key as expired the moment expiresAt passes, before any purge', async () => {
-    const { key, apiKey } = await createKey(admin, { expiresAt: new Date(Date.now() + 1500).toISOString() });
+    const { key, apiKey } = await createKey(admin, { expiresAt: new Date(Date.now() + 3600_000).toISOString() });
     expect((await authenticate(apiKey)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    // Move the expiry into the past, as time would.
+    await ageKey(key.id, { expiresAt: justNow() });
     const refused = await authenticate(apiKey);
     expect(refused.status).toBe(401);
     expect(refused.body.code).toBe('authentication.key_expired');
@@ -100,6 +150,20 @@ describe('live status checks', () => {
     await authenticate(apiKey);
     const second = (await call('GET', `/v1/keys/${key.id}`, { headers: withKey(admin) })).body.lastUsedAt;
     expect(second).toBe(first);
+  });
+
+  it('does not move lastUsedAt when the stored one is within the interval, even if the caller read an older one', async () => {
+    const { key } = await createKey(admin);
+    const { store } = getAdapters();
+    const at = (minutes: number) => new Date(Date.UTC(2030, 0, 1, 0, minutes)).toISOString();
+    await store.keys.touchLastUsed(key.id, at(0), at(-60));
+    expect((await store.keys.get(key.id))!.lastUsedAt).toBe(at(0));
+    // A second use within the interval (since = one minute before the stored use): no write.
+    await store.keys.touchLastUsed(key.id, at(5), at(-1));
+    expect((await store.keys.get(key.id))!.lastUsedAt).toBe(at(0));
+    // Once the stored use is older than the interval, the next use is recorded.
+    await store.keys.touchLastUsed(key.id, at(10), at(1));
+    expect((await store.keys.get(key.id))!.lastUsedAt).toBe(at(10));
   });
 });
 
