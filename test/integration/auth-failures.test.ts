@@ -57,7 +57,7 @@ function secretsIn(values: string[]): string[] {
   return out;
 }
 
-/** The error contract of API.md: status, code, a one-sentence message, the request id twice, no echoed credential. */
+/** The error contract: status, code, a one-sentence message, the request id twice, no echoed credential. */
 function expectError(response: ApiResponse, status: number, code: ErrorCode, sent: string[] = []) {
   expect(response.status, response.text).toBe(status);
   expect(response.status).toBeLessThan(500);

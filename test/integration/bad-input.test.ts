@@ -5,7 +5,7 @@ import { routeList, routes, type RouteDefinition, type RouteId } from '#shared/h
 import { authenticationResponse, errorResponse, keyListResponse, oauthErrorResponse, oauthTokenResponse } from '#shared/http/schemas.ts';
 import type { ErrorCode } from '#shared/errors.ts';
 
-// API.md: "Bodies over 16 KiB get 413."
+// Bodies over 16 KiB get 413.
 const BODY_LIMIT = 16 * 1024;
 
 // ---------------------------------------------------------------------------------------------
@@ -33,7 +33,7 @@ function expectCommon(response: ApiResponse, status: number, sent: string[]) {
 
 const sentence = /^\S[\s\S]{8,}[.!?]$/;
 
-/** The error contract of API.md: status, code, a one-sentence message, the request id twice, nothing secret echoed. */
+/** The error contract: status, code, a one-sentence message, the request id twice, nothing secret echoed. */
 function expectError(response: ApiResponse, status: number, code: ErrorCode, sent: string[] = []) {
   expectCommon(response, status, sent);
   const body = errorResponse.parse(response.body);
