@@ -3,6 +3,7 @@ import type { ChangeWriter } from '#shared/ports.ts';
 import { getAdapters, getServices } from '#shared/runtime.ts';
 import { IdempotentRequests } from '#shared/services/idempotency.ts';
 import { call, newTenant, withKey } from '../support/api.ts';
+import { commandsSentBy } from '../support/dynamodb-calls.ts';
 
 let admin: string;
 
@@ -15,25 +16,6 @@ const request = (idempotencyKey: string, deadlineInMs: number) => {
   return { tenant: 'idempotency', callerKeyId: 'caller', operation: 'test', idempotencyKey, body: { n: 1 }, now, deadline: new Date(now.getTime() + deadlineInMs) };
 };
 
-/** Counts the DynamoDB commands `work` sends. */
-async function commandsSentBy(work: () => Promise<unknown>): Promise<string[]> {
-  const { dynamoDb } = getAdapters();
-  const sent: string[] = [];
-  const name = `count-${Math.random()}`;
-  dynamoDb.middlewareStack.add(
-    (next, context) => async (args) => {
-      sent.push(String(context.commandName));
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    await work();
-  } finally {
-    dynamoDb.middlewareStack.remove(name);
-  }
-  return sent;
-}
 
 describe('idempotent requests', () => {
   it('refuse a repeat while the first still runs, and take over a claim whose invocation ran out of time', async () => {

@@ -1,35 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as oauth from 'oauth4webapi';
 import { decodeJwt } from 'jose';
-import { createLocalServer } from '#local/server.ts';
-import { freePort } from '#local/dynamodb-local.ts';
 import { getConfig } from '#shared/config.ts';
 import { newTenant } from '../support/api.ts';
+import { useLocalServer } from '../support/local-http.ts';
 
 // The standards details, proven with a third-party OAuth client (oauth4webapi) over real HTTP
 // against the local server. The issuer is https://keyward.test; the client's fetch is pointed
 // at the local server, as DNS would point it at API Gateway.
 
-let server: Server;
-let base: string;
+const { served, http: api } = useLocalServer();
 let systemKey: string;
 const issuer = new URL(getConfig().issuer);
 
 const toLocal: typeof fetch = (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input));
-  return fetch(`${base}${url.pathname}${url.search}`, init);
+  return fetch(`${served.base}${url.pathname}${url.search}`, init);
 };
 const viaLocal = { [oauth.customFetch]: toLocal };
 
-async function api(method: string, path: string, options: { key?: string; token?: string; json?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.key) headers['x-api-key'] = options.key;
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json) });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
-}
 
 async function newKey(input: Record<string, unknown>) {
   const created = await api('POST', '/v1/keys', { key: systemKey, json: { name: 'oauth client', type: 'privileged', ...input } });
@@ -59,14 +48,6 @@ async function grant(as: oauth.AuthorizationServer, clientId: string, auth: oaut
 
 beforeAll(async () => {
   systemKey = (await newTenant('oauth-conformance')).apiKey;
-  const port = await freePort();
-  server = createLocalServer();
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
-  base = `http://127.0.0.1:${port}`;
-});
-
-afterAll(async () => {
-  await new Promise((done) => server.close(done));
 });
 
 describe('discovery', () => {
@@ -116,7 +97,7 @@ describe('the client credentials grant', () => {
     expect(await grant(as, key.id, oauth.None())).toMatchObject({ status: 401, error: 'invalid_client' });
 
     const raw = (body: string, headers: Record<string, string> = {}) =>
-      fetch(`${base}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+      fetch(`${served.base}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
     const anonymous = await raw('grant_type=client_credentials');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm="keyward"/);
@@ -132,16 +113,16 @@ describe('the client credentials grant', () => {
 
 describe('401 answers on management routes', () => {
   it('carry a Bearer challenge (RFC 6750 3), naming invalid_token when a token was sent', async () => {
-    const none = await fetch(`${base}/v1/keys`);
+    const none = await fetch(`${served.base}/v1/keys`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="keyward"');
-    const badKey = await fetch(`${base}/v1/keys`, { headers: { 'x-api-key': `kw_${'A'.repeat(54)}` } });
+    const badKey = await fetch(`${served.base}/v1/keys`, { headers: { 'x-api-key': `kw_${'A'.repeat(54)}` } });
     expect(badKey.status).toBe(401);
     expect(badKey.headers.get('www-authenticate')).toBe('Bearer realm="keyward"');
-    const badToken = await fetch(`${base}/v1/keys`, { headers: { authorization: 'Bearer not.a.token' } });
+    const badToken = await fetch(`${served.base}/v1/keys`, { headers: { authorization: 'Bearer not.a.token' } });
     expect(badToken.status).toBe(401);
     expect(badToken.headers.get('www-authenticate')).toBe('Bearer realm="keyward", error="invalid_token"');
-    const good = await fetch(`${base}/v1/keys`, { headers: { 'x-api-key': systemKey } });
+    const good = await fetch(`${served.base}/v1/keys`, { headers: { 'x-api-key': systemKey } });
     expect(good.headers.get('www-authenticate')).toBeNull();
   });
 });

@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Server } from 'node:http';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLocalJWKSet, decodeJwt, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { createLocalServer } from '#local/server.ts';
-import { freePort } from '#local/dynamodb-local.ts';
 import { routeList } from '#shared/http/routes.ts';
 import { getAdapters, getServices, getTokenService } from '#shared/runtime.ts';
 import { getConfig } from '#shared/config.ts';
@@ -11,42 +8,16 @@ import { accessTokenVerifier } from '#shared/services/access-token-verifier.ts';
 import { formatApiKey } from '#shared/domain/api-key.ts';
 import { newTenant } from '../support/api.ts';
 import { serviceSigningKey } from '../support/signing-key.ts';
+import { useLocalServer } from '../support/local-http.ts';
 
 // Every finding of the security review, proven black-box: real HTTP against the local server,
 // which runs the real handlers over DynamoDB Local.
 
-let server: Server;
-let base: string;
+const { served, http } = useLocalServer();
 // Set once: no test rotates these keys, so tests do not depend on each other's order.
 let systemKey: string;
 let otherSystemKey: string;
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
-
-async function http(method: string, path: string, options: { key?: string; token?: string; json?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.key) headers['x-api-key'] = options.key;
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined = options.raw;
-  if (options.json !== undefined) {
-    body = JSON.stringify(options.json);
-    headers['content-type'] ??= 'application/json';
-  }
-  const response = await fetch(`${base}${path}`, { method, headers, body });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, body: parsed, text };
-}
 
 async function tokenOf(apiKey: string, expiresIn?: number): Promise<string> {
   const answer = await http('POST', '/v1/authentication', { json: { apiKey, ...(expiresIn ? { expiresIn } : {}) } });
@@ -85,14 +56,6 @@ const wrongSecretOf = (apiKey: string) => formatApiKey('kw', { keyId: apiKey.sli
 beforeAll(async () => {
   systemKey = (await newTenant('security')).apiKey;
   otherSystemKey = (await newTenant('security-other')).apiKey;
-  const port = await freePort();
-  server = createLocalServer();
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
-  base = `http://127.0.0.1:${port}`;
-});
-
-afterAll(async () => {
-  await new Promise((done) => server.close(done));
 });
 
 describe('a regenerate ends the power of every earlier token over Keyward', () => {
@@ -132,7 +95,7 @@ describe('a regenerate ends the power of every earlier token over Keyward', () =
     const { key, apiKey } = await createKey(systemKey);
     const oldToken = await tokenOf(apiKey);
     await regenerate(systemKey, key.id);
-    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    const jwks = (await (await fetch(`${served.base}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
     const verify = accessTokenVerifier({ issuer: getConfig().issuer, audience: getConfig().audience, keys: createLocalJWKSet(jwks) });
     await expect(verify(oldToken)).resolves.toMatchObject({ keyId: key.id });
   });

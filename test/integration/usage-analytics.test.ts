@@ -3,6 +3,7 @@ import { keyUsageResponse, tenantUsageResponse } from '#shared/http/schemas.ts';
 import { createServices, getAdapters } from '#shared/runtime.ts';
 import { formatApiKey } from '#shared/domain/api-key.ts';
 import { call, createKey, newTenant, withKey, withToken } from '../support/api.ts';
+import { writesOf } from '../support/dynamodb-calls.ts';
 
 let admin: string;
 
@@ -12,25 +13,6 @@ beforeAll(async () => {
 
 const authenticate = (apiKey: string, sourceIp?: string) => call('POST', '/v1/authentication', { json: { apiKey }, ...(sourceIp ? { sourceIp } : {}) });
 
-/** Counts the DynamoDB writes `work` sends. */
-async function writesOf(work: () => Promise<unknown>): Promise<number> {
-  const { dynamoDb } = getAdapters();
-  let writes = 0;
-  const name = `writes-${Math.random()}`;
-  dynamoDb.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (/^(Put|Update|Delete|TransactWrite)/.test(String(context.commandName))) writes++;
-      return next(args);
-    },
-    { step: 'initialize', name },
-  );
-  try {
-    await work();
-  } finally {
-    dynamoDb.middlewareStack.remove(name);
-  }
-  return writes;
-}
 
 describe('usage analytics', () => {
   it('count every use whose secret was right, by outcome, and serve them per key with empty buckets, oldest first', async () => {

@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { createLocalServer } from '#local/server.ts';
-import { freePort } from '#local/dynamodb-local.ts';
 import { keyViewSchema, verifyResponse, whoamiResponse } from '#shared/http/schemas.ts';
 import { newTenant } from '../support/api.ts';
 import { ageKey } from '../support/time-travel.ts';
+import { useLocalServer } from '../support/local-http.ts';
 
 // Usage controls through real HTTP against the local server and DynamoDB Local. Windows are a
 // day long so a test never straddles a window boundary.
 
-let server: Server;
-let base: string;
+const { http } = useLocalServer();
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-async function http(method: string, path: string, options: { key?: string; token?: string; json?: unknown } = {}): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (options.key) headers['x-api-key'] = options.key;
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, { method, headers, body: options.json === undefined ? undefined : JSON.stringify(options.json) });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
 
 async function createKey(admin: string, input: Record<string, unknown>) {
   const answer = await http('POST', '/v1/keys', { key: admin, json: { name: 'controlled', type: 'privileged', ...input } });
@@ -38,16 +20,6 @@ async function createKey(admin: string, input: Record<string, unknown>) {
 const authenticate = (apiKey: string) => http('POST', '/v1/authentication', { json: { apiKey } });
 const day = { windowSeconds: 86_400 };
 
-beforeAll(async () => {
-  const port = await freePort();
-  server = createLocalServer();
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
-  base = `http://127.0.0.1:${port}`;
-});
-
-afterAll(async () => {
-  await new Promise((done) => server.close(done));
-});
 
 describe('key fields', () => {
   it('are taken on create and update (null removes), shown in every view, verify and whoami, and owner_id is in tokens', async () => {
