@@ -1,4 +1,4 @@
-import { answer, ApiError, createKeywardClient, type KeywardClient, type paths } from '#shared/client/keyward-client.ts';
+import { answer, ApiError, createKeywardClient, type KeywardClient } from '#shared/client/keyward-client.ts';
 import { readCredentials, type Credentials } from './credentials.ts';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:3000';

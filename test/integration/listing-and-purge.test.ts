@@ -4,7 +4,7 @@ import { getAdapters } from '#shared/runtime.ts';
 import { purgeDueKeys } from '#shared/services/purge.ts';
 import { handler as purgeHandler } from '#functions/purge-expired-keys.ts';
 import { lambdaContext } from '#local/proxy-event.ts';
-import { ageKey, justNow } from '../support/time-travel.ts';
+import { ageKey } from '../support/time-travel.ts';
 
 let admin: string;
 
