@@ -1,5 +1,5 @@
 /** The public HTTP API (see the contract), the only thing the console talks to, through the shared client. */
-import { answer, ApiError, createKeywardClient, type Answer, type components, type KeywardClient, type paths, type Query, type RequestBody } from '../../shared/client/keyward-client.ts';
+import { answer, ApiError, createKeywardClient, type Answer, type components, type KeywardClient, type Query, type RequestBody } from '../../shared/client/keyward-client.ts';
 
 export { ApiError };
 

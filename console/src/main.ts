@@ -216,22 +216,52 @@ function keysPage(main: HTMLElement, query: URLSearchParams) {
 
 // ---------- create / secrets ----------
 
-function secretPanel(title: string, keyId: string, apiKey: string, keySecret?: string) {
+/**
+ * Shows a secret in a dialog's body: the full API key (wrapped, with focus on it), copy buttons,
+ * and, for a secret shown only once, a guard that asks before Escape closes the dialog.
+ */
+function showSecret(body: HTMLElement, options: { title: string; keyId: string; apiKey: string; keySecret?: string; once: boolean; actions: (Node | null)[] }) {
+  const dialog = body.closest('dialog')!;
   const status = h('p', { role: 'status', class: 'copied' });
-  const row = (label: string, value: string) => {
-    const input = h('input', { type: 'text', readonly: true, value, class: 'mono', spellcheck: 'false' });
-    const f = field(label, input);
+  const copyButton = (label: string, text: string, what: string) => h('button', { type: 'button', class: 'secondary', onclick: () => void copy(text, status, what) }, label);
+  const row = (label: string, value: string, whole: boolean, ...buttons: HTMLButtonElement[]) => {
+    const control = whole
+      ? h('textarea', { readonly: true, rows: 2, class: 'mono secret-value', spellcheck: 'false', autocomplete: 'off' }, value)
+      : h('input', { type: 'text', readonly: true, value, class: 'mono', spellcheck: 'false' });
+    const f = field(label, control);
     f.wrapper.classList.add('secret-row');
-    f.wrapper.append(h('button', { type: 'button', class: 'secondary', onclick: () => void copy(value, status, label) }, `Copy ${label}`));
-    return f.wrapper;
+    if (whole) f.wrapper.classList.add('whole');
+    f.wrapper.append(h('div', { class: 'copy-buttons' }, ...buttons));
+    return f;
   };
-  return h('div', { class: 'secret' },
-    h('h2', {}, title),
-    h('p', { class: 'warning', role: 'alert' }, h('strong', {}, 'Copy the secret now. '), 'It is shown only this once: Keyward keeps only a hash of it and cannot show it again.'),
-    row('Key ID', keyId),
-    row('API key', apiKey),
-    keySecret ? row('Key secret', keySecret) : null,
-    status);
+  const apiKeyRow = row('API key', options.apiKey, true, copyButton('Copy API key', options.apiKey, 'API key'),
+    copyButton('Copy as environment variable', `KEYWARD_API_KEY=${options.apiKey}`, 'Environment variable'));
+  const keepOpen = h('button', { type: 'button', class: 'secondary' }, 'Keep it open');
+  const ask = h('div', { class: 'warning confirm-close', hidden: true },
+    h('p', { role: 'alert' }, 'The secret will not be shown again. Close anyway?'),
+    h('div', { class: 'actions' }, keepOpen, h('button', { type: 'button', class: 'danger', onclick: () => dialog.close() }, 'Close anyway')));
+  body.replaceChildren(h('div', { class: 'secret' },
+    h('h2', {}, options.title),
+    h('p', { class: 'warning', role: 'alert' }, h('strong', {}, 'Copy the secret now. '),
+      options.once ? 'It is shown only this once: Keyward keeps only a hash of it and cannot show it again.' : 'Anyone who sees it can use the key; close this when you are done.'),
+    row('Key ID', options.keyId, false, copyButton('Copy Key ID', options.keyId, 'Key ID')).wrapper,
+    apiKeyRow.wrapper,
+    options.keySecret ? row('Key secret', options.keySecret, true, copyButton('Copy Key secret', options.keySecret, 'Key secret')).wrapper : null,
+    status),
+  ask,
+  h('div', { class: 'actions' }, ...options.actions));
+  const focusKey = () => apiKeyRow.control.focus();
+  keepOpen.addEventListener('click', () => { ask.hidden = true; focusKey(); });
+  if (options.once) {
+    // Escape fires `cancel`: the first one asks (the key keeps focus), a second one closes.
+    dialog.addEventListener('cancel', (event) => {
+      if (!ask.hidden) return;
+      event.preventDefault();
+      ask.hidden = false;
+      focusKey();
+    });
+  }
+  focusKey();
 }
 
 function dialogShell(title: string) {
@@ -283,15 +313,17 @@ function createKeyDialog() {
   const typeGroup = h('fieldset', {}, h('legend', {}, 'Type'),
     h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'type', value: 'privileged', checked: true }), ' Privileged: reads and manages keys (server-to-server, admins)'),
     h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'type', value: 'viewer' }), ' Viewer: reads only (bots, channels, partners)'));
-  const scopes = field('Scopes', h('input', { type: 'text', name: 'scopes', autocomplete: 'off', class: 'mono' }), 'Optional, separated by spaces or commas, e.g. orders:read reports:write');
+  const scopeList = h('datalist', { id: uid('scope-list') });
+  const scopes = field('Scopes', h('input', { type: 'text', name: 'scopes', autocomplete: 'off', class: 'mono', list: scopeList.id }), 'Optional, separated by spaces or commas, e.g. orders:read reports:write');
+  scopes.wrapper.append(scopeList);
   const description = field('Description', h('textarea', { name: 'description', rows: 2 }));
-  const lifetime = field('Lifetime in days', h('input', { type: 'number', name: 'expiresInDays', min: 1, max: 3650, inputmode: 'numeric' }), 'Leave empty for a key that never expires.');
+  const expiry = expiryField();
   const recoverable = h('input', { type: 'checkbox', name: 'recoverable', id: uid('recoverable') });
   const usage = usageForm();
   const errors = formError();
   const submit = h('button', { type: 'submit' }, 'Create key');
   const form = h('form', { novalidate: true, method: 'dialog' },
-    name.wrapper, typeGroup, scopes.wrapper, description.wrapper, lifetime.wrapper,
+    name.wrapper, typeGroup, scopes.wrapper, description.wrapper, expiry.element,
     h('div', { class: 'field checkbox' }, recoverable, h('label', { for: recoverable.id }, 'Recoverable: admins can reveal the secret later')),
     usage.element,
     errors,
@@ -309,20 +341,88 @@ function createKeyDialog() {
         recoverable: recoverable.checked,
         ...usage.forCreate(),
       };
-      if (lifetime.control.value) input.expiresInDays = Number(lifetime.control.value);
+      Object.assign(input, expiry.forCreate());
       const created = await api.createKey(input);
-      body.replaceChildren(
-        secretPanel(`Key “${created.key.name}” created`, created.key.id, created.apiKey, created.keySecret),
-        h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: `#/keys/${encodeURIComponent(created.key.id)}`, onclick: () => dialog.close() }, 'Open key'),
-          h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')));
-      (body.querySelector('input') as HTMLInputElement).focus();
+      showSecret(body, {
+        title: `Key “${created.key.name}” created`, keyId: created.key.id, apiKey: created.apiKey, keySecret: created.keySecret, once: true,
+        actions: [h('a', { class: 'button secondary', href: `#/keys/${encodeURIComponent(created.key.id)}`, onclick: () => dialog.close() }, 'Open key'),
+          h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')],
+      });
       dialog.addEventListener('close', () => render());
     } catch (error) {
-      showFormError(errors, error, { name, scopes, description, expiresInDays: lifetime, expiresAt: lifetime, ...usage.fieldErrors });
+      showFormError(errors, error, { name, scopes, description, expiresInDays: expiry.target(), expiresAt: expiry.target(), ...usage.fieldErrors });
       submit.disabled = false;
     }
   });
   openDialog(dialog);
+  void suggestScopes(scopes.control, scopeList);
+}
+
+/** Suggests the scopes the tenant's keys already use, after what is typed so far (scopes are separated by spaces or commas). */
+async function suggestScopes(input: HTMLInputElement, list: HTMLDataListElement) {
+  let known: string[];
+  try {
+    const page = await api.listKeys({ limit: '100' });
+    known = [...new Set(page.items.flatMap((key) => key.scopes))].sort();
+  } catch {
+    return; // Suggestions are a help, not a need.
+  }
+  const update = () => {
+    const prefix = input.value.replace(/[^\s,]*$/, '');
+    const chosen = prefix.split(/[\s,]+/).filter(Boolean);
+    list.replaceChildren(...known.filter((scope) => !chosen.includes(scope)).map((scope) => h('option', { value: prefix + scope })));
+  };
+  input.addEventListener('input', update);
+  update();
+}
+
+const DAY_MS = 86_400_000;
+
+/** The expiry of a new key: 7, 30 or 90 days, a date, or never, within the tenant policy's limits. */
+function expiryField() {
+  const presets = [{ value: '7', label: 'In 7 days' }, { value: '30', label: 'In 30 days' }, { value: '90', label: 'In 90 days' }, { value: 'date', label: 'On a date' }, { value: 'never', label: 'Never' }];
+  const baseHint = 'When the key stops working.';
+  const preset = field('Expires', h('select', { name: 'expiry' }, ...presets.map((p) => h('option', { value: p.value, selected: p.value === 'never' }, p.label))), baseHint);
+  const hint = preset.wrapper.querySelector<HTMLElement>('.hint')!;
+  const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
+  const date = field('Expiry date', h('input', { type: 'date', name: 'expiresAt', min: day(1), max: day(3650) }), 'The key stops working at the start of this day (UTC).');
+  date.wrapper.hidden = true;
+  preset.control.addEventListener('change', () => (date.wrapper.hidden = preset.control.value !== 'date'));
+
+  void api.getPolicy().then((policy) => {
+    const reasons: string[] = [];
+    const max = policy.maxLifetimeDays;
+    for (const option of preset.control.options) {
+      const days = Number(option.value);
+      option.disabled = (option.value === 'never' && (policy.requireExpiry || max !== null)) || (max !== null && days > max);
+    }
+    if (policy.requireExpiry) reasons.push('every key must expire');
+    if (max !== null) {
+      reasons.push(`keys may live at most ${max} days`);
+      date.control.max = day(max);
+    }
+    if (reasons.length) hint.textContent = `${baseHint} The tenant policy says ${reasons.join(' and ')}, so longer choices are turned off.`;
+    if (preset.control.selectedOptions[0]?.disabled) {
+      const allowed = [...preset.control.options].filter((o) => !o.disabled && o.value !== 'date');
+      preset.control.value = allowed.at(-1)?.value ?? 'date';
+      date.wrapper.hidden = preset.control.value !== 'date';
+    }
+  }, () => undefined); // Without the policy, the API still refuses what breaks it.
+
+  return {
+    element: h('div', {}, preset.wrapper, date.wrapper),
+    /** Where an error about the expiry belongs. */
+    target: () => (preset.control.value === 'date' ? date : preset),
+    forCreate(): Pick<CreateKeyInput, 'expiresInDays' | 'expiresAt'> {
+      const value = preset.control.value;
+      if (value === 'never') return {};
+      if (value === 'date') {
+        if (!date.control.value) throw new InputError([{ path: 'expiresAt', message: 'Pick the expiry date.' }]);
+        return { expiresAt: `${date.control.value}T00:00:00.000Z` };
+      }
+      return { expiresInDays: Number(value) };
+    },
+  };
 }
 
 /** A dialog that asks before an action and shows the API's error inside it if it fails. */
@@ -491,9 +591,7 @@ function regenerateDialog(key: KeyView) {
       const minutes = Number(grace.control.value || '0');
       const answer = await api.regenerate(key.id, Math.round(minutes * 60));
       const dialog = body.closest('dialog')!;
-      body.replaceChildren(secretPanel('New secret', answer.key.id, answer.apiKey, answer.keySecret),
-        h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')));
-      (body.querySelector('input') as HTMLInputElement).focus();
+      showSecret(body, { title: 'New secret', keyId: answer.key.id, apiKey: answer.apiKey, keySecret: answer.keySecret, once: true, actions: [h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')] });
       dialog.addEventListener('close', () => render());
       flashMessage = minutes > 0 ? `Key regenerated; the old secret works for ${minutes} more minutes.` : 'Key regenerated; the old secret no longer works.';
       graceUntil = minutes > 0 ? { keyId: key.id, until: new Date(Date.now() + Math.round(minutes * 60) * 1000).toISOString() } : null;
@@ -522,8 +620,7 @@ function revealDialog(key: KeyView) {
     run: async () => {
       const { apiKey } = await api.reveal(key.id);
       const dialog = body.closest('dialog')!;
-      body.replaceChildren(secretPanel('Secret revealed', key.id, apiKey), h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')));
-      (body.querySelector('input') as HTMLInputElement).focus();
+      showSecret(body, { title: 'Secret revealed', keyId: key.id, apiKey, once: false, actions: [h('button', { type: 'button', onclick: () => dialog.close() }, 'Done')] });
       throw new KeepOpen();
     },
   });

@@ -132,7 +132,8 @@ describe('admin console', () => {
     await dialog.getByLabel('Name').fill('billing-sync');
     await dialog.getByLabel('Scopes').fill('orders:read, reports:write');
     await dialog.getByLabel('Description').fill('Nightly billing export');
-    await dialog.getByLabel('Lifetime in days').fill('30');
+    expect(await dialog.getByLabel('Expires').locator('option').allTextContents()).toEqual(['In 7 days', 'In 30 days', 'In 90 days', 'On a date', 'Never']);
+    await dialog.getByLabel('Expires').selectOption('30');
     await dialog.getByLabel(/Recoverable/).check();
     await dialog.getByRole('button', { name: 'Create key' }).click();
     await visible(dialog.getByText('Copy the secret now.'));
@@ -140,7 +141,21 @@ describe('admin console', () => {
     const keyId = await dialog.getByLabel('Key ID').inputValue();
     expect(apiKey).toMatch(/^kw_[A-Za-z0-9]+$/);
     expect(apiKey).toContain(keyId);
+    // The full key has focus; a stray Escape asks before the secret is gone.
+    const keyBox = dialog.getByLabel('API key', { exact: true });
+    const focused = () => keyBox.evaluate((element) => element === (globalThis as any).document.activeElement);
+    expect(await focused()).toBe(true);
+    await page.keyboard.press('Escape');
+    await visible(dialog.getByText('The secret will not be shown again. Close anyway?'));
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await focused()).toBe(true);
     await shot('create-secret');
+    await axe('secret panel, asking before it closes');
+    await dialog.getByRole('button', { name: 'Keep it open' }).click();
+    expect(await dialog.getByText('The secret will not be shown again. Close anyway?').isVisible()).toBe(false);
+    await dialog.getByRole('button', { name: 'Copy as environment variable' }).click();
+    await visible(dialog.getByText('Environment variable copied to the clipboard.'));
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(`KEYWARD_API_KEY=${apiKey}`);
     await dialog.getByRole('button', { name: 'Copy API key' }).click();
     await visible(dialog.getByText('API key copied to the clipboard.'));
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(apiKey);
@@ -402,7 +417,7 @@ describe('admin console', () => {
   it('charts usage, flags keys expiring soon, keeps filters in the URL, and passes axe at desktop and phone sizes', async () => {
     const admin = (await newTenant('console-usage')).apiKey;
     const soon = await createKey(admin, { name: 'expiring-soon', expiresInDays: 3, ownerId: 'team-a' });
-    await createKey(admin, { name: 'quiet-key', type: 'viewer' });
+    await createKey(admin, { name: 'quiet-key', type: 'viewer', scopes: ['reports:read'] });
     for (let i = 0; i < 4; i++) expect(await authenticate(soon.apiKey)).toBe(200);
 
     await page.goto(base);
@@ -418,6 +433,22 @@ describe('admin console', () => {
     await axe('keys list, desktop');
     await page.getByRole('button', { name: 'Create key' }).click();
     await visible(page.getByRole('dialog', { name: 'Create an API key' }));
+    // Expiry presets follow the tenant policy; scopes already in use are suggested.
+    const put = await fetch(`${base}/v1/tenant/policy`, { method: 'PUT', headers: { 'x-api-key': admin, 'content-type': 'application/json' }, body: JSON.stringify({ maxLifetimeDays: 60, requireExpiry: true, maxGracePeriodSeconds: 604_800, allowedIps: null }) });
+    expect(put.status).toBe(200);
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const create = page.getByRole('dialog', { name: 'Create an API key' });
+    await visible(create.getByText(/The tenant policy says every key must expire and keys may live at most 60 days/));
+    const expires = create.getByLabel('Expires');
+    expect(await expires.locator('option[value="never"]').isDisabled()).toBe(true);
+    expect(await expires.locator('option[value="90"]').isDisabled()).toBe(true);
+    expect(await expires.locator('option[value="30"]').isDisabled()).toBe(false);
+    expect(await expires.inputValue()).toBe('30');
+    await expires.selectOption('date');
+    await visible(create.getByLabel('Expiry date'));
+    expect(await create.locator('datalist option[value="reports:read"]').count()).toBe(1);
     await axe('create dialog, desktop');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await page.locator('dialog').waitFor({ state: 'detached' });
