@@ -19,6 +19,9 @@ import { serviceUnavailable } from './dependency-failure.ts';
 
 export { MAX_BODY_BYTES } from '../limits.ts';
 
+/** Time kept before the function's timeout to answer a request that is still waiting. */
+export const REQUEST_DEADLINE_MARGIN_MS = 500;
+
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface HttpRequest<R extends RouteDefinition> {
@@ -175,7 +178,9 @@ const oauthStatus = (error: KeywardError) => (error.status === 401 || error.stat
  * validate the request, run `action`, and shape the answer. Handlers stay one call long.
  */
 export function httpHandler<R extends RouteDefinition>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>, options: HandlerOptions<R> = {}) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  // A request still waiting this long before the function's own timeout is answered 503 by the
+  // error boundary (middy throws a TimeoutError then), never cut off by Lambda with no answer.
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: REQUEST_DEADLINE_MARGIN_MS })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(publishMetrics())
     .use(errorBoundary(route))
