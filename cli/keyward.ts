@@ -6,7 +6,8 @@ import { deployedStackEnvironment } from './deployed-stack.ts';
 import type { Query, RequestBody } from '#shared/client/keyward-client.ts';
 import { CliError, DEFAULT_ENDPOINT, client, connect, normaliseEndpoint } from './api-client.ts';
 import { saveCredentials } from './credentials.ts';
-import { auditTable, details, fullKeyDetails, keyTable, metaValue, paint, policyDetails, printable, printJson, relativeTime, secretNotice, sparkline, topKeysTable, usageTable, type TenantPolicy, type UsageCounts } from './output.ts';
+import { metaValue } from '#shared/client/meta-text.ts';
+import { auditTable, details, fullKeyDetails, keyTable, paint, policyDetails, printable, printJson, relativeTime, secretNotice, sparkline, topKeysTable, usageTable, type TenantPolicy, type UsageCounts } from './output.ts';
 import { ask } from './prompt.ts';
 
 const program = new Command()

@@ -1,4 +1,5 @@
 import type { Answer, components } from '#shared/client/keyward-client.ts';
+import { metaText } from '#shared/client/meta-text.ts';
 import { styleText } from 'node:util';
 import Table from 'cli-table3';
 
@@ -110,25 +111,7 @@ export function keyDetails(key: KeyView): string {
 }
 
 export type TenantPolicy = components['schemas']['TenantPolicy'];
-type MetaValue = string | number | boolean | null;
 
-/** A `--meta` value: a number, true, false or null as JSON; a quoted JSON string unquoted; any other text as it is. */
-export function metaValue(text: string): MetaValue {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed === 'boolean' || (typeof parsed === 'number' && Number.isFinite(parsed))) return parsed;
-    if (typeof parsed === 'string' && text.trimStart().startsWith('"')) return parsed;
-  } catch {
-    // Not JSON: text.
-  }
-  return text;
-}
-
-/** A meta value as `--meta` takes it back: text that would read as something else is quoted. */
-export function metaText(value: MetaValue): string {
-  if (typeof value !== 'string') return JSON.stringify(value);
-  return metaValue(value) === value ? value : JSON.stringify(value);
-}
 
 const UNITS: [string, number][] = [['d', 86_400], ['h', 3600], ['m', 60]];
 

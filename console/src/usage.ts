@@ -1,9 +1,9 @@
 /** A key's usage controls (owner, meta, rate limit, credits, allowed IPs): the form part of create and edit, and the detail rows. */
 import type { CreateKeyInput, KeyChange, KeyView } from './api.ts';
 import { field, h } from './dom.ts';
+import { metaText, metaValue } from '../../shared/client/meta-text.ts';
 
 type Meta = NonNullable<KeyView['meta']>;
-type MetaValue = Meta[string];
 type RateLimit = { limit: number; windowSeconds: number };
 type Credits = NonNullable<KeyChange['credits']>;
 
@@ -37,23 +37,6 @@ export interface FieldTarget {
   item?: (rest: string) => string;
 }
 
-/** A meta value as typed: a number, true, false or null as JSON; a quoted JSON string unquoted; any other text as it is. */
-export function metaValue(text: string): MetaValue {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed === 'boolean' || (typeof parsed === 'number' && Number.isFinite(parsed))) return parsed;
-    if (typeof parsed === 'string' && text.trimStart().startsWith('"')) return parsed;
-  } catch {
-    // Not JSON: text.
-  }
-  return text;
-}
-
-/** A meta value as it can be typed back: text that would read as something else is quoted. */
-export function metaText(value: MetaValue): string {
-  if (typeof value !== 'string') return JSON.stringify(value);
-  return metaValue(value) === value ? value : JSON.stringify(value);
-}
 
 export const count = (n: number) => n.toLocaleString('en-US');
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '#local/dynamodb-local.ts';
 import { createLocalServer } from '#local/server.ts';
-import { durationText, metaText, metaValue, usageDetails, windowText, type KeyView } from '../../cli/output.ts';
+import { durationText, usageDetails, windowText, type KeyView } from '../../cli/output.ts';
+import { metaText, metaValue } from '#shared/client/meta-text.ts';
 import { newTenant } from '../support/api.ts';
 
 // The CLI's usage controls, tenant policy and revoke-all, run as a process against the local server.
