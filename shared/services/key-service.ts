@@ -454,8 +454,13 @@ export class KeyService {
   }
 }
 
+/** The list filter judged on one record (a search by key id reads the key, not the index). */
 function matchesFilter(key: KeyRecord, filter: KeyFilter, now: Date): boolean {
-  return (filter.type === undefined || key.type === filter.type) && (filter.status === undefined || effectiveStatus(key, now) === filter.status);
+  return (
+    (filter.type === undefined || key.type === filter.type) &&
+    (filter.status === undefined || effectiveStatus(key, now) === filter.status) &&
+    (filter.ownerId === undefined || key.ownerId === filter.ownerId)
+  );
 }
 
 /** Credits as stored: counted in the current refill period, so the first refill comes at the next boundary. */

@@ -86,6 +86,12 @@ describe('key fields', () => {
     await createKey(admin, { ownerId: 'bob' });
     const listed = await http('GET', '/v1/keys?ownerId=alice', { key: admin });
     expect(listed.body.items.map((k: { id: string }) => k.id)).toEqual([mine.key.id]);
+    // A search by key id is one read, not the index: it must honour the owner filter too.
+    const bobs = await createKey(admin, { ownerId: 'bob' });
+    const byId = await http('GET', `/v1/keys?ownerId=alice&search=${bobs.key.id}`, { key: admin });
+    expect(byId.body.items).toEqual([]);
+    const byFullKey = await http('GET', `/v1/keys?ownerId=bob&search=${bobs.apiKey}`, { key: admin });
+    expect(byFullKey.body.items.map((k: { id: string }) => k.id)).toEqual([bobs.key.id]);
   });
 });
 
