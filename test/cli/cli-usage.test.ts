@@ -1,50 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { freePort } from '#local/dynamodb-local.ts';
 import { createLocalServer } from '#local/server.ts';
 import { durationText, usageDetails, windowText, type KeyView } from '../../cli/output.ts';
 import { metaText, metaValue } from '#shared/client/meta-text.ts';
 import { newTenant } from '../support/api.ts';
+import { cliRunner, type CliRun } from '../support/cli-process.ts';
 
 // The CLI's usage controls, tenant policy and revoke-all, run as a process against the local server.
 
-const root = resolve(import.meta.dirname, '../..');
-const entry = join(root, 'cli/keyward.ts');
-const workDir = mkdtempSync(join(tmpdir(), 'keyward-cli-usage-'));
-const configHome = mkdtempSync(join(tmpdir(), 'keyward-cli-usage-config-'));
-const baseEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_') && name !== 'NO_COLOR' && name !== 'FORCE_COLOR'),
-);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const { run } = cliRunner('cli-usage');
+type Run = CliRun;
 
 const server = createLocalServer();
 let endpoint: string;
 let systemKey: string;
 
-/** Runs the CLI as its own process, not on a terminal, with the system key as KEYWARD_API_KEY. */
-function cli(args: string[]): Promise<Run> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], {
-      cwd: workDir,
-      env: { ...baseEnv, XDG_CONFIG_HOME: configHome, KEYWARD_API_KEY: systemKey, KEYWARD_ENDPOINT: endpoint },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+
+/** Runs the CLI, not on a terminal, with the system key as KEYWARD_API_KEY. */
+const cli = (args: string[]): Promise<Run> => run(args, { KEYWARD_API_KEY: systemKey, KEYWARD_ENDPOINT: endpoint });
 
 async function ok(args: string[]): Promise<Run> {
   const run = await cli(args);

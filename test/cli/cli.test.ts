@@ -1,53 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { freePort } from '#local/dynamodb-local.ts';
 import { createLocalServer } from '#local/server.ts';
 import { newTenant } from '../support/api.ts';
+import { cliRunner, type CliRun } from '../support/cli-process.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-const entry = join(root, 'cli/keyward.ts');
-const workDir = mkdtempSync(join(tmpdir(), 'keyward-cli-'));
-const configHome = mkdtempSync(join(tmpdir(), 'keyward-cli-config-'));
-// Only what a user's shell would have: the test harness's own settings must not leak in.
-const baseEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_') && name !== 'NO_COLOR' && name !== 'FORCE_COLOR'),
-);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const { configHome, run } = cliRunner('cli');
+type Run = CliRun;
 
 const server = createLocalServer();
 let endpoint: string;
 let systemKey: string;
 
-/** Runs the CLI as its own process (asynchronously: this process serves the API it calls). */
-function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], {
-      cwd: workDir,
-      env: { ...baseEnv, XDG_CONFIG_HOME: configHome, KEYWARD_API_KEY: systemKey, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 async function ok(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   const run = await cli(args, env);
   expect(run.code, `keyward ${args.join(' ')}\n${run.stderr}`).toBe(0);
   return run;
 }
+
+/** Runs the CLI with the system key as KEYWARD_API_KEY unless `env` says otherwise. */
+const cli = (args: string[], env: Record<string, string | undefined> = {}): Promise<Run> => run(args, { KEYWARD_API_KEY: systemKey, ...env });
 
 const json = async <T = any>(args: string[]): Promise<T> => JSON.parse((await ok([...args, '--json'])).stdout) as T;
 
