@@ -10,12 +10,14 @@ export interface AuditInput {
   sourceIp?: string | null | undefined;
   outcome?: 'success' | 'failure';
   details?: AuditEvent['details'];
+  /** An id derived from what the event is about, for events written more than once (counted); random otherwise. */
+  id?: string | undefined;
 }
 
 /** A new audit event, kept for `retentionDays` (DynamoDB TTL forgets it afterwards). */
 export function auditEvent(input: AuditInput, now: Date, retentionDays: number): AuditEvent {
   return {
-    id: randomBase62(16),
+    id: input.id ?? randomBase62(16),
     tenant: input.tenant,
     at: now.toISOString(),
     action: input.action,
@@ -50,11 +52,11 @@ export function authenticationFailureEvent(
     .digest('hex')
     .slice(0, 16);
   const event = auditEvent(
-    { tenant: input.tenant, action: 'authentication.failure', keyId: input.keyId, actor: input.actor, sourceIp: input.sourceIp, outcome: 'failure', details: { reason: input.reason } },
+    { id, tenant: input.tenant, action: 'authentication.failure', keyId: input.keyId, actor: input.actor, sourceIp: input.sourceIp, outcome: 'failure', details: { reason: input.reason } },
     now,
     retentionDays,
   );
-  return { event: { ...event, id }, windowStart };
+  return { event, windowStart };
 }
 
 /** Attempts with unknown key ids are kept a day: long enough to see a guessing run, never in a tenant's log. */
