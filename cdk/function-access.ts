@@ -10,10 +10,10 @@ export type FunctionName = (typeof routes)[keyof typeof routes]['handler'] | (ty
 
 /**
  * Functions that are neither routes nor jobs: the authorizers for your own APIs (one verifies
- * tokens offline, the other checks keys with every usage control), and the step of the events
- * pipe that shapes audit items into events.
+ * tokens offline, the other checks keys with every usage control), the step of the events
+ * pipe that shapes audit items into events, and the counter of the uses the functions log.
  */
-export const otherFunctions = ['token-authorizer', 'key-authorizer', 'shape-audit-events'] as const;
+export const otherFunctions = ['token-authorizer', 'key-authorizer', 'shape-audit-events', 'count-uses'] as const;
 type OtherFunction = (typeof otherFunctions)[number];
 
 /** What one function may do: DynamoDB actions on items, queries, and sealing purposes of the secrets key. */
@@ -75,6 +75,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'key-authorizer': { items: ['GetItem', 'UpdateItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   // Turns the stream records it is handed into events: it reads and writes nothing itself.
   'shape-audit-events': none,
+  // Adds batches of recorded uses to the usage counters, with a mark per batch: a transaction of updates and one put.
+  'count-uses': { ...none, items: ['UpdateItem', 'PutItem'] },
 };
 
 /** Every function the stack deploys, in route-table order, then the jobs, then the authorizer. */

@@ -50,4 +50,6 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   'token-authorizer': { ...standard, environment: 'authorizer' },
   'key-authorizer': standard,
   'shape-audit-events': { ...standard, environment: 'authorizer' },
+  // Sums a batch of log lines and writes a few counters: little memory, and a minute for a large batch.
+  'count-uses': { ...standard, memorySize: 256, timeoutSeconds: 60 },
 };

@@ -12,6 +12,7 @@ import { routes } from '../shared/http/routes.ts';
 import { KeywardApi } from './constructs/api.ts';
 import { ConsoleHosting } from './constructs/console-hosting.ts';
 import { AuditEvents } from './constructs/events.ts';
+import { UsageCounting } from './constructs/usage-counting.ts';
 import { KeyTable, TableKey } from './constructs/data.ts';
 import { ApiFirewall } from './constructs/firewall.ts';
 import { KeywardFunctions } from './constructs/functions.ts';
@@ -82,6 +83,7 @@ export class Keyward extends Construct {
     api.addRoutes(keywardFunctions.invocable, corsOrigin);
     const schedules = new JobSchedules(this, 'Schedules', { config, functions });
     const auditEvents = new AuditEvents(this, 'Events', { stage, table, tableKey, shaper: functions['shape-audit-events'] });
+    const usageCounting = new UsageCounting(this, 'UsageCounting', { functions, logGroups: keywardFunctions.logGroups });
     this.eventBus = auditEvents.bus;
     this.webAcl = config.waf ? new ApiFirewall(this, 'WebAcl', { stage, config, api, tokenRoutes }) : undefined;
     const monitoring = new Monitoring(this, 'Monitoring', {
@@ -90,7 +92,7 @@ export class Keyward extends Construct {
       api,
       table,
       functions,
-      deadLetterQueues: { ...schedules.deadLetterQueues, 'audit-events': auditEvents.deadLetterQueue },
+      deadLetterQueues: { ...schedules.deadLetterQueues, 'audit-events': auditEvents.deadLetterQueue, 'count-uses': usageCounting.deadLetterQueue },
     });
 
     this.api = api;

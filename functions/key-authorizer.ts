@@ -31,8 +31,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
       context: { reason: code, retryAfter: headers?.['retry-after'] ?? '' },
     };
   }
-  const { key, usage, counting } = verdict.value;
-  await counting;
+  const { key, usage } = verdict.value;
   // Only this method: results are not cached, so every request is judged (and counted) on its own.
   return {
     principalId: key.keyId,

@@ -7,6 +7,7 @@ import { messages } from '#shared/limits.ts';
 import { matchRoute } from './proxy-event.ts';
 import { prepareRouteCall } from './invoke.ts';
 import { perAddressLimits, type RateLimits } from './rate-limit.ts';
+import { localUseCounter, type UseFileCounter } from './use-counter.ts';
 
 /** API Gateway's own payload limit (10 MiB): bodies past it are not even read; the handlers refuse anything over MAX_BODY_BYTES themselves. */
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -106,6 +107,8 @@ export interface LocalServerOptions {
   onRequest?: (line: string) => void;
   /** Per-address request limits, as the WAF rate rules set in AWS. */
   rateLimits?: RateLimits;
+  /** Counts recorded uses before each read, so that a read sees every use made before it (default: the configured file's). */
+  uses?: UseFileCounter | undefined;
 }
 
 /**
@@ -114,6 +117,7 @@ export interface LocalServerOptions {
  */
 export function createLocalServer(options: LocalServerOptions = {}): Server {
   const throttle = perAddressLimits(options.rateLimits);
+  const uses = options.uses ?? localUseCounter();
   return createServer(async (request, response) => {
     const started = Date.now();
     const method = request.method ?? 'GET';
@@ -137,6 +141,8 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
       if ('allowed' in match) {
         return sendError(response, 405, 'route.method_not_allowed', `${url.pathname} accepts ${match.allowed.join(', ')}, not ${method}.`, { allow: match.allowed.join(', ') });
       }
+      // A failed count is kept for the next one: the file is counted from where it was left.
+      if (method === 'GET') await uses?.drain().catch(() => undefined);
       const body = await readBody(request);
       if (body === undefined) return sendError(response, 413, 'request.too_large', messages.tooLarge);
       const { invoke } = await prepareRouteCall(

@@ -5,6 +5,7 @@ import { clearLocalState, DATA_DIR, writeLocalState } from './local-state.ts';
 
 const PURGE_EVERY_MS = 60_000;
 const EXPIRY_NOTICES_EVERY_MS = 3600_000;
+const USES_EVERY_MS = 1000;
 const DEFAULT_TENANT = 'default';
 
 async function main() {
@@ -25,11 +26,13 @@ async function main() {
 async function serve(port: number, dynamoDb: RunningDynamoDb) {
   // The launcher plays the part of the Lambda environment: the configuration the functions
   // would get from the CDK stack, where the user did not set it, given to them explicitly.
+  const usesFile = process.env.KEYWARD_USES_FILE ?? join(DATA_DIR, 'uses.ndjson');
   const config = loadConfig({
     ...process.env,
     KEYWARD_DYNAMODB_ENDPOINT: dynamoDb.endpoint,
     KEYWARD_ISSUER: process.env.KEYWARD_ISSUER ?? `http://127.0.0.1:${port}`,
     KEYWARD_KEYRING_FILE: process.env.KEYWARD_KEYRING_FILE ?? join(DATA_DIR, 'keyring.key'),
+    KEYWARD_USES_FILE: usesFile,
   });
   useConfig(config);
   // Powertools' own settings are read when the logger and metrics load, so they are set before.
@@ -42,6 +45,7 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
   const { loadHandler } = await import('./invoke.ts');
   const { lambdaContext } = await import('./proxy-event.ts');
   const { startEventLog } = await import('./event-log.ts');
+  const { localUseCounter } = await import('./use-counter.ts');
   const adapters = getAdapters();
   await ensureTable(adapters.dynamoDb, config.tableName);
   // Every audit event, as EventBridge would publish it, one JSON line each.
@@ -58,6 +62,11 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
     const { apiKey } = await bootstrapTenant(adapters, DEFAULT_TENANT, new Date());
     console.log(`\nCreated tenant '${DEFAULT_TENANT}'. Its system key is shown only this once; store it now:\n\n  ${apiKey}\n`);
   }
+
+  // Every use, as the log subscription counts it in AWS: every second and before each read.
+  const uses = localUseCounter();
+  const countUses = async () => uses?.drain().catch((error: unknown) => console.error('usage:', error instanceof Error ? error.message : error));
+  const counting = setInterval(countUses, USES_EVERY_MS);
 
   const server = createLocalServer({ onRequest: (line) => console.log(line) });
   await new Promise<void>((resolve, reject) => {
@@ -88,6 +97,8 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
     console.log('\nStopping…');
     clearInterval(purge);
     clearInterval(noticing);
+    clearInterval(counting);
+    await countUses();
     await events.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));

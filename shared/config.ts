@@ -22,6 +22,7 @@ const configSchema = z.object({
   KEYWARD_SIGNING_KEY_ACTIVATION_SECONDS: positiveInt(24 * 3600),
   KEYWARD_CORS_ORIGIN: z.url().optional(),
   KEYWARD_USAGE_ANALYTICS: z.enum(['on', 'off']).default('on'),
+  KEYWARD_USES_FILE: z.string().min(1).optional(),
   AWS_REGION: z.string().default('us-east-1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
 });
@@ -45,6 +46,8 @@ function toConfig(env: z.infer<typeof configSchema>) {
     signingKeyActivationSeconds: env.KEYWARD_SIGNING_KEY_ACTIVATION_SECONDS,
     corsOrigin: env.KEYWARD_CORS_ORIGIN,
     usageAnalytics: env.KEYWARD_USAGE_ANALYTICS === 'on',
+    /** Where uses are recorded, one line each: this file (locally), or standard output (in Lambda, the log group). */
+    usesFile: env.KEYWARD_USES_FILE,
     region: env.AWS_REGION,
     port: env.PORT,
   };

@@ -198,10 +198,30 @@ export interface UsageBucket {
   counts: UsageCounts;
 }
 
+/** One use of a key whose secret was right: how it ended, and when. */
+export interface Use {
+  tenant: string;
+  keyId: string;
+  outcome: UseOutcome;
+  at: Date;
+}
+
+/**
+ * Where a request writes down its uses: one line on the function's own output, no call to
+ * any store, so counting adds nothing to the request's time. The lines are counted later,
+ * in batches (`UsageLog.add`).
+ */
+export interface UseRecorder {
+  record(use: Use): void;
+}
+
 /** Uses of keys whose secret was right, counted per key, hour and outcome. */
 export interface UsageLog {
-  /** Adds one use: an atomic ADD on the hour's counter, never a read-modify-write. */
-  count(use: { tenant: string; keyId: string; outcome: UseOutcome; at: Date }): Promise<void>;
+  /**
+   * Adds a batch of recorded uses to the hours' counters exactly once: a batch whose id was
+   * added before (a retried delivery) changes nothing.
+   */
+  add(batchId: string, uses: Use[]): Promise<void>;
   /** The hours of one key from `from` to `to` that saw any use. */
   ofKey(keyId: string, from: Date, to: Date): Promise<UsageBucket[]>;
   /** The hours of every key of a tenant from `from` to `to` that saw any use. */

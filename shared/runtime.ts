@@ -2,11 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { getConfig, type Config } from './config.ts';
-import type { Cipher, Store } from './ports.ts';
+import type { Cipher, Store, UseRecorder } from './ports.ts';
 import { createDynamoDbStore } from './adapters/dynamodb/store.ts';
 import { KmsCipher } from './adapters/kms-cipher.ts';
 import { LocalKeyringCipher, loadKeyringKey } from './adapters/local-keyring-cipher.ts';
 import { awsClientSettings, boundCalls } from './adapters/aws-clients.ts';
+import { fileUseRecorder, stdoutUseRecorder } from './adapters/use-lines.ts';
 import { loadSecretHasher } from './services/secret-hasher.ts';
 import { TokenService } from './services/token-service.ts';
 import { Authenticator } from './services/authenticator.ts';
@@ -17,12 +18,13 @@ import { TenantPolicies } from './services/tenant-policy.ts';
 import { TenantService } from './services/tenant-service.ts';
 import { UsageAnalytics } from './services/usage-analytics.ts';
 
-/** What the core runs on: the store, the cipher, and the client under the store (for table setup and tests). */
+/** What the core runs on: the store, the cipher, where uses are recorded, and the client under the store (for table setup and tests). */
 export interface Adapters {
   config: Config;
   dynamoDb: DynamoDBClient;
   store: Store;
   cipher: Cipher;
+  uses: UseRecorder;
 }
 
 /** The AWS clients and adapters the configuration asks for: KMS or the local keyring. */
@@ -42,7 +44,8 @@ export function createAdapters(config: Config): Adapters {
     config.cipher === 'kms'
       ? new KmsCipher(boundCalls(new KMSClient({ region: config.region, ...awsClientSettings }), 'kms'), config.kmsKeyId ?? '')
       : new LocalKeyringCipher(loadKeyringKey(config.keyringFile));
-  return { config, dynamoDb, store, cipher };
+  const uses = config.usesFile ? fileUseRecorder(config.usesFile) : stdoutUseRecorder;
+  return { config, dynamoDb, store, cipher, uses };
 }
 
 /** What handlers call: the core's services, never the adapters under them. */
@@ -57,12 +60,11 @@ export interface Services {
 
 /** Wires the core: opens the pepper once (with the signing key, the only cipher calls of a warm function). */
 export async function createServices(adapters: Adapters, tokens: TokenService = createTokenService(adapters)): Promise<Services> {
-  const { config, store, cipher } = adapters;
+  const { config, store, cipher, uses } = adapters;
   const hasher = await loadSecretHasher(store.settings, cipher);
   const policies = new TenantPolicies(store.tenants);
-  // With analytics off, no use is counted: not one extra write.
-  const usage = config.usageAnalytics ? store.usage : undefined;
-  const authenticator = new Authenticator({ keys: store.keys, audit: store.audit, usage }, policies, hasher, tokens, {
+  // With analytics off, no use is even recorded.
+  const authenticator = new Authenticator({ keys: store.keys, audit: store.audit, uses: config.usageAnalytics ? uses : undefined }, policies, hasher, tokens, {
     keyPrefix: config.keyPrefix,
     lastUsedIntervalSeconds: config.lastUsedIntervalSeconds,
     auditRetentionDays: config.auditRetentionDays,

@@ -32,6 +32,7 @@ export class KeywardFunctions extends Construct {
   readonly byName: Record<FunctionName, NodejsFunction>;
   /** What API Gateway calls: the function, or for the token routes with provisioned concurrency its `live` alias. */
   readonly invocable: Record<FunctionName, lambda.IFunction>;
+  readonly logGroups: Record<FunctionName, logs.LogGroup>;
 
   constructor(scope: Construct, id: string, { config, table, secretsKey, issuer, corsOrigin }: KeywardFunctionsProps) {
     super(scope, id);
@@ -55,10 +56,12 @@ export class KeywardFunctions extends Construct {
     };
     const byName: Partial<Record<FunctionName, NodejsFunction>> = {};
     const invocable: Partial<Record<FunctionName, lambda.IFunction>> = {};
+    const logGroups: Partial<Record<FunctionName, logs.LogGroup>> = {};
     for (const name of functionNames) {
       const settings = functionSettings[name];
       const access = functionAccess[name];
       const logGroup = new logs.LogGroup(this, `${name}-logs`, { retention: config.logRetention, removalPolicy: config.removalPolicy });
+      logGroups[name] = logGroup;
       const role = new iam.Role(this, `${name}-role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `Keyward functions/${name}.ts: only what that handler does`,
@@ -89,5 +92,6 @@ export class KeywardFunctions extends Construct {
     }
     this.byName = byName as Record<FunctionName, NodejsFunction>;
     this.invocable = invocable as Record<FunctionName, lambda.IFunction>;
+    this.logGroups = logGroups as Record<FunctionName, logs.LogGroup>;
   }
 }

@@ -1,8 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { KeywardError, invalidApiKey } from '../errors.ts';
-import type { AuditLog, KeyRecord, KeyRepository, UsageLog } from '../ports.ts';
+import type { AuditLog, KeyRecord, KeyRepository, UseRecorder } from '../ports.ts';
 import type { UseOutcome } from '../domain/usage-analytics.ts';
-import { logger } from '../observability.ts';
 import { parseApiKey, keyIdPattern, secretPattern, type ApiKeyParts } from '../domain/api-key.ts';
 import { effectiveStatus } from '../domain/key-status.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
@@ -38,8 +37,6 @@ export interface ProvenKey {
   graceSecret: boolean;
   /** What this use left of the key's rate limit and credits. */
   usage: UsageReport;
-  /** The use being counted for analytics, started alongside the rest of the request: await it before answering. */
-  counting: Promise<void>;
 }
 
 /** Uses of one key racing in one window settle within a few rounds; beyond this something is wrong. */
@@ -110,15 +107,15 @@ function unwrap<T>(verdict: Verdict<T>): T {
  * only to whoever proved they hold the secret.
  */
 export class Authenticator {
-  private readonly store: { keys: KeyRepository; audit: AuditLog; usage?: UsageLog | undefined };
+  private readonly store: { keys: KeyRepository; audit: AuditLog; uses?: UseRecorder | undefined };
   private readonly hasher: SecretHasher;
   private readonly tokens: TokenService;
   private readonly settings: AuthenticatorSettings;
 
   private readonly policies: TenantPolicies;
 
-  /** `store.usage` absent: usage analytics are off, and a use costs no extra write. */
-  constructor(store: { keys: KeyRepository; audit: AuditLog; usage?: UsageLog | undefined }, policies: TenantPolicies, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
+  /** `store.uses` absent: usage analytics are off, and a use is not even recorded. */
+  constructor(store: { keys: KeyRepository; audit: AuditLog; uses?: UseRecorder | undefined }, policies: TenantPolicies, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
     this.store = store;
     this.policies = policies;
     this.hasher = hasher;
@@ -171,38 +168,32 @@ export class Authenticator {
     // The secret is right: now status, source IP, rate limit and credits, in that order.
     const status = effectiveStatus(key, now);
     if (status !== 'active') {
-      await Promise.all([this.auditFailure(key, actor, status, sourceIp, now), this.countOutcome(key, 'refused', now)]);
+      this.recordOutcome(key, 'refused', now);
+      await this.auditFailure(key, actor, status, sourceIp, now);
       return refuse(statusErrors[status]());
     }
     if (!(await this.sourceAllowed(key, sourceIp))) {
-      await Promise.all([this.auditFailure(key, actor, 'ip_not_allowed', sourceIp, now), this.countOutcome(key, 'ipNotAllowed', now)]);
+      this.recordOutcome(key, 'ipNotAllowed', now);
+      await this.auditFailure(key, actor, 'ip_not_allowed', sourceIp, now);
       return refuse(ipNotAllowed());
     }
     const counted = await this.countUse(key, now);
     if (!counted.ok) {
       const { code } = counted.refusal;
       const outcome = code === 'authentication.rate_limited' ? 'rateLimited' : code === 'authentication.usage_exceeded' ? 'usageExceeded' : undefined;
-      await Promise.all([this.auditFailure(key, actor, code.replace('authentication.', ''), sourceIp, now), outcome && this.countOutcome(key, outcome, now)]);
+      if (outcome) this.recordOutcome(key, outcome, now);
+      await this.auditFailure(key, actor, code.replace('authentication.', ''), sourceIp, now);
       return refuse(counted.refusal);
     }
-    const counting = this.countOutcome(key, 'valid', now);
+    this.recordOutcome(key, 'valid', now);
     await this.recordUse(counted.value, now);
     const version = currentSecretVersion(key);
-    return accept({ key: counted.value, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace, usage: usageReport(counted.value, now), counting });
+    return accept({ key: counted.value, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace, usage: usageReport(counted.value, now) });
   }
 
-  /**
-   * Counts a use for analytics: one atomic ADD, never failing the request it counts (a
-   * failure is logged and measured instead).
-   */
-  private async countOutcome(key: KeyRecord, outcome: UseOutcome, at: Date): Promise<void> {
-    if (!this.store.usage) return;
-    try {
-      await this.store.usage.count({ tenant: key.tenant, keyId: key.keyId, outcome, at });
-    } catch (error) {
-      logger.warn('usage not counted', { keyId: key.keyId, outcome, error: (error as Error).name });
-      metrics.addMetric('UsageNotCounted', MetricUnit.Count, 1);
-    }
+  /** Writes the use down for analytics: a line, not a store call; it is counted later, in batches. */
+  private recordOutcome(key: KeyRecord, outcome: UseOutcome, at: Date): void {
+    this.store.uses?.record({ tenant: key.tenant, keyId: key.keyId, outcome, at });
   }
 
   /** The key's own allowed IPs and its tenant's, when they are set. */
@@ -234,9 +225,7 @@ export class Authenticator {
 
   /** `judgeKey`, throwing the refusal. */
   async checkKey(credential: Credential, context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string }): Promise<ProvenKey> {
-    const proven = unwrap(await this.judgeKey(credential, context));
-    await proven.counting;
-    return proven;
+    return unwrap(await this.judgeKey(credential, context));
   }
 
   private async auditFailure(key: KeyRecord, actor: string, reason: string, sourceIp: string | null, now: Date): Promise<void> {

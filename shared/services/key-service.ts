@@ -432,8 +432,7 @@ export class KeyService {
       const retryAfter = refusal.code === 'authentication.rate_limited' ? Number(refusal.headers?.['retry-after']) : undefined;
       return { body: { valid: false as const, code: refusal.code, ...(retryAfter !== undefined ? { retryAfter } : {}) }, headers: pickRateLimitHeaders(refusal.headers) };
     }
-    const { key, grant, usage, counting } = verdict.value;
-    await counting;
+    const { key, grant, usage } = verdict.value;
     return {
       body: { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant), ...ownerAndMeta(key), ...usage },
       headers: rateLimitHeaders(usage),

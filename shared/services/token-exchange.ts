@@ -22,11 +22,10 @@ export async function exchangeKeyForToken(
   const { authenticator, tokens } = services;
   const verdict = await authenticator.judgeKey(credential, context);
   if (!verdict.ok) throw verdict.refusal;
-  const { key, secretVersion, usage, counting } = verdict.value;
+  const { key, secretVersion, usage } = verdict.value;
   const grant = context.scopes === undefined ? key : narrowGrant(key, context.scopes);
   metrics.addMetric(metricNames.authenticationSuccess, MetricUnit.Count, 1);
   const expiresIn = context.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
-  // The use is counted while the token is signed: the counter adds no wait of its own.
-  const [{ token, expiresAt }] = await Promise.all([tokens.issue(key, expiresIn, context.now, { secretVersion, grant }), counting]);
+  const { token, expiresAt } = await tokens.issue(key, expiresIn, context.now, { secretVersion, grant });
   return { key, grant, token, expiresIn, expiresAt, headers: rateLimitHeaders(usage) };
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { App } from 'aws-cdk-lib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { KeywardStack } from '../../cdk/keyward-stack.ts';
@@ -124,6 +125,34 @@ describe('the bundles the stack deploys', () => {
     expect(third.context.reason).toBe('authentication.rate_limited');
     await expect(authorize(request(`${apiKey.slice(0, -1)}x`), lambdaContext('key-authorizer'))).rejects.toThrow('Unauthorized');
     await expect(authorize({ ...request(''), headers: {} }, lambdaContext('key-authorizer'))).rejects.toThrow('Unauthorized');
+  });
+
+  it('include a usage counter that counts the uses the functions logged, once however often a batch is delivered', async () => {
+    const tenant = await newTenant('bundle-uses');
+    const created = await send('POST', '/v1/keys', { apiKey: tenant.apiKey, json: { name: 'counted', type: 'viewer' } });
+    const keyId = created.body.key.id as string;
+    for (let i = 0; i < 2; i++) expect((await send('POST', '/v1/authentication', { json: { apiKey: created.body.apiKey } })).status).toBe(200);
+    // What the bundled functions wrote (to standard output in Lambda; to this file here), as a log subscription delivers it.
+    const lines = readFileSync(process.env.KEYWARD_USES_FILE!, 'utf8').split('\n').filter((line) => line.includes(keyId));
+    expect(lines).toHaveLength(2);
+    const messages = ['START RequestId: 7c1f Version: $LATEST', ...lines];
+    const delivery = (messageType: string) => ({
+      awslogs: {
+        data: gzipSync(
+          JSON.stringify({
+            messageType, owner: '123456789012', logGroup: '/aws/lambda/authenticate', logStream: '2026/11/23/[$LATEST]abc', subscriptionFilters: ['uses'],
+            logEvents: messages.map((message, i) => ({ id: `3${keyId.length}${i}`.padEnd(56, '0'), timestamp: Date.now(), message })),
+          }),
+        ).toString('base64'),
+      },
+    });
+    const count = await bundled('count-uses');
+    expect(await count(delivery('CONTROL_MESSAGE'), lambdaContext('count-uses'))).toEqual({ counted: 0 });
+    expect(await count(delivery('DATA_MESSAGE'), lambdaContext('count-uses'))).toEqual({ counted: 2 });
+    // A retried delivery of the same batch: counted once.
+    expect(await count(delivery('DATA_MESSAGE'), lambdaContext('count-uses'))).toEqual({ counted: 2 });
+    const usage = await send('GET', `/v1/keys/${keyId}/usage`, { apiKey: tenant.apiKey });
+    expect(usage.body.totals).toEqual({ valid: 2, rateLimited: 0, usageExceeded: 0, ipNotAllowed: 0, refused: 0 });
   });
 
   it('serve the discovery documents and rotate the signing key', async () => {

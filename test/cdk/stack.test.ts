@@ -31,7 +31,12 @@ const wafStages: readonly StageName[] = ['staging', 'prod'];
 /** The functions that sign tokens: the only ones that may open a signing key. Written out, not taken from cdk/function-access.ts. */
 const tokenSigners = ['authenticate', 'oauth-token'];
 /** Every function the stack must deploy: one per route, one per job, and the downstream authorizer. */
-const functionNames = [...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer', 'key-authorizer', 'shape-audit-events'])];
+const functionNames = [...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer', 'key-authorizer', 'shape-audit-events', 'count-uses'])];
+/** The functions that judge a key's secret, and so record uses in their logs: every credentialed route and the key authorizer. */
+const useRecorders = [
+  'authenticate', 'oauth-token', 'create-key', 'list-keys', 'get-key', 'update-key', 'delete-key', 'regenerate-key', 'revoke-key', 'reveal-key',
+  'verify-key', 'whoami', 'revoke-all-keys', 'get-tenant-policy', 'key-usage', 'tenant-usage', 'put-tenant-policy', 'audit', 'key-authorizer',
+];
 
 interface ExpectedGrants {
   /** DynamoDB item actions on the table. */
@@ -75,6 +80,7 @@ const expectedGrants = {
   'token-authorizer': { items: [], query: [], decrypt: [], encrypt: [] },
   'key-authorizer': { items: ['GetItem', 'UpdateItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   'shape-audit-events': { items: [], query: [], decrypt: [], encrypt: [] },
+  'count-uses': { items: ['UpdateItem', 'PutItem'], query: [], decrypt: [], encrypt: [] },
 } satisfies Record<FunctionName, ExpectedGrants>;
 
 function expectedGrantsOf(name: string): ExpectedGrants {
@@ -191,6 +197,16 @@ const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? []
 
 function resourcesOfType(json: TemplateJson, type: string): [string, Resource][] {
   return Object.entries(json.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The queue that gets the batches count-uses gave up on: its failure destination. */
+function countUsesDeadLetterQueue(s: Synthesized): string {
+  const configs = resourcesOfType(s.json, 'AWS::Lambda::EventInvokeConfig').filter(([, config]) => show(config.Properties!.FunctionName) === `{${s.ids.functions['count-uses']}}`);
+  expect(configs).toHaveLength(1);
+  const destination = show(configs[0]![1].Properties!.DestinationConfig?.OnFailure?.Destination);
+  const queueId = /^\{(.+)\.Arn\}$/.exec(destination)?.[1];
+  if (!queueId) throw new Error(`count-uses has no failure destination: ${destination}`);
+  return queueId;
 }
 
 function resource(json: TemplateJson, id: string): Resource {
@@ -591,8 +607,10 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const secretsKeyArn = show(arnOf(s.ids.secretsKey));
       const tableKeyArn = show(arnOf(s.ids.tableKey));
 
-      // Only logs (its own group), X-Ray, DynamoDB and KMS.
-      expect(grants.filter((g) => !/^(logs|xray|dynamodb|kms):/.test(g.action))).toEqual([]);
+      // Only logs (its own group), X-Ray, DynamoDB and KMS; and for count-uses, sending a batch it gave up on to its dead-letter queue.
+      const deadLetters = name === 'count-uses' ? show(arnOf(countUsesDeadLetterQueue(s))) : undefined;
+      const sendsDeadLetters = (g: Grant) => g.resource === deadLetters && ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].includes(g.action);
+      expect(grants.filter((g) => !/^(logs|xray|dynamodb|kms):/.test(g.action) && !sendsDeadLetters(g))).toEqual([]);
       const logGroup = show(arnOf(show(resource(s.json, s.ids.functions[name]!).Properties!.LoggingConfig.LogGroup).slice(1, -1)));
       expect(grants.filter((g) => g.action.startsWith('logs:') && g.resource !== logGroup)).toEqual([]);
 
@@ -935,6 +953,26 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect([...new Set(actions)].sort()).toEqual(
         ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'events:PutEvents', 'kms:Decrypt', 'lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
       );
+    });
+
+    it('counts uses off the request path: each key-judging function\'s log group feeds count-uses, which retries, then keeps what fails in an alarmed queue', () => {
+      const s = synthesized(stage);
+      const logGroupOf = (name: string) => show(resource(s.json, s.ids.functions[name]!).Properties!.LoggingConfig.LogGroup);
+      const filters = resourcesOfType(s.json, 'AWS::Logs::SubscriptionFilter').map(([, filter]) => filter.Properties!);
+      expect(filters.map((filter) => show(filter.LogGroupName)).sort()).toEqual(useRecorders.map(logGroupOf).sort());
+      for (const filter of filters) {
+        expect(show(filter.DestinationArn)).toBe(show(arnOf(s.ids.functions['count-uses']!)));
+        expect(filter.FilterPattern).toBe('{ $.kind = "keyward.use" }');
+      }
+      const config = resourcesOfType(s.json, 'AWS::Lambda::EventInvokeConfig')[0]![1].Properties!;
+      expect(config.MaximumRetryAttempts).toBe(2);
+      const queueId = countUsesDeadLetterQueue(s);
+      expect(resource(s.json, queueId).Type).toBe('AWS::SQS::Queue');
+      expect(alarmsWatching(s.json, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: `{${queueId}.QueueName}` }), 'count-uses dead letters').not.toEqual([]);
+      // CloudWatch Logs may invoke count-uses only from the subscribed log groups.
+      const invokers = resourcesOfType(s.json, 'AWS::Lambda::Permission').map(([, permission]) => permission.Properties!).filter((permission) => show(permission.FunctionName) === show(arnOf(s.ids.functions['count-uses']!)));
+      expect(invokers.map((permission) => permission.Principal)).toEqual(useRecorders.map(() => 'logs.amazonaws.com'));
+      expect(invokers.every((permission) => permission.SourceArn !== undefined)).toBe(true);
     });
 
     it('alarms on 5xx rate, authentication failures, DynamoDB throttles, purge failures and every function’s errors and throttles', () => {

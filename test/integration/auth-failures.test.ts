@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
-import { call, createKey, newTenant, tokenFor, withKey, withToken, type ApiResponse } from '../support/api.ts';
+import { call, countRecordedUses, createKey, newTenant, tokenFor, withKey, withToken, type ApiResponse } from '../support/api.ts';
 import { routeList, type RouteDefinition, type RouteId } from '#shared/http/routes.ts';
 import {
   auditListResponse,
@@ -323,6 +323,7 @@ const isolationProbes: Partial<Record<RouteId, (caller: Headers) => Promise<void
   tenantUsage: async (caller) => {
     const theirs = await createKey(other.system.apiKey, { name: 'used elsewhere', type: 'viewer' });
     expect((await call('POST', '/v1/authentication', { json: { apiKey: theirs.apiKey } })).status).toBe(200);
+    await countRecordedUses();
     const usage = await call('GET', '/v1/usage', { headers: caller });
     expect(usage.status).toBe(200);
     const seen = (usage.body.topKeys as { keyId: string }[]).map((top) => top.keyId);

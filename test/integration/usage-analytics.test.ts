@@ -1,9 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { keyUsageResponse, tenantUsageResponse } from '#shared/http/schemas.ts';
 import { createServices, getAdapters } from '#shared/runtime.ts';
+import { getConfig } from '#shared/config.ts';
 import { formatApiKey } from '#shared/domain/api-key.ts';
-import { call, createKey, newTenant, withKey, withToken } from '../support/api.ts';
-import { writesOf } from '../support/dynamodb-calls.ts';
+import { emptyCounts, HOUR_MS, type UseOutcome } from '#shared/domain/usage-analytics.ts';
+import { formatUseLine, parseUseLine } from '#shared/adapters/use-lines.ts';
+import { UseFileCounter } from '#local/use-counter.ts';
+import { call, countRecordedUses, createKey, newTenant, withKey, withToken } from '../support/api.ts';
+import { commandsSentBy, writesOf } from '../support/dynamodb-calls.ts';
 
 let admin: string;
 
@@ -27,6 +32,7 @@ describe('usage analytics', () => {
     await call('PATCH', `/v1/keys/${key.id}`, { headers: withKey(admin), json: { enabled: false } });
     expect((await authenticate(apiKey, from)).status).toBe(401);
 
+    await countRecordedUses();
     const usage = keyUsageResponse.parse((await call('GET', `/v1/keys/${key.id}/usage`, { headers: withKey(admin) })).body);
     expect(usage.totals).toEqual({ valid: 2, rateLimited: 1, usageExceeded: 0, ipNotAllowed: 1, refused: 1 });
     expect(usage.items.length).toBeGreaterThanOrEqual(24);
@@ -49,6 +55,7 @@ describe('usage analytics', () => {
     const create = async (name: string) => (await call('POST', '/v1/keys', { headers: withToken(token), json: { name, type: 'viewer' } })).body as { key: { id: string }; apiKey: string };
     const keys = await Promise.all(Array.from({ length: 12 }, (_, i) => create(`key ${i}`)));
     for (const [i, { apiKey }] of keys.entries()) for (let n = 0; n <= i; n++) expect((await authenticate(apiKey)).status).toBe(200);
+    await countRecordedUses();
     const usage = tenantUsageResponse.parse((await call('GET', '/v1/usage', { headers: withToken(token) })).body);
     expect(usage.totals.valid).toBe((12 * 13) / 2 + 1);
     expect(usage.topKeys).toHaveLength(10);
@@ -66,14 +73,91 @@ describe('usage analytics', () => {
     expect((await call('GET', `/v1/keys/${key.id}/usage`, { headers: withKey(other.apiKey) })).status).toBe(404);
   });
 
-  it('cost one write per use when on, and none when turned off', async () => {
-    const { apiKey } = await createKey(admin, { name: 'quiet' });
+  it('cost no write on the request path: a use is one recorded line when on, and nothing at all when turned off', async () => {
+    const { key, apiKey } = await createKey(admin, { name: 'quiet' });
     expect((await authenticate(apiKey)).status).toBe(200); // records lastUsedAt, once per interval
     const adapters = getAdapters();
     const on = await createServices(adapters);
     const off = await createServices({ ...adapters, config: { ...adapters.config, usageAnalytics: false } });
     const use = (services: typeof on) => services.authenticator.checkKey({ apiKey }, { sourceIp: null, now: new Date() });
-    expect(await writesOf(() => use(on))).toBe(1);
+    const linesOfKey = () => recordedLines().filter((use) => use.keyId === key.id).length;
+    const before = linesOfKey();
+    expect(await writesOf(() => use(on))).toBe(0);
+    expect(linesOfKey()).toBe(before + 1);
     expect(await writesOf(() => use(off))).toBe(0);
+    expect(linesOfKey()).toBe(before + 1);
+  });
+
+  it('count a batch of uses once however often it is delivered, summed per key and hour, in transactions of at most 100 items', async () => {
+    const { usage } = getAdapters().store;
+    const hour = Date.parse('2026-11-02T10:00:00Z');
+    // 150 keys in two hours: 300 counters, more than one transaction holds.
+    const uses = Array.from({ length: 150 }, (_, i) => [
+      { tenant: 'batches', keyId: `batch-key-${i}`, outcome: 'valid' as UseOutcome, at: new Date(hour + 1000 * i) },
+      { tenant: 'batches', keyId: `batch-key-${i}`, outcome: 'valid' as UseOutcome, at: new Date(hour + 2000 * i) },
+      { tenant: 'batches', keyId: `batch-key-${i}`, outcome: 'rateLimited' as UseOutcome, at: new Date(hour + HOUR_MS + i) },
+    ]).flat();
+    const sent = await commandsSentBy(() => usage.add('batch-1', uses));
+    expect(sent).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand', 'TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
+    await usage.add('batch-1', uses);
+    await usage.add('batch-1', uses.slice(0, 100));
+    const totals = async () => {
+      const buckets = await usage.ofTenant('batches', new Date(hour), new Date(hour + HOUR_MS));
+      return buckets.reduce((sum, bucket) => ({ valid: sum.valid + bucket.counts.valid, rateLimited: sum.rateLimited + bucket.counts.rateLimited }), { valid: 0, rateLimited: 0 });
+    };
+    expect(await totals()).toEqual({ valid: 300, rateLimited: 150 });
+    expect((await usage.ofKey('batch-key-7', new Date(hour), new Date(hour + HOUR_MS))).map((bucket) => bucket.counts).sort((a, b) => a.valid - b.valid)).toEqual([
+      { ...emptyCounts(), rateLimited: 1 },
+      { ...emptyCounts(), valid: 2 },
+    ]);
+    // Another batch with the same uses is other uses: it counts.
+    await usage.add('batch-2', uses.slice(0, 3));
+    expect(await totals()).toEqual({ valid: 302, rateLimited: 151 });
+  });
+
+  it('count a recorded file locally: whole lines only, other lines skipped, each line once, a file begun again from its start', async () => {
+    const file = `${getConfig().usesFile}.counter-test`;
+    const counter = new UseFileCounter(file, getAdapters().store.usage);
+    const at = new Date('2026-11-03T08:15:00Z');
+    const line = (keyId: string) => formatUseLine({ tenant: 'file-count', keyId, outcome: 'valid', at });
+    const valid = async (keyId: string) => (await getAdapters().store.usage.ofKey(keyId, at, at)).reduce((sum, bucket) => sum + bucket.counts.valid, 0);
+
+    writeFileSync(file, `${line('file-a')}a log line that is not a use\n{"kind":"keyward.use","keyId":"no-tenant"}\n${line('file-a').slice(0, 30)}`);
+    await counter.drain();
+    expect(await valid('file-a')).toBe(1);
+    // The torn line is finished later, then counted once, however often the counter runs.
+    appendFileSync(file, `${line('file-a').slice(30)}${line('file-b')}`);
+    await Promise.all([counter.drain(), counter.drain()]);
+    await counter.drain();
+    expect([await valid('file-a'), await valid('file-b')]).toEqual([2, 1]);
+    // A counter that starts again where the last one stopped counts nothing twice.
+    await new UseFileCounter(file, getAdapters().store.usage).drain();
+    expect(await valid('file-a')).toBe(2);
+    // A file begun again (shorter than what was counted) is counted from its start.
+    writeFileSync(file, line('file-c'));
+    await counter.drain();
+    expect(await valid('file-c')).toBe(1);
+  });
+});
+
+/** The uses this test file's handlers recorded so far. */
+function recordedLines() {
+  const file = getConfig().usesFile!;
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').map(parseUseLine).filter((use) => use !== undefined);
+}
+
+describe('use lines', () => {
+  it('carry ids, outcome and time only, and parse back; anything else is not a use', () => {
+    const use = { tenant: 'acme', keyId: 'Ab3dE5gH7jK9mN1p', outcome: 'ipNotAllowed' as const, at: new Date('2026-11-23T06:00:00.000Z') };
+    const line = formatUseLine(use);
+    expect(JSON.parse(line)).toEqual({ kind: 'keyward.use', tenant: 'acme', keyId: 'Ab3dE5gH7jK9mN1p', outcome: 'ipNotAllowed', at: '2026-11-23T06:00:00.000Z' });
+    expect(line.endsWith('\n')).toBe(true);
+    expect(parseUseLine(line)).toEqual(use);
+    // Lambda may put a prefix before a line; the use is still read.
+    expect(parseUseLine(`2026-11-23T06:00:00.000Z\tabc\tINFO\t${line}`)).toEqual(use);
+    for (const other of ['', 'plain text', 'null', '{"kind":"other"}', line.replace('ipNotAllowed', 'stolen'), line.replace('2026-11-23T06', 'not a time'), line.replace('"acme"', '7')]) {
+      expect(parseUseLine(other), other).toBeUndefined();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { prepareRouteCall } from '#local/invoke.ts';
+import { localUseCounter } from '#local/use-counter.ts';
 import { getAdapters } from '#shared/runtime.ts';
 import { getConfig } from '#shared/config.ts';
 import { ensureTable } from '#shared/adapters/dynamodb/table.ts';
@@ -65,4 +66,11 @@ export async function createKey(adminKey: string, input: Record<string, unknown>
   const response = await call('POST', '/v1/keys', { headers: withKey(adminKey), json: { name: 'test key', type: 'privileged', ...input } });
   if (response.status !== 201) throw new Error(`create failed: ${response.text}`);
   return response.body as { key: { id: string; [k: string]: unknown }; apiKey: string; keySecret: string };
+}
+
+/** Counts the uses recorded so far, as the log subscription does in AWS (the local server does it before each read). */
+export async function countRecordedUses(): Promise<void> {
+  const counter = localUseCounter();
+  if (!counter) throw new Error('KEYWARD_USES_FILE is not set: uses are not recorded in a file');
+  await counter.drain();
 }

@@ -1,19 +1,46 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { UsageBucket, UsageLog } from '../../ports.ts';
-import { emptyCounts, hourOf, USAGE_RETENTION_DAYS, useOutcomes, type UseOutcome } from '../../domain/usage-analytics.ts';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { UsageBucket, UsageLog, Use } from '../../ports.ts';
+import { emptyCounts, hourOf, USAGE_RETENTION_DAYS, useOutcomes, type UsageCounts } from '../../domain/usage-analytics.ts';
 import { byTenant, type Table } from './table.ts';
 
 /**
  * Each key's counters are spread over this many partitions, and each tenant's index entries
- * too: DynamoDB takes about 1,000 writes a second on one partition, so one key can be used
- * about 8,000 times a second, and one tenant's keys about as often together, before counting throttles.
+ * too, so that batches counted at the same time seldom write the same item (a transaction
+ * touching an item another one is writing is refused and retried).
  */
 export const USAGE_SHARDS = 8;
+
+/** DynamoDB takes at most 100 items in one transaction: one of them is the batch's mark. */
+const COUNTERS_PER_TRANSACTION = 99;
+/** A delivery of a batch is retried for hours at most; its mark is kept for two days. */
+const MARK_DAYS = 2;
+const markExpiry = () => Math.floor(Date.now() / 1000) + MARK_DAYS * 24 * 3600;
 
 const shardOf = () => Math.floor(Math.random() * USAGE_SHARDS);
 const shards = Array.from({ length: USAGE_SHARDS }, (_, shard) => shard);
 const keyPartition = (keyId: string, shard: number) => `USAGE#${keyId}#${shard}`;
 const tenantPartition = (tenant: string, shard: number) => `USAGE#${tenant}#${shard}`;
+
+interface Counter {
+  tenant: string;
+  keyId: string;
+  hour: string;
+  counts: UsageCounts;
+}
+
+/** The batch's uses summed per key and hour, in a fixed order so a retried batch splits into the same chunks. */
+function countersOf(uses: Use[]): Counter[] {
+  const counters = new Map<string, Counter>();
+  for (const use of uses) {
+    const hour = hourOf(use.at);
+    const id = `${use.keyId}#${hour}`;
+    const counter = counters.get(id) ?? { tenant: use.tenant, keyId: use.keyId, hour, counts: emptyCounts() };
+    counter.counts[use.outcome] += 1;
+    counters.set(id, counter);
+  }
+  return [...counters.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, counter]) => counter);
+}
 
 function toBucket(item: Record<string, unknown>): UsageBucket {
   const counts = emptyCounts();
@@ -28,27 +55,42 @@ export class DynamoDbUsageLog implements UsageLog {
     this.table = table;
   }
 
-  async count(use: { tenant: string; keyId: string; outcome: UseOutcome; at: Date }): Promise<void> {
-    const hour = hourOf(use.at);
+  async add(batchId: string, uses: Use[]): Promise<void> {
+    const counters = countersOf(uses);
+    // One transaction per chunk: its counters, and a mark that the chunk was added, which
+    // makes a retried delivery of the same batch a no-op.
+    for (let first = 0, chunk = 0; first < counters.length; first += COUNTERS_PER_TRANSACTION, chunk++) {
+      const mark = { TableName: this.table.name, Item: { pk: `USEBATCH#${batchId}#${chunk}`, sk: 'USEBATCH', entity: 'use-batch', ttl: markExpiry() }, ConditionExpression: 'attribute_not_exists(pk)' };
+      const updates = counters.slice(first, first + COUNTERS_PER_TRANSACTION).map((counter) => ({ Update: this.counterUpdate(counter) }));
+      try {
+        await this.table.db.send(new TransactWriteCommand({ TransactItems: [{ Put: mark }, ...updates] }));
+      } catch (error) {
+        const alreadyAdded = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+        if (!alreadyAdded) throw error;
+      }
+    }
+  }
+
+  /** One atomic ADD per outcome on the hour's counter, never a read-modify-write. */
+  private counterUpdate({ tenant, keyId, hour, counts }: Counter) {
     const shard = shardOf();
-    await this.table.db.send(
-      new UpdateCommand({
-        TableName: this.table.name,
-        Key: { pk: keyPartition(use.keyId, shard), sk: hour },
-        UpdateExpression: 'SET entity = :entity, tenant = :tenant, keyId = :keyId, #hour = :hour, #gpk = :gpk, #gsk = :gsk, #ttl = :ttl ADD #outcome :one',
-        ExpressionAttributeNames: { '#hour': 'hour', '#gpk': byTenant.partitionKey, '#gsk': byTenant.sortKey, '#ttl': 'ttl', '#outcome': use.outcome },
-        ExpressionAttributeValues: {
-          ':entity': 'usage',
-          ':tenant': use.tenant,
-          ':keyId': use.keyId,
-          ':hour': hour,
-          ':gpk': tenantPartition(use.tenant, shard),
-          ':gsk': `${hour}#${use.keyId}`,
-          ':ttl': Math.floor(Date.parse(hour) / 1000) + (USAGE_RETENTION_DAYS + 1) * 24 * 3600,
-          ':one': 1,
-        },
-      }),
-    );
+    const outcomes = useOutcomes.filter((outcome) => counts[outcome] > 0);
+    return {
+      TableName: this.table.name,
+      Key: { pk: keyPartition(keyId, shard), sk: hour },
+      UpdateExpression: `SET entity = :entity, tenant = :tenant, keyId = :keyId, #hour = :hour, #gpk = :gpk, #gsk = :gsk, #ttl = :ttl ADD ${outcomes.map((outcome) => `#${outcome} :${outcome}`).join(', ')}`,
+      ExpressionAttributeNames: { '#hour': 'hour', '#gpk': byTenant.partitionKey, '#gsk': byTenant.sortKey, '#ttl': 'ttl', ...Object.fromEntries(outcomes.map((outcome) => [`#${outcome}`, outcome])) },
+      ExpressionAttributeValues: {
+        ':entity': 'usage',
+        ':tenant': tenant,
+        ':keyId': keyId,
+        ':hour': hour,
+        ':gpk': tenantPartition(tenant, shard),
+        ':gsk': `${hour}#${keyId}`,
+        ':ttl': Math.floor(Date.parse(hour) / 1000) + (USAGE_RETENTION_DAYS + 1) * 24 * 3600,
+        ...Object.fromEntries(outcomes.map((outcome) => [`:${outcome}`, counts[outcome]])),
+      },
+    };
   }
 
   async ofKey(keyId: string, from: Date, to: Date): Promise<UsageBucket[]> {
