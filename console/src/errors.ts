@@ -1,3 +1,6 @@
+import { ApiError } from './api.ts';
+import { InputError } from './usage.ts';
+
 /** Each API error code as a sentence for people; the code stays visible beside it. */
 const plain: Record<string, string> = {
   'request.invalid': 'Some of what was entered is not accepted.',
@@ -38,10 +41,19 @@ const plain: Record<string, string> = {
   'internal.error': 'Something went wrong in Keyward; try again.',
 };
 
-/** "That API key is disabled. The key is disabled (authentication.key_disabled)": the sentence, the API's own message when it adds something, and the code. */
-export function describeError(code: string | undefined, message: string): string {
+/**
+ * "That API key is disabled. The key is disabled (authentication.key_disabled)": the sentence, the API's own message when
+ * it adds something, and the code.
+ */
+function describeError(code: string | undefined, message: string): string {
   const sentence = code ? plain[code] : undefined;
   if (!sentence) return code ? `${message} (${code})` : message;
   const extra = message && message.toLowerCase() !== sentence.toLowerCase() ? ` ${message.replace(/\.?$/, '.')}` : '';
   return `${sentence}${extra} (${code})`;
 }
+
+/** What went wrong, for people: the API's error explained, a form's own refusal, or a plea to reload for anything else. */
+export const messageOf = (error: unknown) =>
+  error instanceof ApiError ? describeError(error.code, error.message)
+    : error instanceof InputError ? error.message
+      : 'Something went wrong in the console; reload the page and try again.';
