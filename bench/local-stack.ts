@@ -25,7 +25,10 @@ async function main() {
   if (!process.stdin.isTTY) process.stdin.on('end', () => void stop(0)).resume();
   try {
     process.env.KEYWARD_DYNAMODB_ENDPOINT = dynamoDb.endpoint;
-    process.env.KEYWARD_KEYRING_FILE ??= join(mkdtempSync(join(tmpdir(), 'keyward-stack-')), 'keyring.key');
+    const files = mkdtempSync(join(tmpdir(), 'keyward-stack-'));
+    process.env.KEYWARD_KEYRING_FILE ??= join(files, 'keyring.key');
+    // As under `npm start`: uses are recorded in a file and counted before each read.
+    process.env.KEYWARD_USES_FILE ??= join(files, 'uses.ndjson');
     process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     // Imported only now: the runtime reads the environment when it loads.

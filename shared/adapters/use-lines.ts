@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import type { Use, UseRecorder } from '../ports.ts';
 import { useOutcomes, type UseOutcome } from '../domain/usage-analytics.ts';
 
@@ -36,7 +36,16 @@ export const stdoutUseRecorder: UseRecorder = {
   record: (use) => void process.stdout.write(formatUseLine(use)),
 };
 
-/** Locally and in tests: each use is appended to a file that a local counter reads (local/use-counter.ts). */
-export const fileUseRecorder = (file: string): UseRecorder => ({
-  record: (use) => appendFileSync(file, formatUseLine(use)),
-});
+/**
+ * Locally and in tests: each use is appended to a file that a local counter reads
+ * (local/use-counter.ts). The file stays open, so a use costs one write.
+ */
+export function fileUseRecorder(file: string): UseRecorder {
+  let fd: number | undefined;
+  return {
+    record: (use) => {
+      fd ??= openSync(file, 'a');
+      writeSync(fd, formatUseLine(use));
+    },
+  };
+}

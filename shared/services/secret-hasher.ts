@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { KeywardError } from '../errors.ts';
 import type { Cipher, SealContext, SettingsStore } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
@@ -12,10 +12,11 @@ const pepperContext: SealContext = { tenant: '*', keyId: '*', purpose: 'pepper' 
  * which lives only sealed by the cipher, a dump of the table cannot be checked offline.
  */
 export class SecretHasher {
-  private readonly pepper: Buffer;
+  /** A key object, prepared once: HMAC with raw bytes prepares a key on every call (about 3× the cost). */
+  private readonly pepper: KeyObject;
 
   constructor(pepper: Buffer) {
-    this.pepper = pepper;
+    this.pepper = createSecretKey(pepper);
   }
 
   hash(keyId: string, secret: string): string {
