@@ -200,26 +200,24 @@ async function send(route: Route, headers: Headers, keyId?: string): Promise<Api
   return call(route.method, path, { headers, ...(body !== undefined ? { json: body } : {}) });
 }
 
-describe('the test fixture', () => {
-  it('signs tokens the service accepts, so each forgery below fails for its one defect alone', async () => {
-    const response = await call('GET', '/v1/whoami', { headers: withToken(forged.genuine) });
-    expect(response.status, response.text).toBe(200);
-    expect(whoamiResponse.parse(response.body).key.id).toBe(home.system.keyId);
-  });
-
-  it('finds authenticated routes to cover in the route table', () => {
-    expect(authenticatedRoutes.length).toBeGreaterThan(0);
-  });
-
-  it.each(authenticatedRoutes)('$id: this suite can build a valid request for it', (route) => {
-    expect(pathParams(route).filter((name) => name !== 'keyId'), 'teach send() to fill this path parameter').toEqual([]);
-    if (route.body) {
-      expect(validBodies[route.id], `add a valid body for ${route.id} to validBodies`).toBeDefined();
-      expect(route.body.safeParse(validBodies[route.id]!()).success).toBe(true);
-    } else {
-      expect(validBodies[route.id]).toBeUndefined();
+/**
+ * The fixture itself, checked once it is built: the genuine token must pass, so each forgery
+ * fails for its one defect alone, and every authenticated route must have a valid request
+ * here. A gap stops the whole file with what to add; it is not a test of the product.
+ */
+beforeAll(async () => {
+  const response = await call('GET', '/v1/whoami', { headers: withToken(forged.genuine) });
+  if (response.status !== 200 || whoamiResponse.parse(response.body).key.id !== home.system.keyId) {
+    throw new Error(`the re-signed genuine token is refused (${response.status}): the forgeries would prove nothing`);
+  }
+  if (authenticatedRoutes.length === 0) throw new Error('no authenticated route found in the route table');
+  for (const route of authenticatedRoutes) {
+    if (pathParams(route).some((name) => name !== 'keyId')) throw new Error(`${route.id}: teach send() to fill its path parameters`);
+    const body = validBodies[route.id];
+    if (route.body ? !body || !route.body.safeParse(body()).success : body) {
+      throw new Error(`${route.id}: validBodies must hold a valid body exactly when the route takes one`);
     }
-  });
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
