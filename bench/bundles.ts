@@ -19,7 +19,7 @@ import { percentile } from './stats.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = 'dev';
 const ROUNDS = 7;
-const TARGET = { size: 2, import: 1.5 };
+const TARGET = { size: 2, import: 1.3 };
 const CHILD_TIMEOUT_MS = 60_000;
 const SYNTH_TIMEOUT_MS = 15 * 60_000;
 /** Time the check pass waits after the import for anything the module starts in the background. */

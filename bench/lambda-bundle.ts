@@ -3,7 +3,7 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { bundling } from '../cdk/bundling.ts';
 
 /**
- * The esbuild options the stack's NodejsFunction bundling passes (see `bundling` in cdk/keyward.ts
+ * The esbuild options the stack's NodejsFunction bundling passes (see `bundling` in cdk/bundling.ts
  * and the CDK's esbuild command line): ESM, node24, minified, with a source map, the AWS SDK
  * bundled (so nothing is external), `module` before `main`, and the createRequire banner.
  */

@@ -1,8 +1,8 @@
 import { httpHandler, withHeaders } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import * as route from '#shared/http/route-definitions.ts';
 import { exchangeKeyForToken } from '#shared/services/token-exchange.ts';
 
-export const handler = httpHandler(routes.authenticate, async ({ body, services, sourceIp, now }) => {
+export const handler = httpHandler(route.authenticate, async ({ body, services, sourceIp, now }) => {
   const { expiresIn, ...credential } = body;
   const credentials = credential.apiKey !== undefined ? { apiKey: credential.apiKey } : { keyId: credential.keyId ?? '', keySecret: credential.keySecret ?? '' };
   const issued = await exchangeKeyForToken(services, credentials, { sourceIp, now, expiresIn });

@@ -1,4 +1,4 @@
 import { httpHandler } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import * as route from '#shared/http/route-definitions.ts';
 
-export const handler = httpHandler(routes.getKey, ({ params, caller, services, now }) => services.keys.get(caller, params.keyId, now));
+export const handler = httpHandler(route.getKey, ({ params, caller, services, now }) => services.keys.get(caller, params.keyId, now));

@@ -1,4 +1,4 @@
 import { httpHandler } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import * as route from '#shared/http/route-definitions.ts';
 
-export const handler = httpHandler(routes.getTenantPolicy, ({ caller, services }) => services.tenants.getPolicy(caller));
+export const handler = httpHandler(route.getTenantPolicy, ({ caller, services }) => services.tenants.getPolicy(caller));

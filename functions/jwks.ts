@@ -1,5 +1,5 @@
-import { httpHandler } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import { documentHandler } from '#shared/http/handler.ts';
+import * as route from '#shared/http/route-definitions.ts';
 import { getTokenService } from '#shared/runtime.ts';
 
-export const handler = httpHandler(routes.jwks, () => getTokenService().jwks());
+export const handler = documentHandler(route.jwks, () => getTokenService().jwks());

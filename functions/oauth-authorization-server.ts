@@ -1,6 +1,6 @@
 import { getConfig } from '#shared/config.ts';
 import { discoveryDocument } from '#shared/http/discovery.ts';
-import { httpHandler } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import { documentHandler } from '#shared/http/handler.ts';
+import * as route from '#shared/http/route-definitions.ts';
 
-export const handler = httpHandler(routes.oauthAuthorizationServer, async () => discoveryDocument(getConfig().issuer));
+export const handler = documentHandler(route.oauthAuthorizationServer, async () => discoveryDocument(getConfig().issuer));

@@ -1,11 +1,11 @@
 import { KeywardError, withErrorHeaders } from '#shared/errors.ts';
 import { httpHandler, withHeaders } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import * as route from '#shared/http/route-definitions.ts';
 import { grantedScopes } from '#shared/domain/permissions.ts';
 import { basicChallenge, clientCredentials, requestedScopes } from '#shared/http/oauth.ts';
 import { exchangeKeyForToken } from '#shared/services/token-exchange.ts';
 
-export const handler = httpHandler(routes.oauthToken, async ({ body, headers, services, sourceIp, now }) => {
+export const handler = httpHandler(route.oauthToken, async ({ body, headers, services, sourceIp, now }) => {
   if (body.grant_type !== 'client_credentials') {
     throw new KeywardError('request.invalid', 'Only grant_type=client_credentials is supported.', { oauthError: 'unsupported_grant_type' });
   }

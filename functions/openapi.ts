@@ -1,6 +1,6 @@
 import { getConfig } from '#shared/config.ts';
-import { httpHandler } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import { documentHandler } from '#shared/http/handler.ts';
+import * as route from '#shared/http/route-definitions.ts';
 import { openApiDocument } from '#shared/http/openapi.ts';
 
-export const handler = httpHandler(routes.openApi, async () => openApiDocument(getConfig().issuer));
+export const handler = documentHandler(route.openApi, async () => openApiDocument(getConfig().issuer));

@@ -1,4 +1,4 @@
 import { httpHandler } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import * as route from '#shared/http/route-definitions.ts';
 
-export const handler = httpHandler(routes.revealKey, ({ params, caller, services, now }) => services.keys.reveal(caller, params.keyId, now));
+export const handler = httpHandler(route.revealKey, ({ params, caller, services, now }) => services.keys.reveal(caller, params.keyId, now));

@@ -1,4 +1,4 @@
 import { httpHandler } from '#shared/http/handler.ts';
-import { routes } from '#shared/http/routes.ts';
+import * as route from '#shared/http/route-definitions.ts';
 
-export const handler = httpHandler(routes.whoami, async ({ caller, services, now }) => services.keys.whoami(caller, now));
+export const handler = httpHandler(route.whoami, async ({ caller, services, now }) => services.keys.whoami(caller, now));

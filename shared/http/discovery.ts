@@ -1,4 +1,4 @@
-import { routes } from './routes.ts';
+import { jwks, oauthToken } from './route-definitions.ts';
 
 /**
  * The discovery document, served both as OpenID provider configuration and as RFC 8414
@@ -8,8 +8,8 @@ import { routes } from './routes.ts';
 export function discoveryDocument(issuer: string) {
   return {
     issuer,
-    jwks_uri: `${issuer}${routes.jwks.path}`,
-    token_endpoint: `${issuer}${routes.oauthToken.path}`,
+    jwks_uri: `${issuer}${jwks.path}`,
+    token_endpoint: `${issuer}${oauthToken.path}`,
     grant_types_supported: ['client_credentials'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     response_types_supported: ['token'],

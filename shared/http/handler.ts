@@ -178,6 +178,27 @@ const oauthStatus = (error: KeywardError) => (error.status === 401 || error.stat
  * validate the request, run `action`, and shape the answer. Handlers stay one call long.
  */
 export function httpHandler<R extends RouteDefinition>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>, options: HandlerOptions<R> = {}) {
+  return handlerChain(route, action, options, getServices);
+}
+
+/** A public route without a body: it takes no credential and opens no secret. */
+export type DocumentRoute = RouteDefinition & { access: 'public'; bodyType?: undefined };
+
+/**
+ * The handler of a public document (the JWKS, a discovery document, the OpenAPI description):
+ * the same chain as `httpHandler`, which opens no services on such a route, without the code
+ * that would, so the bundle holds only what the action itself reaches.
+ */
+export function documentHandler<R extends DocumentRoute>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>) {
+  return handlerChain(route, action, {}, undefined);
+}
+
+function handlerChain<R extends RouteDefinition>(
+  route: R,
+  action: (request: HttpRequest<R>) => Promise<unknown>,
+  options: HandlerOptions<R>,
+  openServices: (() => Promise<Services>) | undefined,
+) {
   // A request still waiting this long before the function's own timeout is answered 503 by the
   // error boundary (middy throws a TimeoutError then), never cut off by Lambda with no answer.
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({ timeoutEarlyInMillis: REQUEST_DEADLINE_MARGIN_MS })
@@ -188,7 +209,7 @@ export function httpHandler<R extends RouteDefinition>(route: R, action: (reques
       const requestId = requestIdOf(event, context);
       const headers = lowerCaseHeaders(event);
       const sourceIp = event.requestContext?.identity?.sourceIp ?? null;
-      const services = route.access !== 'public' || route.bodyType ? await getServices() : undefined;
+      const services = openServices && (route.access !== 'public' || route.bodyType) ? await openServices() : undefined;
       const now = new Date();
       let caller: Caller | undefined;
       // Who is calling comes first: an anonymous caller learns nothing about request shapes.

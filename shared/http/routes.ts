@@ -1,160 +1,38 @@
-import type { z } from 'zod';
-import type { Permission } from '../domain/permissions.ts';
-import * as s from './schemas.ts';
+import * as definitions from './route-definitions.ts';
+import type { RouteDefinition } from './route-definitions.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface RouteDefinition {
-  method: HttpMethod;
-  /** API Gateway resource path, with `{param}` placeholders. */
-  path: string;
-  /** File name in `functions/` (without `.ts`): one Lambda function per route. */
-  handler: string;
-  /** `public`: no credential; `any`: any valid credential; otherwise the permission needed. */
-  access: 'public' | 'any' | Permission;
-  summary: string;
-  /** The body's media type, when the route takes one. */
-  bodyType?: 'json' | 'form';
-  body?: z.ZodType;
-  query?: z.ZodType;
-  params?: z.ZodType;
-  /** Success status and body schema (none for 204). */
-  success: { status: number; schema?: z.ZodType; description: string };
-  /** OAuth routes answer errors in RFC 6749 form. */
-  errorFormat?: 'oauth';
-  /** Takes an `Idempotency-Key` header. */
-  idempotent?: boolean;
-  /** OpenAPI tags. */
-  tags: readonly string[];
-}
+export type { HttpMethod, RouteDefinition } from './route-definitions.ts';
 
 /**
  * The single source of truth for the HTTP surface: the local server routes with it, the
  * CDK stack builds API Gateway methods and functions from it, and the OpenAPI document
- * is generated from it. Keys are stable operation ids.
+ * is generated from it. Keys are stable operation ids; each route is defined in
+ * route-definitions.ts, where a function imports its own route without this table (and
+ * without every other route's schemas).
  */
 export const routes = {
-  authenticate: {
-    method: 'POST', path: '/v1/authentication', handler: 'authenticate', access: 'public', tags: ['Tokens'],
-    summary: 'Exchange an API key for a short-lived access token',
-    bodyType: 'json', body: s.authenticationRequest,
-    success: { status: 200, schema: s.authenticationResponse, description: 'A bearer token' },
-  },
-  oauthToken: {
-    method: 'POST', path: '/v1/oauth/token', handler: 'oauth-token', access: 'public', tags: ['Tokens'],
-    summary: 'OAuth 2.0 client credentials grant (RFC 6749 4.4)',
-    bodyType: 'form', body: s.oauthTokenRequest, errorFormat: 'oauth',
-    success: { status: 200, schema: s.oauthTokenResponse, description: 'An OAuth token response' },
-  },
-  jwks: {
-    method: 'GET', path: '/.well-known/jwks.json', handler: 'jwks', access: 'public', tags: ['Tokens'],
-    summary: 'Public keys that verify Keyward tokens',
-    success: { status: 200, schema: s.jwksResponse, description: 'A JSON Web Key Set' },
-  },
-  openIdConfiguration: {
-    method: 'GET', path: '/.well-known/openid-configuration', handler: 'openid-configuration', access: 'public', tags: ['Tokens'],
-    summary: 'Discovery document for standard JWT validators',
-    success: { status: 200, schema: s.openIdConfigurationResponse, description: 'OpenID provider metadata' },
-  },
-  oauthAuthorizationServer: {
-    method: 'GET', path: '/.well-known/oauth-authorization-server', handler: 'oauth-authorization-server', access: 'public', tags: ['Tokens'],
-    summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
-    success: { status: 200, schema: s.openIdConfigurationResponse, description: 'Authorization server metadata' },
-  },
-  openApi: {
-    method: 'GET', path: '/openapi.json', handler: 'openapi', access: 'public', tags: ['Meta'],
-    summary: 'This API described as OpenAPI 3.1',
-    success: { status: 200, description: 'An OpenAPI 3.1 document' },
-  },
-  createKey: {
-    method: 'POST', path: '/v1/keys', handler: 'create-key', access: 'keys:write', tags: ['Keys'],
-    summary: 'Create a key; its secret is shown only in this answer',
-    bodyType: 'json', body: s.createKeyRequest, idempotent: true,
-    success: { status: 201, schema: s.issuedKeyResponse, description: 'The new key and its secret' },
-  },
-  listKeys: {
-    method: 'GET', path: '/v1/keys', handler: 'list-keys', access: 'keys:read', tags: ['Keys'],
-    summary: 'List or search keys of your tenant by creation time, newest first unless order=asc',
-    query: s.listKeysQuery,
-    success: { status: 200, schema: s.keyListResponse, description: 'A page of keys' },
-  },
-  keyUsage: {
-    method: 'GET', path: '/v1/keys/{keyId}/usage', handler: 'key-usage', access: 'keys:read', tags: ['Usage'],
-    summary: 'Uses of one key by outcome, per hour or day', params: s.keyIdParams, query: s.usageQuery,
-    success: { status: 200, schema: s.keyUsageResponse, description: 'Buckets oldest first, empty ones included, and totals' },
-  },
-  tenantUsage: {
-    method: 'GET', path: '/v1/usage', handler: 'tenant-usage', access: 'keys:read', tags: ['Usage'],
-    summary: 'Uses of every key of your tenant by outcome, per hour or day, and the 10 most used keys', query: s.usageQuery,
-    success: { status: 200, schema: s.tenantUsageResponse, description: 'Buckets oldest first, totals, and the top keys' },
-  },
-  revokeAllKeys: {
-    method: 'POST', path: '/v1/keys/revoke-all', handler: 'revoke-all-keys', access: 'keys:admin', tags: ['Keys'],
-    summary: 'Revoke every active or disabled non-system key of your tenant, by type and/or owner (safe to repeat)',
-    bodyType: 'json', body: s.revokeAllRequest,
-    success: { status: 200, schema: s.revokeAllResponse, description: 'How many keys this call revoked' },
-  },
-  getTenantPolicy: {
-    method: 'GET', path: '/v1/tenant/policy', handler: 'get-tenant-policy', access: 'keys:read', tags: ['Tenant'],
-    summary: "Your tenant's policy for every key",
-    success: { status: 200, schema: s.tenantPolicySchema, description: 'The policy' },
-  },
-  putTenantPolicy: {
-    method: 'PUT', path: '/v1/tenant/policy', handler: 'put-tenant-policy', access: 'keys:admin', tags: ['Tenant'],
-    summary: "Replace your tenant's policy (audited as tenant.policy_update)",
-    bodyType: 'json', body: s.tenantPolicySchema,
-    success: { status: 200, schema: s.tenantPolicySchema, description: 'The policy now in force' },
-  },
-  verifyKey: {
-    method: 'POST', path: '/v1/keys/verify', handler: 'verify-key', access: 'keys:read', tags: ['Keys'],
-    summary: 'Check whether an API key or token of your tenant is valid now',
-    bodyType: 'json', body: s.verifyRequest,
-    success: { status: 200, schema: s.verifyResponse, description: 'The verdict' },
-  },
-  getKey: {
-    method: 'GET', path: '/v1/keys/{keyId}', handler: 'get-key', access: 'keys:read', tags: ['Keys'],
-    summary: 'Get one key', params: s.keyIdParams,
-    success: { status: 200, schema: s.keyViewSchema, description: 'The key' },
-  },
-  updateKey: {
-    method: 'PATCH', path: '/v1/keys/{keyId}', handler: 'update-key', access: 'keys:write', tags: ['Keys'],
-    summary: 'Rename, describe, enable or disable a key, or change its scopes', params: s.keyIdParams,
-    bodyType: 'json', body: s.updateKeyRequest,
-    success: { status: 200, schema: s.keyViewSchema, description: 'The changed key' },
-  },
-  deleteKey: {
-    method: 'DELETE', path: '/v1/keys/{keyId}', handler: 'delete-key', access: 'keys:write', tags: ['Keys'],
-    summary: 'Delete a key for good', params: s.keyIdParams,
-    success: { status: 204, description: 'Deleted' },
-  },
-  regenerateKey: {
-    method: 'POST', path: '/v1/keys/{keyId}/regenerate', handler: 'regenerate-key', access: 'keys:write', tags: ['Keys'],
-    summary: 'Issue a new secret for the same key id, with an optional grace period for the old one', params: s.keyIdParams,
-    bodyType: 'json', body: s.regenerateKeyRequest,
-    success: { status: 200, schema: s.issuedKeyResponse, description: 'The key and its new secret' },
-  },
-  revokeKey: {
-    method: 'POST', path: '/v1/keys/{keyId}/revoke', handler: 'revoke-key', access: 'keys:write', tags: ['Keys'],
-    summary: 'Revoke a key, irreversibly', params: s.keyIdParams,
-    bodyType: 'json', body: s.revokeKeyRequest,
-    success: { status: 200, schema: s.keyViewSchema, description: 'The revoked key' },
-  },
-  revealKey: {
-    method: 'GET', path: '/v1/keys/{keyId}/secret', handler: 'reveal-key', access: 'keys:admin', tags: ['Keys'],
-    summary: 'Reveal the full key of a recoverable key (audited)', params: s.keyIdParams,
-    success: { status: 200, schema: s.revealResponse, description: 'The full key' },
-  },
-  whoami: {
-    method: 'GET', path: '/v1/whoami', handler: 'whoami', access: 'any', tags: ['Keys'],
-    summary: 'Describe the credential of this call',
-    success: { status: 200, schema: s.whoamiResponse, description: 'The caller' },
-  },
-  audit: {
-    method: 'GET', path: '/v1/audit', handler: 'audit', access: 'keys:read', tags: ['Audit'],
-    summary: 'Audit events of your tenant, newest first',
-    query: s.auditQuery,
-    success: { status: 200, schema: s.auditListResponse, description: 'A page of audit events' },
-  },
+  authenticate: definitions.authenticate,
+  oauthToken: definitions.oauthToken,
+  jwks: definitions.jwks,
+  openIdConfiguration: definitions.openIdConfiguration,
+  oauthAuthorizationServer: definitions.oauthAuthorizationServer,
+  openApi: definitions.openApi,
+  createKey: definitions.createKey,
+  listKeys: definitions.listKeys,
+  keyUsage: definitions.keyUsage,
+  tenantUsage: definitions.tenantUsage,
+  revokeAllKeys: definitions.revokeAllKeys,
+  getTenantPolicy: definitions.getTenantPolicy,
+  putTenantPolicy: definitions.putTenantPolicy,
+  verifyKey: definitions.verifyKey,
+  getKey: definitions.getKey,
+  updateKey: definitions.updateKey,
+  deleteKey: definitions.deleteKey,
+  regenerateKey: definitions.regenerateKey,
+  revokeKey: definitions.revokeKey,
+  revealKey: definitions.revealKey,
+  whoami: definitions.whoami,
+  audit: definitions.audit,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;

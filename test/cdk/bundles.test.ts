@@ -11,6 +11,7 @@ import { stageConfig } from '../../cdk/stages.ts';
 import { functionNames } from '../../cdk/function-access.ts';
 import { lambdaContext, matchRoute, toProxyEvent } from '#local/proxy-event.ts';
 import { getAdapters } from '#shared/runtime.ts';
+import { routeList, type RouteId } from '#shared/http/routes.ts';
 import { newTenant } from '../support/api.ts';
 import { ageKey, justNow } from '../support/time-travel.ts';
 
@@ -67,6 +68,28 @@ describe('the bundles the stack deploys', () => {
     for (const dir of bundleDirs.values()) {
       expect(statSync(join(dir, 'index.mjs')).size).toBeGreaterThan(1000);
       expect(statSync(join(dir, 'index.mjs.map')).size).toBeGreaterThan(1000);
+    }
+  });
+
+  it("hold their own route's code: not the route table, no other route or its schemas, no AWS client behind a public document", () => {
+    const bundle = (name: string) => {
+      const dir = bundleDirs.get(name)!;
+      const { sources } = JSON.parse(readFileSync(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+      return { code: readFileSync(join(dir, 'index.mjs'), 'utf8'), sources };
+    };
+    // The discovery documents give the JWKS's and the token endpoint's paths, so they hold those two routes.
+    const named: Partial<Record<RouteId, RouteId[]>> = { openIdConfiguration: ['jwks', 'oauthToken'], oauthAuthorizationServer: ['jwks', 'oauthToken'] };
+    for (const route of routeList.filter((r) => r.id !== 'openApi')) {
+      const { code, sources } = bundle(route.handler);
+      expect(sources.filter((source) => source.endsWith('shared/http/routes.ts')), route.handler).toEqual([]);
+      const held = routeList.filter((other) => code.includes(other.summary)).map((other) => other.id);
+      expect(held.sort(), route.handler).toEqual([route.id, ...(named[route.id] ?? [])].sort());
+    }
+    // A schema built for one route only (the create-key body) is in that route's bundle, and in the OpenAPI document's.
+    const withCreateKeyBody = [...bundleDirs.keys()].filter((name) => bundle(name).code.includes('system keys are created only by bootstrap'));
+    expect(withCreateKeyBody.sort()).toEqual(['create-key', 'openapi']);
+    for (const name of ['openapi', 'openid-configuration', 'oauth-authorization-server']) {
+      expect(bundle(name).sources.filter((source) => /(DynamoDB|KMS)Client\.js$|shared\/runtime\.ts$/.test(source)), name).toEqual([]);
     }
   });
 
