@@ -16,6 +16,7 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
 
 // C0 controls (line breaks and tabs too), DEL, C1 controls, the bidi controls, and the
 // Unicode line and paragraph separators: none of them may reach a terminal from data.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point: they are escaped before printing.
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `text` with every control and bidi character shown as a visible `\x1b` or `\u202e` escape. */

@@ -12,7 +12,7 @@ const verify = accessTokenVerifier({ issuer, audience, keys: createRemoteJWKSet(
 export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const [scheme, token] = (event.authorizationToken ?? '').split(' ');
   if (scheme?.toLowerCase() !== 'bearer' || !token) throw new Error('Unauthorized');
-  let access;
+  let access: Awaited<ReturnType<typeof verify>>;
   try {
     access = await verify(token);
   } catch (error) {

@@ -74,7 +74,7 @@ export function usagePanel(title: string, load: (range: Range) => Promise<{ item
   const body = h('div', {});
   const buttons = ranges.map((range, index) => h('button', { type: 'button', class: 'secondary small', 'aria-pressed': index === 0 ? 'true' : 'false', onclick: () => show(index) }, range.label[0]!.toUpperCase() + range.label.slice(1)));
   const show = async (index: number) => {
-    buttons.forEach((button, i) => button.setAttribute('aria-pressed', String(i === index)));
+    for (const [i, button] of buttons.entries()) button.setAttribute('aria-pressed', String(i === index));
     const range = ranges[index]!;
     status.textContent = `Loading usage of the ${range.label}…`;
     body.setAttribute('aria-busy', 'true');

@@ -27,7 +27,9 @@ export const redraw = () => drawPage();
 /** Names of the keys the console has seen, to show ids by name. */
 const keyNames = new Map<string, string>();
 
-export const rememberKeys = (keys: { id: string; name: string }[]) => keys.forEach((key) => keyNames.set(key.id, key.name));
+export const rememberKeys = (keys: { id: string; name: string }[]) => {
+  for (const key of keys) keyNames.set(key.id, key.name);
+};
 
 export const keyName = (id: string) => keyNames.get(id);
 

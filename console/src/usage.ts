@@ -49,7 +49,7 @@ export function duration(seconds: number): string {
   return `${Math.floor(s / 3600)} h${minutes ? ` ${minutes} min` : ''}`;
 }
 
-const WINDOWS: Record<number, string> = { 1: 'second', 60: 'minute', 3600: 'hour', 86_400: 'day' };
+const WINDOWS: Record<number, string> = { 1: 'second', 60: 'minute', 3600: 'hour', 86400: 'day' };
 export const perWindow = (seconds: number) => `per ${WINDOWS[seconds] ?? duration(seconds)}`;
 
 const PRESETS = [

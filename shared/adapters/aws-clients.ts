@@ -47,7 +47,7 @@ export const awsClientSettings = {
 };
 
 // The SDK's handler types differ per client; these middlewares only pass arguments through.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each client's handler type is its own; these only pass values through.
 type Next = (args: any) => Promise<any>;
 type Middleware = (next: Next, context: Record<string, unknown>) => Next;
 interface Stack {

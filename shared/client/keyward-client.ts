@@ -8,14 +8,17 @@ export type { components, paths };
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Operation<M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>> = paths[P][M] & object;
 
+/** No options at all: a call may leave the options out when every option is optional. */
+type NoOptions = Record<never, never>;
+
 /**
  * One method of the client. The options are checked as written, so an unknown field in a body
  * or query is an error (openapi-fetch's own signatures infer the options and let it pass).
  */
 type Call<M extends Method> = <P extends ClientPathsWithMethod<Client<paths>, M>>(
   path: P,
-  ...init: {} extends FetchOptions<Operation<M, P>> ? [init?: FetchOptions<Operation<M, P>>] : [init: FetchOptions<Operation<M, P>>]
-) => Promise<FetchResponse<Operation<M, P>, {}, 'application/json'>>;
+  ...init: NoOptions extends FetchOptions<Operation<M, P>> ? [init?: FetchOptions<Operation<M, P>>] : [init: FetchOptions<Operation<M, P>>]
+) => Promise<FetchResponse<Operation<M, P>, NoOptions, 'application/json'>>;
 
 export interface KeywardClient {
   GET: Call<'get'>;

@@ -5,6 +5,7 @@ import { errorStatus, type ErrorCode } from '../errors.ts';
 import { errorResponse, oauthErrorResponse } from './schemas.ts';
 import { routeList, type RouteDefinition, type RouteId } from './routes.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document is untyped JSON, walked and rewritten here.
 type Json = Record<string, any>;
 type Io = 'input' | 'output';
 
@@ -34,6 +35,7 @@ function converter(io: Io, used: z.ZodType[]) {
     const { $id, $schema, ...rest } = schemas[id] as Json;
     return inlinePlaceholders(rest);
   };
+  // biome-ignore lint/suspicious/noExplicitAny: any JSON Schema node.
   const inlinePlaceholders = (node: any): any => {
     if (Array.isArray(node)) return node.map(inlinePlaceholders);
     if (!node || typeof node !== 'object') return node;
@@ -57,7 +59,7 @@ function converter(io: Io, used: z.ZodType[]) {
 
 /** Ids of the components a JSON Schema (or any part of the document) references. */
 function componentRefs(node: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) node.forEach((item) => componentRefs(item, found));
+  if (Array.isArray(node)) for (const item of node) componentRefs(item, found);
   else if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref' && typeof value === 'string' && value.startsWith(SCHEMAS)) found.add(value.slice(SCHEMAS.length));
@@ -121,15 +123,18 @@ const routeCodes: ReadonlySet<ErrorCode> = new Set(['route.not_found', 'route.me
 
 function errorResponses(route: RouteDefinition, output: ReturnType<typeof converter>) {
   const statuses = new Set<number>([400, 404, 405, 500]);
-  if (route.bodyType) [413, 415].forEach((s) => statuses.add(s));
-  if (route.access !== 'public') [401, 403].forEach((s) => statuses.add(s));
-  if (route.access === 'public' && route.bodyType) statuses.add(401);
-  if (route.params) [404, 409].forEach((s) => statuses.add(s));
-  if (route.idempotent) [409, 422].forEach((s) => statuses.add(s));
+  const add = (...more: number[]) => {
+    for (const status of more) statuses.add(status);
+  };
+  if (route.bodyType) add(413, 415);
+  if (route.access !== 'public') add(401, 403);
+  if (route.access === 'public' && route.bodyType) add(401);
+  if (route.params) add(404, 409);
+  if (route.idempotent) add(409, 422);
   // A use of a key may be refused by its usage controls; anything that reads the store may find it unavailable.
   const usesKeys = route.access !== 'public' || route.bodyType !== undefined;
-  if (usesKeys) [403, 429].forEach((s) => statuses.add(s));
-  if (usesKeys || route.handler === 'jwks') statuses.add(503);
+  if (usesKeys) add(403, 429);
+  if (usesKeys || route.handler === 'jwks') add(503);
   // Without a key id in the path, only an idempotent replay of a since-deleted key is not found.
   const applies = (code: ErrorCode) => code !== 'key.not_found' || Boolean(route.params || route.idempotent);
   const responses: Record<string, Json> = {};
@@ -180,7 +185,9 @@ export function openApiDocument(serverUrl: string) {
     }
     sent.push(operation.parameters, operation.requestBody);
     answered.push(operation.responses);
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
+    const operations = paths[route.path] ?? {};
+    operations[route.method.toLowerCase()] = operation;
+    paths[route.path] = operations;
   }
 
   // Only components the paths use; one that reads differently as request and response would need two.

@@ -35,6 +35,7 @@ const scopesSchema = /* @__PURE__ */ schema(() => z.array(scopeSchema).max(50, '
  * Control characters (C0, DEL, C1) and bidirectional controls can rewrite a terminal or
  * disguise text when a name is shown, so text fields refuse them.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control and direction characters is the point: text holding them is refused.
 const unsafeText = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 const plainText = (max: number) =>
   z

@@ -76,7 +76,7 @@ export class TokenService {
     const now = Date.now();
     const fresh = force ? FORCED_REFRESH_MIN_MS : this.settings.refreshSeconds * 1000;
     if (this.loaded && now - this.loaded.at < fresh) return this.loaded;
-    let setting;
+    let setting: Awaited<ReturnType<SettingsStore['get']>> & { value: SigningKeys } | undefined;
     try {
       setting = await this.settingsStore.get<SigningKeys>(SIGNING_KEYS_SETTING);
     } catch (error) {

@@ -366,7 +366,7 @@ function wafMatches(statement: Record<string, any>, uriPath: string): boolean {
   if (statement.AndStatement) return (statement.AndStatement.Statements as Record<string, any>[]).every((s) => wafMatches(s, uriPath));
   if (statement.NotStatement) return !wafMatches(statement.NotStatement.Statement, uriPath);
   const byteMatch = statement.ByteMatchStatement as Record<string, any> | undefined;
-  if (!byteMatch || !byteMatch.FieldToMatch?.UriPath) throw new Error(`not a URI path rule: ${JSON.stringify(statement)}`);
+  if (!byteMatch?.FieldToMatch?.UriPath) throw new Error(`not a URI path rule: ${JSON.stringify(statement)}`);
   let value = uriPath;
   for (const { Type } of [...(byteMatch.TextTransformations as { Priority: number; Type: string }[])].sort((a, b) => a.Priority - b.Priority)) {
     if (Type === 'LOWERCASE') value = value.toLowerCase();

@@ -224,7 +224,7 @@ describe('help and output', () => {
     const text = usageDetails(key);
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
     expect(text.split('\n')).toHaveLength(5);
-    expect(text).toContain(String.raw`owner` + String.raw`a\x1b[31mb\u202ec\x0ad`);
+    expect(text).toContain(String.raw`ownera\x1b[31mb\u202ec\x0ad`);
     expect(text).toContain('n=5, none=null, text5="5", yes=true');
     expect(text).toContain('37 of 1,000 left in this window, resets in 12 min 34 s (1000/1h)');
     expect(text).toContain('12,345 left, refilled to 50,000 daily');

@@ -64,7 +64,7 @@ describe('regenerate', () => {
         if (racing) turns.shift()?.();
       }
     });
-    let answers;
+    let answers: Awaited<ReturnType<typeof call<any>>>[];
     try {
       answers = await Promise.all(
         Array.from({ length: racers }, () => call('POST', `/v1/keys/${key.id}/regenerate`, { headers: withKey(admin), json: {} })),

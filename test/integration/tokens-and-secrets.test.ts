@@ -163,7 +163,11 @@ describe('what public routes may touch', () => {
   it('serves the JWKS without opening any secret', async () => {
     const { store, cipher, config } = getAdapters();
     let opened = 0;
-    const counting = { seal: cipher.seal.bind(cipher), open: (sealed: string, context: never) => (opened++, cipher.open(sealed, context)) };
+    const counting = { seal: cipher.seal.bind(cipher), open: (sealed: string, context: never) => {
+        opened++;
+        return cipher.open(sealed, context);
+      },
+    };
     const tokens = new TokenService(store.settings, counting, { issuer: config.issuer, audience: config.audience, refreshSeconds: 300 });
     expect((await tokens.jwks()).keys.length).toBeGreaterThan(0);
     expect(await tokens.verify(await tokenFor(admin))).toMatchObject({ tenant: 'tokens' });

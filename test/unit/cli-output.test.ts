@@ -68,7 +68,7 @@ describe('CLI text output', () => {
     expect(lines).toHaveLength(12);
     expect(lines[1]).toMatch(/^Name:\s+/);
     expect(lines[1]).toContain(escapedName);
-    expect(lines[2]).toContain(String.raw`reads` + escapedName.slice('billing'.length));
+    expect(lines[2]).toContain(`reads${escapedName.slice('billing'.length)}`);
     for (const line of lines) expect(line).toMatch(/^[A-Z][A-Za-z ]*:\s/);
   });
 

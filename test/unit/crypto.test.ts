@@ -8,7 +8,7 @@ import { LocalKeyringCipher, loadKeyringKey } from '#shared/adapters/local-keyri
 import { KmsCipher } from '#shared/adapters/kms-cipher.ts';
 import { SecretHasher } from '#shared/services/secret-hasher.ts';
 import { CursorSealer } from '#shared/services/cursor.ts';
-import { KeywardError } from '#shared/errors.ts';
+import type { KeywardError } from '#shared/errors.ts';
 import { loadConfig } from '#shared/config.ts';
 
 const context = { tenant: 'acme', keyId: 'Ab3dE5gH7jK9mN1p', purpose: 'recoverable-key' } as const;

@@ -26,7 +26,10 @@ export async function auditPage(main: HTMLElement, query: URLSearchParams) {
     keepInUrl('/audit', { action: action.value, key: keyId.value.trim() });
     show();
   };
-  form.addEventListener('submit', (event) => (event.preventDefault(), apply()));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    apply();
+  });
   action.addEventListener('change', apply);
   // Names for the ids in the log: one page of the newest keys is enough for most tenants.
   await api.listKeys({ limit: '100' }).then((page) => rememberKeys(page.items), () => undefined);

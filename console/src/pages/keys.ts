@@ -68,7 +68,10 @@ export function keysPage(main: HTMLElement, query: URLSearchParams) {
     });
     void load();
   };
-  filters.addEventListener('submit', (event) => (event.preventDefault(), reset()));
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    reset();
+  });
   for (const control of [type, status, sort]) control.addEventListener('change', reset);
 
   async function load() {
