@@ -17,7 +17,7 @@ export interface KeywardApiProps {
 
 /**
  * The REST API of the route table (shared/http/routes.ts): regional, traced, with JSON access
- * logs, per-method throttling, and gateway responses in the contract's error shape. Its methods
+ * logs, per-method throttling, and gateway responses in the API's error shape. Its methods
  * are added once their functions exist (`addRoutes`), as those need the API's URL.
  */
 export class KeywardApi extends apigateway.RestApi {

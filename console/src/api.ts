@@ -1,4 +1,4 @@
-/** The public HTTP API (see the contract), the only thing the console talks to, through the shared client. */
+/** The public HTTP API (see /openapi.json), the only thing the console talks to, through the shared client. */
 import { answer, ApiError, createKeywardClient, type Answer, type components, type KeywardClient, type Query, type RequestBody } from '../../shared/client/keyward-client.ts';
 
 export { ApiError };

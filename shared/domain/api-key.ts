@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export const KEY_ID_LENGTH = 16;
-/** 32 base62 characters carry 190 bits of entropy, above the 160 the contract asks for. */
+/** 32 base62 characters carry 190 bits of entropy, above the 160 a key secret must have. */
 export const SECRET_LENGTH = 32;
 /** Six base62 digits hold any CRC32 value (62^6 > 2^32). */
 export const CHECKSUM_LENGTH = 6;

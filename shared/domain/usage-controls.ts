@@ -70,8 +70,8 @@ export type UseDecision =
   | { kind: 'usage_exceeded'; retryAfter: number | undefined };
 
 /**
- * Whether one more use fits, judged on the counters as read, in the contract's order: the
- * rate limit, then credits. A refused use changes nothing (it costs no credit). `allowed`
+ * Whether one more use fits, judged on the counters as read, in the documented order (README,
+ * usage controls): the rate limit, then credits. A refused use changes nothing (it costs no credit). `allowed`
  * carries the plan of the write; the write's conditions make it exact across functions.
  */
 export function decideUse(state: UsageState, now: Date): UseDecision {

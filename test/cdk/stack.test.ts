@@ -26,7 +26,7 @@ const tokenRoutes = [routes.authenticate, routes.oauthToken];
 const routeHandlers = new Set(routeList.map((route) => route.handler));
 const jobHandlers = new Set<string>(Object.values(jobs).map((job) => job.handler));
 const logRetentionDays: Record<StageName, number> = { dev: 7, staging: 30, prod: 365 };
-/** The issue: WAF on in prod (and staging, which mirrors it), off in dev. */
+/** WAF on in prod (and staging, which mirrors it), off in dev. */
 const wafStages: readonly StageName[] = ['staging', 'prod'];
 /** The functions that sign tokens: the only ones that may open a signing key. Written out, not taken from cdk/function-access.ts. */
 const tokenSigners = ['authenticate', 'oauth-token'];

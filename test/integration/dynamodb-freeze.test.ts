@@ -8,7 +8,7 @@ import { dependencyLimits } from '#shared/adapters/aws-clients.ts';
  * test pauses (SIGSTOP: connections are accepted, nothing answers), resumes and kills.
  */
 const root = resolve(import.meta.dirname, '../..');
-/** The contract's bound: an answer within 10 s of sending the request, whatever the store does. */
+/** The documented bound (README, failure modes): an answer within 10 s of sending the request, whatever the store does. */
 const CONTRACT_BOUND_MS = 10_000;
 
 // Only what a user's shell would have, plus a signing-key refresh every second so the JWKS
