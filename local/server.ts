@@ -107,7 +107,7 @@ export interface LocalServerOptions {
   onRequest?: (line: string) => void;
   /** Per-address request limits, as the WAF rate rules set in AWS. */
   rateLimits?: RateLimits;
-  /** Counts recorded uses before each read, so that a read sees every use made before it (default: the configured file's). */
+  /** Counts recorded uses before each read of usage, so it sees every use made before it (default: the configured file's). */
   uses?: UseFileCounter | undefined;
 }
 
@@ -142,7 +142,7 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
         return sendError(response, 405, 'route.method_not_allowed', `${url.pathname} accepts ${match.allowed.join(', ')}, not ${method}.`, { allow: match.allowed.join(', ') });
       }
       // A failed count is kept for the next one: the file is counted from where it was left.
-      if (method === 'GET') await uses?.drain().catch(() => undefined);
+      if (match.route.readsUsage) await uses?.drain().catch(() => undefined);
       const body = await readBody(request);
       if (body === undefined) return sendError(response, 413, 'request.too_large', messages.tooLarge);
       const { invoke } = await prepareRouteCall(

@@ -63,7 +63,7 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
     console.log(`\nCreated tenant '${DEFAULT_TENANT}'. Its system key is shown only this once; store it now:\n\n  ${apiKey}\n`);
   }
 
-  // Every use, as the log subscription counts it in AWS: every second and before each read.
+  // Every use, as the log subscription counts it in AWS: every second, and before each usage read.
   const uses = localUseCounter();
   const countUses = async () => uses?.drain().catch((error: unknown) => console.error('usage:', error instanceof Error ? error.message : error));
   const counting = setInterval(countUses, USES_EVERY_MS);

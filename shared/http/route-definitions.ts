@@ -31,6 +31,8 @@ export interface RouteDefinition {
   errorFormat?: 'oauth';
   /** Takes an `Idempotency-Key` header. */
   idempotent?: boolean;
+  /** Reads the usage counters, which recorded uses reach in batches (the local server counts them first). */
+  readsUsage?: boolean;
   /** OpenAPI tags. */
   tags: readonly string[];
 }
@@ -89,13 +91,14 @@ export const listKeys = {
 
 export const keyUsage = {
   method: 'GET', path: '/v1/keys/{keyId}/usage', handler: 'key-usage', access: 'keys:read', tags: ['Usage'],
-  summary: 'Uses of one key by outcome, per hour or day', params: s.keyIdParams, query: s.usageQuery,
+  summary: 'Uses of one key by outcome, per hour or day', params: s.keyIdParams, query: s.usageQuery, readsUsage: true,
   success: { status: 200, schema: s.keyUsageResponse, description: 'Buckets oldest first, empty ones included, and totals' },
 } as const satisfies RouteDefinition;
 
 export const tenantUsage = {
   method: 'GET', path: '/v1/usage', handler: 'tenant-usage', access: 'keys:read', tags: ['Usage'],
   summary: 'Uses of every key of your tenant by outcome, per hour or day, and the 10 most used keys', query: s.usageQuery,
+  readsUsage: true,
   success: { status: 200, schema: s.tenantUsageResponse, description: 'Buckets oldest first, totals, and the top keys' },
 } as const satisfies RouteDefinition;
 
