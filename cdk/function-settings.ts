@@ -10,12 +10,23 @@ export interface FunctionSettings {
   reservedConcurrency: boolean;
 }
 
-const standard: FunctionSettings = { memorySize: 512, timeoutSeconds: 10, environment: 'service', reservedConcurrency: false };
 /**
- * RSA signing is CPU-bound: the token routes get more memory (and so a larger CPU share), and
- * their own share of the account's concurrency, and no more.
+ * Memory buys CPU (a full vCPU at 1,769 MB), and a warm call and a cold start are mostly CPU
+ * besides the one DynamoDB call: `npm run bench` measures each route's CPU per call and
+ * estimates its duration and cost per size (README, "Memory per function"). Every route gets
+ * 1,024 MB: at 512 MB a cold start's import takes about twice as long, for a saving of about
+ * $0.03 per million calls.
  */
-const tokenRoute: FunctionSettings = { ...standard, memorySize: 1024, reservedConcurrency: true };
+const standard: FunctionSettings = { memorySize: 1024, timeoutSeconds: 10, environment: 'service', reservedConcurrency: false };
+/**
+ * Uses of keys sit on callers' request paths: a full vCPU for the token routes and the key
+ * authorizer (signing and the SDK are CPU), and the token routes' own share of the account's
+ * concurrency.
+ */
+const fullVcpu = 1769;
+const tokenRoute: FunctionSettings = { ...standard, memorySize: fullVcpu, reservedConcurrency: true };
+/** Jobs and stream or log steps: nobody waits on them. */
+const background: FunctionSettings = { ...standard, memorySize: 512 };
 
 /** Per function, by handler name: a function without an entry does not compile. */
 export const functionSettings: Record<FunctionName, FunctionSettings> = {
@@ -43,13 +54,13 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   'oauth-authorization-server': standard,
   openapi: standard,
   // Walks the purge index page by page in one run.
-  'purge-expired-keys': { ...standard, timeoutSeconds: 300 },
-  'rotate-signing-key': standard,
+  'purge-expired-keys': { ...background, timeoutSeconds: 300 },
+  'rotate-signing-key': background,
   // Walks a week of the purge index in one run.
-  'notify-expiring-keys': { ...standard, timeoutSeconds: 300 },
+  'notify-expiring-keys': { ...background, timeoutSeconds: 300 },
   'token-authorizer': { ...standard, environment: 'authorizer' },
-  'key-authorizer': standard,
-  'shape-audit-events': { ...standard, environment: 'authorizer' },
-  // Sums a batch of log lines and writes a few counters: little memory, and a minute for a large batch.
-  'count-uses': { ...standard, memorySize: 256, timeoutSeconds: 60 },
+  'key-authorizer': { ...standard, memorySize: fullVcpu },
+  'shape-audit-events': { ...background, environment: 'authorizer' },
+  // Sums a batch of log lines and writes a few counters: a minute for a large batch.
+  'count-uses': { ...background, timeoutSeconds: 60 },
 };
