@@ -127,7 +127,8 @@ function bundleDirs(outdir: string, names: readonly string[]): Map<string, strin
     dirs.set(name, join(outdir, assetPath));
   }
   const missing = names.filter((name) => !dirs.has(name));
-  if (missing.length > 0) throw new Error(`no bundle in the cloud assembly for ${missing.map((name) => `functions/${name}.ts`).join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`no bundle in the cloud assembly for ${missing.map((name) => `functions/${name}.ts`).join(', ')}`);
   return dirs;
 }
 
@@ -207,11 +208,15 @@ async function checkImport(label: string, file: string, env: NodeJS.ProcessEnv):
     await run(['--input-type=module', '--eval', checkedImport, pathToFileURL(file).href], env, CHILD_TIMEOUT_MS),
   );
   if (report.attempts.length > 0) throw new Error(`${what} went to the network: ${report.attempts.join('; ')}`);
-  if (report.handler !== 'function') throw new Error(`${what}: it exports no handler function (exports: ${report.exports.join(', ') || 'none'})`);
+  if (report.handler !== 'function')
+    throw new Error(`${what}: it exports no handler function (exports: ${report.exports.join(', ') || 'none'})`);
 }
 
 async function timeImport(label: string, file: string, env: NodeJS.ProcessEnv): Promise<number> {
-  const { ms } = marked<{ ms: number }>(`importing the ${label} bundle`, await run(['--input-type=module', '--eval', timedImport, pathToFileURL(file).href], env, CHILD_TIMEOUT_MS));
+  const { ms } = marked<{ ms: number }>(
+    `importing the ${label} bundle`,
+    await run(['--input-type=module', '--eval', timedImport, pathToFileURL(file).href], env, CHILD_TIMEOUT_MS),
+  );
   return ms;
 }
 
@@ -241,7 +246,16 @@ function formatTable(header: readonly string[], rows: readonly (readonly string[
 
 function report(baseline: Bundle, functions: readonly Bundle[]): string {
   const baseMs = percentile(baseline.samples, 50);
-  const header = ['function', 'size KiB', 'size/base', 'import ms', 'min-max ms', 'import/base', `size <= ${TARGET.size}x`, `import <= ${TARGET.import}x`];
+  const header = [
+    'function',
+    'size KiB',
+    'size/base',
+    'import ms',
+    'min-max ms',
+    'import/base',
+    `size <= ${TARGET.size}x`,
+    `import <= ${TARGET.import}x`,
+  ];
   const row = (bundle: Bundle, verdicts: boolean) => {
     const median = percentile(bundle.samples, 50);
     const sizeRatio = bundle.bytes / baseline.bytes;
@@ -262,7 +276,11 @@ function report(baseline: Bundle, functions: readonly Bundle[]): string {
     };
   };
   const rows = functions.map((bundle) => row(bundle, true));
-  const table = formatTable(header, [row(baseline, false).cells, ...rows.map((r) => r.cells)], ['left', 'right', 'right', 'right', 'right', 'right', 'left', 'left']);
+  const table = formatTable(
+    header,
+    [row(baseline, false).cells, ...rows.map((r) => r.cells)],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+  );
   const passed = rows.filter((r) => r.sizeMet && r.importMet).length;
   const sizeMisses = rows.filter((r) => !r.sizeMet).length;
   const importMisses = rows.filter((r) => !r.importMet).length;
@@ -280,7 +298,10 @@ function cleanUp(): void {
   for (const child of children) child.kill('SIGKILL');
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(signal, () => {
     cleanUp();
     process.exit(code);
@@ -301,8 +322,12 @@ async function main(): Promise<void> {
   log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   started = performance.now();
-  const baselineFile = (await bundleLikeLambda({ contents: baselineSource, resolveDir: root, sourcefile: 'baseline.ts' }, join(work, 'baseline'))).file;
-  log(`baseline bundled in ${((performance.now() - started) / 1000).toFixed(1)} s: a handler around new DynamoDBClient(), same esbuild options`);
+  const baselineFile = (
+    await bundleLikeLambda({ contents: baselineSource, resolveDir: root, sourcefile: 'baseline.ts' }, join(work, 'baseline'))
+  ).file;
+  log(
+    `baseline bundled in ${((performance.now() - started) / 1000).toFixed(1)} s: a handler around new DynamoDBClient(), same esbuild options`,
+  );
 
   const sized = (name: string, file: string): Bundle => ({ name, file, bytes: statSync(file).size, samples: [] });
   const baseline = sized(BASELINE, baselineFile);
@@ -316,7 +341,8 @@ async function main(): Promise<void> {
   log(`timing imports: ${ROUNDS} rounds x ${all.length} bundles, one fresh process each, round-robin with a moving start`);
   for (let round = 0; round < ROUNDS; round++) {
     const offset = (round * Math.ceil(all.length / ROUNDS)) % all.length;
-    for (const bundle of [...all.slice(offset), ...all.slice(0, offset)]) bundle.samples.push(await timeImport(bundle.name, bundle.file, env));
+    for (const bundle of [...all.slice(offset), ...all.slice(0, offset)])
+      bundle.samples.push(await timeImport(bundle.name, bundle.file, env));
   }
 
   log('');

@@ -37,7 +37,11 @@ export interface BundleSource {
 }
 
 /** Bundles `source` into `outdir/index.mjs` (and its map) the way the stack bundles a function. */
-export async function bundleLikeLambda(source: BundleSource, outdir: string, options: { metafile?: boolean } = {}): Promise<{ file: string; metafile?: Metafile }> {
+export async function bundleLikeLambda(
+  source: BundleSource,
+  outdir: string,
+  options: { metafile?: boolean } = {},
+): Promise<{ file: string; metafile?: Metafile }> {
   const file = join(outdir, 'index.mjs');
   const result = await build({
     ...lambdaBuildOptions,
@@ -46,6 +50,7 @@ export async function bundleLikeLambda(source: BundleSource, outdir: string, opt
     absWorkingDir: source.resolveDir,
     metafile: options.metafile ?? false,
   });
-  if (result.errors.length > 0) throw new Error(`esbuild failed for ${source.sourcefile}: ${result.errors.map((error) => error.text).join('; ')}`);
+  if (result.errors.length > 0)
+    throw new Error(`esbuild failed for ${source.sourcefile}: ${result.errors.map((error) => error.text).join('; ')}`);
   return result.metafile ? { file, metafile: result.metafile } : { file };
 }

@@ -56,7 +56,9 @@ const NAME_PREFIX = 'load-';
 const log = (line: string) => console.log(line);
 
 async function startStack(): Promise<{ child: ChildProcess; port: number; apiKey: string }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_')),
+  );
   const child = spawn(process.execPath, [resolve(import.meta.dirname, 'local-stack.ts'), '--no-rate-limits'], { env, stdio: 'pipe' });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -86,7 +88,12 @@ async function loadKeysInTable(base: string, headers: Record<string, string>): P
   const ids = new Set<string>();
   let cursor: string | null = null;
   do {
-    const page: { items: { id: string; name: string }[]; nextCursor: string | null } = await api(base, 'GET', `/v1/keys?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, headers);
+    const page: { items: { id: string; name: string }[]; nextCursor: string | null } = await api(
+      base,
+      'GET',
+      `/v1/keys?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      headers,
+    );
     for (const key of page.items) if (key.name.startsWith(NAME_PREFIX)) ids.add(key.id);
     cursor = page.nextCursor;
   } while (cursor);
@@ -118,7 +125,8 @@ async function main() {
     const { token } = await api(base, 'POST', '/v1/authentication', {}, { apiKey: stack.apiKey, expiresIn: 3600 });
     const admin = { authorization: `Bearer ${token}` };
     const members: string[] = [];
-    for (let i = 0; i < MEMBER_KEYS; i++) members.push((await api(base, 'POST', '/v1/keys', admin, { name: `member ${i}`, type: 'viewer' })).apiKey);
+    for (let i = 0; i < MEMBER_KEYS; i++)
+      members.push((await api(base, 'POST', '/v1/keys', admin, { name: `member ${i}`, type: 'viewer' })).apiKey);
 
     const latencies = new Map<string, number[]>();
     const statuses = new Map<string, Map<number, number>>();
@@ -138,8 +146,20 @@ async function main() {
     const createBody = (n: number) => JSON.stringify({ name: `${NAME_PREFIX}${n}`, type: 'viewer' });
     // Header objects are fresh per request: autocannon writes its content-length into them.
     /** The mix: each request is one of these, drawn at random, so clients never move in step. */
-    const routes: { route: string; build: (context: Record<string, unknown>) => Partial<LoadRequest>; onResponse?: LoadRequest['onResponse'] }[] = [
-      { route: 'POST /v1/authentication', build: () => ({ method: 'POST', path: '/v1/authentication', headers: { ...json }, body: JSON.stringify({ apiKey: pick(members) }) }) },
+    const routes: {
+      route: string;
+      build: (context: Record<string, unknown>) => Partial<LoadRequest>;
+      onResponse?: LoadRequest['onResponse'];
+    }[] = [
+      {
+        route: 'POST /v1/authentication',
+        build: () => ({
+          method: 'POST',
+          path: '/v1/authentication',
+          headers: { ...json },
+          body: JSON.stringify({ apiKey: pick(members) }),
+        }),
+      },
       { route: 'GET /v1/keys', build: () => ({ method: 'GET', path: '/v1/keys?limit=25', headers: { ...admin } }) },
       {
         route: 'POST /v1/keys',
@@ -155,7 +175,15 @@ async function main() {
           created.add((JSON.parse(body) as { key: { id: string } }).key.id);
         },
       },
-      { route: 'POST /v1/keys/verify', build: () => ({ method: 'POST', path: '/v1/keys/verify', headers: { ...json, ...admin }, body: JSON.stringify({ apiKey: pick(members) }) }) },
+      {
+        route: 'POST /v1/keys/verify',
+        build: () => ({
+          method: 'POST',
+          path: '/v1/keys/verify',
+          headers: { ...json, ...admin },
+          body: JSON.stringify({ apiKey: pick(members) }),
+        }),
+      },
     ];
     const byName = new Map(routes.map((route) => [route.route, route]));
     const requests: LoadRequest[] = [
@@ -176,9 +204,14 @@ async function main() {
     ];
 
     // A warm-up (JIT, sockets, first writes of each key), checked like the run but not timed.
-    const warmup = WARMUP_SECONDS > 0 ? await autocannon({ url: base, connections: CONNECTIONS, duration: WARMUP_SECONDS, timeout: 10, requests }) : undefined;
+    const warmup =
+      WARMUP_SECONDS > 0
+        ? await autocannon({ url: base, connections: CONNECTIONS, duration: WARMUP_SECONDS, timeout: 10, requests })
+        : undefined;
     measuring = true;
-    log(`Load: ${CONNECTIONS} connections for ${DURATION_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, each sending a random mix of authenticate, list, create (Idempotency-Key) and verify…`);
+    log(
+      `Load: ${CONNECTIONS} connections for ${DURATION_SECONDS} s after a ${WARMUP_SECONDS} s warm-up, each sending a random mix of authenticate, list, create (Idempotency-Key) and verify…`,
+    );
     const instance = autocannon({ url: base, connections: CONNECTIONS, duration: DURATION_SECONDS, timeout: 10, requests });
     instance.on('response', (client, _status, _bytes, responseMs) => {
       const route = String(client.requestIterator.context.route);
@@ -213,11 +246,21 @@ async function main() {
     }
     const all = [...latencies.values()].flat();
     log('');
-    log(`throughput: ${(result.requests.total / result.duration).toFixed(0)} requests/s (${result.requests.total} in ${result.duration.toFixed(1)} s); all routes p50 ${p(all, 50)}, p99 ${p(all, 99)}`);
-    log(`errors: ${fiveHundreds} 5xx, ${result.non2xx} non-2xx, ${result.timeouts} timeouts, ${result.errors} connection errors or timeouts (warm-up: ${warmupFailures} 5xx or errors)`);
-    log(`writes: ${answered.size} creates answered 201 during warm-up and run, ${unanswered.length} not (cut off at its end, or refused for the moment) and repeated with their Idempotency-Key; ${created.size} keys created, ${inTable.size} in the table afterwards, ${lost.length} lost`);
+    log(
+      `throughput: ${(result.requests.total / result.duration).toFixed(0)} requests/s (${result.requests.total} in ${result.duration.toFixed(1)} s); all routes p50 ${p(all, 50)}, p99 ${p(all, 99)}`,
+    );
+    log(
+      `errors: ${fiveHundreds} 5xx, ${result.non2xx} non-2xx, ${result.timeouts} timeouts, ${result.errors} connection errors or timeouts (warm-up: ${warmupFailures} 5xx or errors)`,
+    );
+    log(
+      `writes: ${answered.size} creates answered 201 during warm-up and run, ${unanswered.length} not (cut off at its end, or refused for the moment) and repeated with their Idempotency-Key; ${created.size} keys created, ${inTable.size} in the table afterwards, ${lost.length} lost`,
+    );
     const failed = fiveHundreds > 0 || result.errors > 0 || warmupFailures > 0 || lost.length > 0 || inTable.size !== created.size;
-    log(failed ? 'FAIL: a request failed with a 5xx or got no answer, or a write was lost.' : 'OK: no 5xx, every request answered, no write lost.');
+    log(
+      failed
+        ? 'FAIL: a request failed with a 5xx or got no answer, or a write was lost.'
+        : 'OK: no 5xx, every request answered, no write lost.',
+    );
     process.exitCode = failed ? 1 : 0;
   } finally {
     const exited = new Promise((done) => stack.child.once('exit', done));

@@ -36,7 +36,13 @@ type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
 
 /** The runtime reads its configuration when first loaded, so it is imported only after the environment is set. */
 async function loadRuntime() {
-  const [{ getAdapters, getServices, createServices }, { DEFAULT_TOKEN_LIFETIME_SECONDS, exchangeKeyForToken }, { ensureTable }, { bootstrapTenant }, { purgeDueKeys }] = await Promise.all([
+  const [
+    { getAdapters, getServices, createServices },
+    { DEFAULT_TOKEN_LIFETIME_SECONDS, exchangeKeyForToken },
+    { ensureTable },
+    { bootstrapTenant },
+    { purgeDueKeys },
+  ] = await Promise.all([
     import('#shared/runtime.ts'),
     import('#shared/services/token-exchange.ts'),
     import('#shared/adapters/dynamodb/table.ts'),
@@ -44,7 +50,16 @@ async function loadRuntime() {
     import('#shared/services/purge.ts'),
   ]);
   const bootstrap = (tenant: string) => bootstrapTenant(getAdapters(), tenant, new Date());
-  return { getAdapters, getServices, createServices, exchangeKeyForToken, tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS, ensureTable, bootstrap, purgeDueKeys };
+  return {
+    getAdapters,
+    getServices,
+    createServices,
+    exchangeKeyForToken,
+    tokenLifetimeSeconds: DEFAULT_TOKEN_LIFETIME_SECONDS,
+    ensureTable,
+    bootstrap,
+    purgeDueKeys,
+  };
 }
 
 /** Phases 1 and 2: authenticate against a bare GetItem, then what a warm authenticate asks of DynamoDB and the cipher. */
@@ -55,7 +70,7 @@ async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: D
   // Proves the middleware sees the DocumentClient's commands before trusting a count of zero.
   counter.reset();
   await store.keys.get(tenant.keyId);
-  if (counter.snapshot().commands.GetItemCommand !== 1) throw new Error('the call counter does not see the store\'s commands');
+  if (counter.snapshot().commands.GetItemCommand !== 1) throw new Error("the call counter does not see the store's commands");
 
   const request: HandlerRequest = { method: 'POST', url: '/v1/authentication', json: { apiKey: tenant.apiKey } };
   const authenticate: Measured = async () => (await timedCall(request, 200)).ms;
@@ -93,7 +108,9 @@ async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: D
   }
   const signingP50 = percentile(signing, 50);
   const floorRatio = auth.p50 / (get.p50 + signingP50);
-  log(`  issuing the RS256 token alone (in process, no I/O): p50 ${ms(signingP50)}; authenticate ÷ (GetItem + signing) ${floorRatio.toFixed(2)}`);
+  log(
+    `  issuing the RS256 token alone (in process, no I/O): p50 ${ms(signingP50)}; authenticate ÷ (GetItem + signing) ${floorRatio.toFixed(2)}`,
+  );
 
   counter.reset();
   for (let i = 0; i < AUTH.countedCalls; i++) await authenticate();
@@ -106,7 +123,12 @@ async function benchAuthenticate(runtime: Runtime, counter: CallCounter, bare: D
     info('  of which RS256 token signing p50', `${ms(signingP50)} (in process, no I/O)`),
     info('bare GetItem p50 / p99', `${ms(get.p50)} / ${ms(get.p99)}`),
     checked('authenticate p50 / GetItem p50', ratio.toFixed(2), `<= ${AUTH.maxRatio}`, ratio <= AUTH.maxRatio),
-    checked('authenticate p50 / (GetItem p50 + signing p50)', floorRatio.toFixed(2), `<= ${AUTH.maxFloorRatio}`, floorRatio <= AUTH.maxFloorRatio),
+    checked(
+      'authenticate p50 / (GetItem p50 + signing p50)',
+      floorRatio.toFixed(2),
+      `<= ${AUTH.maxFloorRatio}`,
+      floorRatio <= AUTH.maxFloorRatio,
+    ),
     checked('DynamoDB reads per warm authenticate', perCall(warm.reads, calls), '1', warm.reads === calls),
     checked('DynamoDB writes per warm authenticate (the use is a log line)', perCall(warm.writes, calls), '0', warm.writes === 0),
     checked('KMS (cipher) calls per warm authenticate', perCall(warm.cipherCalls, calls), '0', warm.cipherCalls === 0),
@@ -122,11 +144,15 @@ async function benchKeyIdTiming(runtime: Runtime): Promise<ReportRow[]> {
   const { config } = runtime.getAdapters();
   const tenant = await runtime.bootstrap('bench-timing');
   const { formatApiKey, generateKeyId, generateSecret } = await import('#shared/domain/api-key.ts');
-  const refused = (keyId: () => string): Measured => async () => {
-    const apiKey = formatApiKey(config.keyPrefix, { keyId: keyId(), secret: generateSecret() });
-    return (await timedCall({ method: 'POST', url: '/v1/authentication', json: { apiKey } }, 401)).ms;
-  };
-  log(`wrong secret of a known key id vs unknown key id: ${KEY_ID_TIMING.warmUp} warm-up rounds, then ${KEY_ID_TIMING.rounds} interleaved rounds`);
+  const refused =
+    (keyId: () => string): Measured =>
+    async () => {
+      const apiKey = formatApiKey(config.keyPrefix, { keyId: keyId(), secret: generateSecret() });
+      return (await timedCall({ method: 'POST', url: '/v1/authentication', json: { apiKey } }, 401)).ms;
+    };
+  log(
+    `wrong secret of a known key id vs unknown key id: ${KEY_ID_TIMING.warmUp} warm-up rounds, then ${KEY_ID_TIMING.rounds} interleaved rounds`,
+  );
   const known = refused(() => tenant.keyId);
   const unknown = refused(generateKeyId);
   await interleave(KEY_ID_TIMING.warmUp, known, unknown);
@@ -150,12 +176,18 @@ async function benchLimitedUse(runtime: Runtime, counter: CallCounter, bare: Dyn
   const { config } = runtime.getAdapters();
   const tenant = await runtime.bootstrap('bench-limited');
   const create = async (input: Record<string, unknown>) => {
-    const { result } = await timedCall({ method: 'POST', url: '/v1/keys', headers: { 'x-api-key': tenant.apiKey }, json: { name: 'limited', type: 'viewer', ...input } }, 201);
+    const { result } = await timedCall(
+      { method: 'POST', url: '/v1/keys', headers: { 'x-api-key': tenant.apiKey }, json: { name: 'limited', type: 'viewer', ...input } },
+      201,
+    );
     return JSON.parse(result.body) as { key: { id: string }; apiKey: string };
   };
   const limited = await create({ rateLimit: { limit: 1_000_000, windowSeconds: 86_400 }, credits: { remaining: 1_000_000 } });
   const plain = await create({});
-  const use = (apiKey: string): Measured => async () => (await timedCall({ method: 'POST', url: '/v1/authentication', json: { apiKey } }, 200)).ms;
+  const use =
+    (apiKey: string): Measured =>
+    async () =>
+      (await timedCall({ method: 'POST', url: '/v1/authentication', json: { apiKey } }, 200)).ms;
   const keyItem = { pk: { S: `KEY#${limited.key.id}` }, sk: { S: 'KEY' } };
   const getThenUpdate: Measured = async () => {
     const started = performance.now();
@@ -191,7 +223,10 @@ async function benchLimitedUse(runtime: Runtime, counter: CallCounter, bare: Dyn
 
   const race = await create({ rateLimit: { limit: USE.parallelLimit, windowSeconds: 86_400 } });
   const answers = await Promise.all(
-    Array.from({ length: USE.parallel }, async () => (await prepareCall({ method: 'POST', url: '/v1/authentication', json: { apiKey: race.apiKey } })).statusCode),
+    Array.from(
+      { length: USE.parallel },
+      async () => (await prepareCall({ method: 'POST', url: '/v1/authentication', json: { apiKey: race.apiKey } })).statusCode,
+    ),
   );
   const allowed = answers.filter((status) => status === 200).length;
   log(`  ${USE.parallel} parallel uses of a key limited to ${USE.parallelLimit}: ${allowed} allowed`);
@@ -199,9 +234,24 @@ async function benchLimitedUse(runtime: Runtime, counter: CallCounter, bare: Dyn
     info('use of a limited key p50 / GetItem + UpdateItem p50', `${ms(useP50)} / ${ms(floorP50)}`),
     checked('limited use p50 / (GetItem + UpdateItem) p50', ratio.toFixed(2), `<= ${USE.maxRatio}`, ratio <= USE.maxRatio),
     // Usage analytics add no write: the use is a log line, counted later in batches.
-    checked('reads / writes per use, key with rate limit and credits', `${perCall(limitedCounts.reads, calls)} / ${perCall(limitedCounts.writes, calls)}`, '1 / 1', limitedCounts.reads === calls && limitedCounts.writes === calls),
-    checked('reads / writes per use, key without limits', `${perCall(plainCounts.reads, calls)} / ${perCall(plainCounts.writes, calls)}`, '1 / 0', plainCounts.reads === calls && plainCounts.writes === 0),
-    checked(`${USE.parallel} parallel uses, limit ${USE.parallelLimit}: allowed`, String(allowed), String(USE.parallelLimit), allowed === USE.parallelLimit),
+    checked(
+      'reads / writes per use, key with rate limit and credits',
+      `${perCall(limitedCounts.reads, calls)} / ${perCall(limitedCounts.writes, calls)}`,
+      '1 / 1',
+      limitedCounts.reads === calls && limitedCounts.writes === calls,
+    ),
+    checked(
+      'reads / writes per use, key without limits',
+      `${perCall(plainCounts.reads, calls)} / ${perCall(plainCounts.writes, calls)}`,
+      '1 / 0',
+      plainCounts.reads === calls && plainCounts.writes === 0,
+    ),
+    checked(
+      `${USE.parallel} parallel uses, limit ${USE.parallelLimit}: allowed`,
+      String(allowed),
+      String(USE.parallelLimit),
+      allowed === USE.parallelLimit,
+    ),
   ];
 }
 
@@ -215,11 +265,13 @@ async function benchAnalytics(runtime: Runtime, counter: CallCounter): Promise<R
   const tenant = await runtime.bootstrap('bench-analytics');
   const on = await runtime.getServices();
   const off = await runtime.createServices({ ...adapters, config: { ...adapters.config, usageAnalytics: false } }, on.tokens);
-  const exchange = (services: typeof on): Measured => async () => {
-    const started = performance.now();
-    await runtime.exchangeKeyForToken(services, { apiKey: tenant.apiKey }, { sourceIp: null, now: new Date() });
-    return performance.now() - started;
-  };
+  const exchange =
+    (services: typeof on): Measured =>
+    async () => {
+      const started = performance.now();
+      await runtime.exchangeKeyForToken(services, { apiKey: tenant.apiKey }, { sourceIp: null, now: new Date() });
+      return performance.now() - started;
+    };
   log(`token exchange, analytics on vs off: ${AUTH.warmUp} warm-up rounds, then ${AUTH.rounds} interleaved rounds`);
   await interleave(AUTH.warmUp, exchange(on), exchange(off));
   const samples = await interleave(AUTH.rounds, exchange(on), exchange(off));
@@ -246,8 +298,18 @@ async function benchAnalytics(runtime: Runtime, counter: CallCounter): Promise<R
   const counting = counter.snapshot();
   log(`  counting ${count(lines)} recorded uses took ${ms(countingMs)}: ${JSON.stringify(counting.commands)}`);
   return [
-    checked('writes / recorded lines per use, analytics on', `${withAnalytics.writes} / ${withAnalytics.lines}`, '0 / 1', withAnalytics.writes === 0 && withAnalytics.lines === 1),
-    checked('writes / recorded lines per use, analytics off', `${without.writes} / ${without.lines}`, '0 / 0', without.writes === 0 && without.lines === 0),
+    checked(
+      'writes / recorded lines per use, analytics on',
+      `${withAnalytics.writes} / ${withAnalytics.lines}`,
+      '0 / 1',
+      withAnalytics.writes === 0 && withAnalytics.lines === 1,
+    ),
+    checked(
+      'writes / recorded lines per use, analytics off',
+      `${without.writes} / ${without.lines}`,
+      '0 / 0',
+      without.writes === 0 && without.lines === 0,
+    ),
     info(`counting ${count(lines)} recorded uses, off the request path`, `${ms(countingMs)}, ${counting.writes} transaction(s)`),
     info('token exchange p50, analytics on / off', `${ms(onP50)} / ${ms(offP50)}`),
     checked('token exchange p50, analytics on / off', ratio.toFixed(2), '<= 1.1', ratio <= 1.1),
@@ -274,13 +336,23 @@ async function benchMemory(runtime: Runtime): Promise<ReportRow[]> {
   log(`memory per function: ${MEMORY.calls} warm calls of each route, wall and CPU time`);
   for (const [route, request] of routes) {
     const profile: CallProfile = await profileCalls(route, request, 200, MEMORY.calls);
-    const estimates = MEMORY_SIZES.map((memory) => `${memory} MB ${ms(estimatedMs(profile, memory))} $${costPerMillion(profile, memory).toFixed(3)}`);
+    const estimates = MEMORY_SIZES.map(
+      (memory) => `${memory} MB ${ms(estimatedMs(profile, memory))} $${costPerMillion(profile, memory).toFixed(3)}`,
+    );
     log(`  ${route}: wall p50 ${ms(profile.wallMs)}, CPU ${ms(profile.cpuMs)} per call; ${estimates.join('; ')}`);
     const configured = functionSettings[route].memorySize;
     rows.push(
       info(`${route}: CPU / wall per warm call`, `${ms(profile.cpuMs)} / ${ms(profile.wallMs)}`),
-      info(`${route}: est. warm duration, $ per million (256 / 512 / 1024 / 1769 MB)`, MEMORY_SIZES.map((memory) => `${estimatedMs(profile, memory).toFixed(1)} ms $${costPerMillion(profile, memory).toFixed(2)}`).join(' · ')),
-      info(`${route}: memory in cdk/function-settings.ts`, `${configured} MB: est. ${ms(estimatedMs(profile, configured))}, $${costPerMillion(profile, configured).toFixed(3)} per million`),
+      info(
+        `${route}: est. warm duration, $ per million (256 / 512 / 1024 / 1769 MB)`,
+        MEMORY_SIZES.map((memory) => `${estimatedMs(profile, memory).toFixed(1)} ms $${costPerMillion(profile, memory).toFixed(2)}`).join(
+          ' · ',
+        ),
+      ),
+      info(
+        `${route}: memory in cdk/function-settings.ts`,
+        `${configured} MB: est. ${ms(estimatedMs(profile, configured))}, $${costPerMillion(profile, configured).toFixed(3)} per million`,
+      ),
     );
   }
   return rows;
@@ -294,7 +366,10 @@ async function benchRevokeAll(runtime: Runtime, counter: CallCounter): Promise<R
   log(`seeding ${count(keys.length)} keys for revoke-all`);
   await writeKeys(store, keys, SEED_CONCURRENCY);
   counter.reset();
-  const { ms: elapsed, result } = await timedCall({ method: 'POST', url: '/v1/keys/revoke-all', headers: { 'x-api-key': tenant.apiKey }, json: { reason: 'bench', ownerId: 'leaked' } }, 200);
+  const { ms: elapsed, result } = await timedCall(
+    { method: 'POST', url: '/v1/keys/revoke-all', headers: { 'x-api-key': tenant.apiKey }, json: { reason: 'bench', ownerId: 'leaked' } },
+    200,
+  );
   const { revoked } = JSON.parse(result.body) as { revoked: number };
   const counts = counter.snapshot();
   log(`  revoke-all revoked ${count(revoked)} keys in ${seconds(elapsed)}: ${JSON.stringify(counts.commands)}`);
@@ -320,15 +395,17 @@ async function benchListPage(runtime: Runtime, counter: CallCounter): Promise<Re
   const seedMs = await writeKeys(store, keys, SEED_CONCURRENCY);
   log(`  seeded in ${seconds(seedMs)} (${count(Math.round(keys.length / (seedMs / 1000)))} keys/s)`);
 
-  const listPage = (apiKey: string): Measured => async () => {
-    const request: HandlerRequest = { method: 'GET', url: `/v1/keys?limit=${LIST.pageSize}`, headers: { 'x-api-key': apiKey } };
-    const { ms: elapsed, result } = await timedCall(request, 200);
-    const page = JSON.parse(result.body) as { items: unknown[]; nextCursor: string | null };
-    if (page.items.length !== LIST.pageSize || page.nextCursor === null) {
-      throw new Error(`a first list page held ${page.items.length} keys, not ${LIST.pageSize}, or had no nextCursor`);
-    }
-    return elapsed;
-  };
+  const listPage =
+    (apiKey: string): Measured =>
+    async () => {
+      const request: HandlerRequest = { method: 'GET', url: `/v1/keys?limit=${LIST.pageSize}`, headers: { 'x-api-key': apiKey } };
+      const { ms: elapsed, result } = await timedCall(request, 200);
+      const page = JSON.parse(result.body) as { items: unknown[]; nextCursor: string | null };
+      if (page.items.length !== LIST.pageSize || page.nextCursor === null) {
+        throw new Error(`a first list page held ${page.items.length} keys, not ${LIST.pageSize}, or had no nextCursor`);
+      }
+      return elapsed;
+    };
   const itemsReadPerPage = async (apiKey: string) => {
     counter.reset();
     await listPage(apiKey)();
@@ -341,7 +418,9 @@ async function benchListPage(runtime: Runtime, counter: CallCounter): Promise<Re
   const largeP50 = percentile(samples.a, 50);
   const smallP50 = percentile(samples.b, 50);
   const ratio = largeP50 / smallP50;
-  log(`  p50 ${ms(smallP50)} with ${count(LIST.smallTenantKeys)} keys, ${ms(largeP50)} with ${count(LIST.largeTenantKeys)} keys; ratio ${ratio.toFixed(2)}`);
+  log(
+    `  p50 ${ms(smallP50)} with ${count(LIST.smallTenantKeys)} keys, ${ms(largeP50)} with ${count(LIST.largeTenantKeys)} keys; ratio ${ratio.toFixed(2)}`,
+  );
   const smallRead = await itemsReadPerPage(small.apiKey);
   const largeRead = await itemsReadPerPage(large.apiKey);
 
@@ -349,7 +428,12 @@ async function benchListPage(runtime: Runtime, counter: CallCounter): Promise<Re
     info('seeding list tenants', `${count(keys.length)} keys in ${seconds(seedMs)}`),
     info(`list page p50, ${count(LIST.smallTenantKeys)} keys`, ms(smallP50)),
     info(`list page p50, ${count(LIST.largeTenantKeys)} keys`, ms(largeP50)),
-    checked(`list page p50, ${count(LIST.largeTenantKeys)} / ${count(LIST.smallTenantKeys)} keys`, ratio.toFixed(2), `<= ${LIST.maxRatio}`, ratio <= LIST.maxRatio),
+    checked(
+      `list page p50, ${count(LIST.largeTenantKeys)} / ${count(LIST.smallTenantKeys)} keys`,
+      ratio.toFixed(2),
+      `<= ${LIST.maxRatio}`,
+      ratio <= LIST.maxRatio,
+    ),
     info('index items read per list page', `${smallRead} / ${largeRead}`),
   ];
 }
@@ -360,12 +444,20 @@ function purgeFixture(tenant: string, keyPrefix: string, now: Date, retentionDay
   const at = now.getTime();
   const due = seedKeys(PURGE.due, (age) => {
     const revokedAt = at - retentionMs - DAY_MS - age;
-    return seedKey(tenant, keyPrefix, now, retentionMs + 2 * DAY_MS + age, { status: 'revoked', revokedAt: iso(revokedAt), purgeAt: iso(revokedAt + retentionMs) });
+    return seedKey(tenant, keyPrefix, now, retentionMs + 2 * DAY_MS + age, {
+      status: 'revoked',
+      revokedAt: iso(revokedAt),
+      purgeAt: iso(revokedAt + retentionMs),
+    });
   });
   const notDue = seedKeys(PURGE.notDue, (age, index) => {
     if (index % 2 === 0) {
       const revokedAt = at - DAY_MS + age;
-      return seedKey(tenant, keyPrefix, now, 2 * DAY_MS + age, { status: 'revoked', revokedAt: iso(revokedAt), purgeAt: iso(revokedAt + retentionMs) });
+      return seedKey(tenant, keyPrefix, now, 2 * DAY_MS + age, {
+        status: 'revoked',
+        revokedAt: iso(revokedAt),
+        purgeAt: iso(revokedAt + retentionMs),
+      });
     }
     const expiresAt = at + 10 * DAY_MS + age;
     return seedKey(tenant, keyPrefix, now, age, { expiresAt: iso(expiresAt), purgeAt: iso(expiresAt + retentionMs) });
@@ -402,7 +494,9 @@ async function benchPurge(runtime: Runtime, counter: CallCounter, bare: DynamoDB
   const { config, store } = runtime.getAdapters();
   const tenant = await runtime.bootstrap('bench-purge');
   const keys = purgeFixture(tenant.tenant, config.keyPrefix, new Date(), config.retentionDays);
-  log(`seeding ${count(keys.length)} keys for the purge (${PURGE.due} due, ${count(PURGE.notDue)} not due, ${count(PURGE.withoutPurgeAt)} without purgeAt)`);
+  log(
+    `seeding ${count(keys.length)} keys for the purge (${PURGE.due} due, ${count(PURGE.notDue)} not due, ${count(PURGE.withoutPurgeAt)} without purgeAt)`,
+  );
   const seedMs = await writeKeys(store, keys, SEED_CONCURRENCY);
   log(`  seeded in ${seconds(seedMs)}`);
 
@@ -420,7 +514,10 @@ async function benchPurge(runtime: Runtime, counter: CallCounter, bare: DynamoDB
   const lookahead = counts.largestQueryLimit;
   return [
     info('seeding purge fixture', `${count(keys.length)} keys in ${seconds(seedMs)}`),
-    info('purge: index items read / keys purged', `${counts.itemsScanned} / ${result.purged} (Query calls: ${counts.commands.QueryCommand ?? 0})`),
+    info(
+      'purge: index items read / keys purged',
+      `${counts.itemsScanned} / ${result.purged} (Query calls: ${counts.commands.QueryCommand ?? 0})`,
+    ),
     checked('purge: items read but not purged', String(readNotPurged), `<= ${lookahead} (one page)`, readNotPurged <= lookahead),
     checked('purge: Scan calls', String(counts.scans), '0', counts.scans === 0),
     checked('purge: due keys left in the index', String(dueLeft), '0', dueLeft === 0),
@@ -435,7 +532,11 @@ async function runBenchmark(endpoint: string): Promise<ReportRow[]> {
   counter.attach(adapters.dynamoDb);
   // Before anything builds the services, which keep the cipher instance they are given.
   counter.wrapCipher(adapters.cipher);
-  const bare = new DynamoDBClient({ endpoint, region: adapters.config.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const bare = new DynamoDBClient({
+    endpoint,
+    region: adapters.config.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     await runtime.ensureTable(adapters.dynamoDb, adapters.config.tableName);
     // Authentication first: the signing key is re-read every few minutes, which would add a read to a warm call.

@@ -81,5 +81,9 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
 
 /** Every function the stack deploys, in route-table order, then the jobs, then the authorizer. */
 export const functionNames: FunctionName[] = [
-  ...new Set<FunctionName>([...Object.values(routes).map((route) => route.handler), ...Object.values(jobs).map((job) => job.handler), ...otherFunctions]),
+  ...new Set<FunctionName>([
+    ...Object.values(routes).map((route) => route.handler),
+    ...Object.values(jobs).map((job) => job.handler),
+    ...otherFunctions,
+  ]),
 ];

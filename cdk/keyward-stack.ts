@@ -37,7 +37,8 @@ function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): voi
   NagSuppressions.addStackSuppressions(stack, [
     {
       id: 'AwsSolutions-IAM4',
-      reason: "API Gateway's account-level CloudWatch role uses AWS's AmazonAPIGatewayPushToCloudWatchLogs policy, the documented way to enable access logs.",
+      reason:
+        "API Gateway's account-level CloudWatch role uses AWS's AmazonAPIGatewayPushToCloudWatchLogs policy, the documented way to enable access logs.",
       appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
     },
     {
@@ -49,11 +50,13 @@ function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): voi
     },
     {
       id: 'AwsSolutions-APIG2',
-      reason: 'Every request is validated by the zod schema of its route in the handler, so errors keep the JSON shape and messages of the API contract.',
+      reason:
+        'Every request is validated by the zod schema of its route in the handler, so errors keep the JSON shape and messages of the API contract.',
     },
     {
       id: 'AwsSolutions-APIG4',
-      reason: 'Keyward is the authority: management routes authenticate API keys and tokens in the handler with a live status check (an authorizer cache would let a revoked key through); token and discovery routes are public by design.',
+      reason:
+        'Keyward is the authority: management routes authenticate API keys and tokens in the handler with a live status check (an authorizer cache would let a revoked key through); token and discovery routes are public by design.',
     },
     {
       id: 'AwsSolutions-COG4',
@@ -73,7 +76,8 @@ function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): voi
     },
     {
       id: 'AwsSolutions-CFR4',
-      reason: "The distribution uses CloudFront's default certificate, whose TLS policy is fixed; with a custom domain and certificate, set TLS 1.2 as the minimum.",
+      reason:
+        "The distribution uses CloudFront's default certificate, whose TLS policy is fixed; with a custom domain and certificate, set TLS 1.2 as the minimum.",
     },
     ...(config.waf
       ? []
@@ -86,10 +90,15 @@ function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): voi
       deployer,
       [
         { id: 'AwsSolutions-L1', reason: "CDK's BucketDeployment handler pins its own runtime; it runs only during deployments." },
-        { id: 'AwsSolutions-IAM4', reason: "CDK's BucketDeployment handler uses the basic Lambda execution role for its logs.", appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'] },
+        {
+          id: 'AwsSolutions-IAM4',
+          reason: "CDK's BucketDeployment handler uses the basic Lambda execution role for its logs.",
+          appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'],
+        },
         {
           id: 'AwsSolutions-IAM5',
-          reason: "CDK's BucketDeployment handler copies the console's files from the CDK asset bucket into the console bucket: object-level actions on those two buckets only.",
+          reason:
+            "CDK's BucketDeployment handler copies the console's files from the CDK asset bucket into the console bucket: object-level actions on those two buckets only.",
           appliesTo: [{ regex: '/^Action::s3:.*\\*$/' }, { regex: '/^Resource::.*\\/\\*$/' }],
         },
       ],

@@ -92,7 +92,11 @@ export class Keyward extends Construct {
       api,
       table,
       functions,
-      deadLetterQueues: { ...schedules.deadLetterQueues, 'audit-events': auditEvents.deadLetterQueue, 'count-uses': usageCounting.deadLetterQueue },
+      deadLetterQueues: {
+        ...schedules.deadLetterQueues,
+        'audit-events': auditEvents.deadLetterQueue,
+        'count-uses': usageCounting.deadLetterQueue,
+      },
     });
 
     this.api = api;

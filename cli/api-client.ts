@@ -33,7 +33,8 @@ export function normaliseEndpoint(endpoint: string): string {
   } catch {
     throw new CliError(`'${endpoint}' is not a URL: pass the API's base URL, for example ${DEFAULT_ENDPOINT}.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`'${endpoint}' is not an http(s) URL: pass the API's base URL, for example ${DEFAULT_ENDPOINT}.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError(`'${endpoint}' is not an http(s) URL: pass the API's base URL, for example ${DEFAULT_ENDPOINT}.`);
   return url.href.replace(/\/+$/, '');
 }
 
@@ -51,7 +52,9 @@ export function currentSession(env: NodeJS.ProcessEnv = process.env, now = new D
   }
   const apiKey = env.KEYWARD_API_KEY?.trim();
   if (apiKey) return { endpoint: normaliseEndpoint(env.KEYWARD_ENDPOINT || DEFAULT_ENDPOINT), auth: { kind: 'apiKey', apiKey } };
-  throw new CliError('Not logged in: run `keyward login` (or set KEYWARD_API_KEY, and KEYWARD_ENDPOINT for a server other than the local one).');
+  throw new CliError(
+    'Not logged in: run `keyward login` (or set KEYWARD_API_KEY, and KEYWARD_ENDPOINT for a server other than the local one).',
+  );
 }
 
 /** An API failure as the CLI shows it: the API's message and code, and what to do about an expired login. */
@@ -67,7 +70,10 @@ function cliError(error: unknown, auth: Auth | undefined): unknown {
 
 /** The API at `endpoint`; `call` answers a call's JSON body, and any failure throws a CliError with the API's message. */
 export function connect(endpoint: string, auth?: Auth) {
-  const http = createKeywardClient({ baseUrl: endpoint, ...(auth ? { credential: auth.kind === 'token' ? { token: auth.token } : { apiKey: auth.apiKey } } : {}) });
+  const http = createKeywardClient({
+    baseUrl: endpoint,
+    ...(auth ? { credential: auth.kind === 'token' ? { token: auth.token } : { apiKey: auth.apiKey } } : {}),
+  });
   return {
     async call<R extends { data?: unknown }>(send: (client: KeywardClient) => Promise<R>) {
       try {

@@ -25,7 +25,8 @@ export function readCredentials(env: NodeJS.ProcessEnv = process.env): Credentia
   if (!existsSync(file)) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<Credentials>;
-    if (typeof parsed.endpoint !== 'string' || typeof parsed.token !== 'string' || typeof parsed.tokenExpiresAt !== 'string') return undefined;
+    if (typeof parsed.endpoint !== 'string' || typeof parsed.token !== 'string' || typeof parsed.tokenExpiresAt !== 'string')
+      return undefined;
     return { endpoint: parsed.endpoint, token: parsed.token, tokenExpiresAt: parsed.tokenExpiresAt };
   } catch {
     return undefined;

@@ -8,7 +8,10 @@ import { outputNames, stackName } from '../cdk/outputs.ts';
 export function environmentFromOutputs(stage: string, outputs: Record<string, string | undefined>): Record<string, string> {
   const need = (name: string) => {
     const value = outputs[name];
-    if (!value) throw new Error(`The stack ${stackName(stage)} has no output ${name}: deploy this version of Keyward first (npx cdk deploy -c stage=${stage}).`);
+    if (!value)
+      throw new Error(
+        `The stack ${stackName(stage)} has no output ${name}: deploy this version of Keyward first (npx cdk deploy -c stage=${stage}).`,
+      );
     return value;
   };
   return {
@@ -31,7 +34,9 @@ export async function deployedStackEnvironment(stage: string): Promise<Record<st
     return environmentFromOutputs(stage, outputs);
   } catch (error) {
     if ((error as Error).name === 'ValidationError') {
-      throw new Error(`No stack ${stackName(stage)} in this account and region: deploy it with npx cdk deploy -c stage=${stage}, or set AWS_REGION.`);
+      throw new Error(
+        `No stack ${stackName(stage)} in this account and region: deploy it with npx cdk deploy -c stage=${stage}, or set AWS_REGION.`,
+      );
     }
     throw error;
   } finally {

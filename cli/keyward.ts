@@ -7,19 +7,35 @@ import type { Query, RequestBody } from '#shared/client/keyward-client.ts';
 import { CliError, DEFAULT_ENDPOINT, client, connect, normaliseEndpoint } from './api-client.ts';
 import { saveCredentials } from './credentials.ts';
 import { metaValue } from '#shared/client/meta-text.ts';
-import { auditTable, details, fullKeyDetails, keyTable, paint, policyDetails, printable, printJson, relativeTime, secretNotice, sparkline, topKeysTable, usageTable, type TenantPolicy, type UsageCounts } from './output.ts';
+import {
+  auditTable,
+  details,
+  fullKeyDetails,
+  keyTable,
+  paint,
+  policyDetails,
+  printable,
+  printJson,
+  relativeTime,
+  secretNotice,
+  sparkline,
+  topKeysTable,
+  usageTable,
+  type TenantPolicy,
+  type UsageCounts,
+} from './output.ts';
 import { ask } from './prompt.ts';
 
-const program = new Command()
-  .name('keyward')
-  .description('Keyward command line: manage a Keyward deployment')
-  .showHelpAfterError();
+const program = new Command().name('keyward').description('Keyward command line: manage a Keyward deployment').showHelpAfterError();
 
 program
   .command('bootstrap')
-  .description("Create a tenant and its protected system key, and print the key once. Locally it finds the store of a running 'npm start' by itself; with --stage it uses that deployed stack.")
+  .description(
+    "Create a tenant and its protected system key, and print the key once. Locally it finds the store of a running 'npm start' by itself; with --stage it uses that deployed stack.",
+  )
   .requiredOption('--tenant <id>', 'tenant id: 2-63 lowercase letters, digits or dashes', (value: string) => {
-    if (!tenantPattern.test(value)) throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
+    if (!tenantPattern.test(value))
+      throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
     return value;
   })
   .option('--json', 'print {"tenant", "keyId", "apiKey"} as JSON')
@@ -36,10 +52,17 @@ program
     } else {
       const local = readLocalState();
       if (local && !settings.KEYWARD_DYNAMODB_ENDPOINT) {
-        settings = { KEYWARD_TABLE_NAME: local.tableName, KEYWARD_KEYRING_FILE: local.keyringFile, ...settings, KEYWARD_DYNAMODB_ENDPOINT: local.dynamoDbEndpoint };
+        settings = {
+          KEYWARD_TABLE_NAME: local.tableName,
+          KEYWARD_KEYRING_FILE: local.keyringFile,
+          ...settings,
+          KEYWARD_DYNAMODB_ENDPOINT: local.dynamoDbEndpoint,
+        };
       }
       if (!settings.KEYWARD_DYNAMODB_ENDPOINT) {
-        fail('No running Keyward found: start it with `npm start` in this folder (or pass --stage <stage> for a deployed one), then run bootstrap again.');
+        fail(
+          'No running Keyward found: start it with `npm start` in this folder (or pass --stage <stage> for a deployed one), then run bootstrap again.',
+        );
       }
     }
     // Powertools reads its own settings when the logger loads.
@@ -52,7 +75,9 @@ program
       if (options.json) {
         console.log(JSON.stringify(result));
       } else {
-        console.log(`Created tenant '${result.tenant}'. Its system key (id ${result.keyId}) is shown only this once; store it now:\n\n  ${result.apiKey}\n`);
+        console.log(
+          `Created tenant '${result.tenant}'. Its system key (id ${result.keyId}) is shown only this once; store it now:\n\n  ${result.apiKey}\n`,
+        );
       }
     } catch (error) {
       fail(error instanceof Error ? error.message : String(error));
@@ -85,7 +110,8 @@ function run<A extends unknown[]>(action: (...args: A) => Promise<void>): (...ar
 function positiveInteger(name: string, min: number, max: number) {
   return (value: string): number => {
     const number = Number(value);
-    if (!/^\d+$/.test(value) || number < min || number > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    if (!/^\d+$/.test(value) || number < min || number > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
     return number;
   };
 }
@@ -144,7 +170,8 @@ function metaPair(value: string, previous: Meta | false | undefined): Meta {
   return { ...(previous || {}), [value.slice(0, at)]: metaValue(value.slice(at + 1)) };
 }
 
-const META_HELP = 'your own data as key=value, repeatable; numbers, true, false and null are JSON values, other values text (quote a value to keep it text: code=\'"5"\')';
+const META_HELP =
+  'your own data as key=value, repeatable; numbers, true, false and null are JSON values, other values text (quote a value to keep it text: code=\'"5"\')';
 const REFILL_HELP = 'with --credits: set the credits back to amount daily or monthly, e.g. 1000/monthly';
 
 /** The usage options of `keys create` and `keys update`; false is a `--no-…` option. */
@@ -159,13 +186,17 @@ interface UsageOptions {
 
 /** The usage fields to send: given ones as values, `--no-…` ones as null (which removes them). */
 function usageChange(options: UsageOptions): Pick<KeyChange, 'ownerId' | 'meta' | 'rateLimit' | 'credits' | 'allowedIps'> {
-  if (options.refill && typeof options.credits !== 'number') throw new CliError('--refill needs --credits: credits and their refill are set together.');
+  if (options.refill && typeof options.credits !== 'number')
+    throw new CliError('--refill needs --credits: credits and their refill are set together.');
   const value = <T>(given: T | false | undefined) => (given === false ? null : given);
   const fields = {
     ownerId: value(options.owner),
     meta: value(options.meta),
     rateLimit: value(options.rateLimit),
-    credits: typeof options.credits === 'number' ? { remaining: options.credits, ...(options.refill ? { refill: options.refill } : {}) } : value(options.credits),
+    credits:
+      typeof options.credits === 'number'
+        ? { remaining: options.credits, ...(options.refill ? { refill: options.refill } : {}) }
+        : value(options.credits),
     allowedIps: value(options.allowedIps),
   };
   return Object.fromEntries(Object.entries(fields).filter(([, given]) => given !== undefined));
@@ -200,7 +231,9 @@ function withJson(command: Command, description = "print the API's JSON answer")
 
 program
   .command('login')
-  .description('Trade an API key for a one-hour token and save it (with the endpoint) in your config directory, readable by you only. The key comes from KEYWARD_API_KEY or a hidden prompt, never from an argument, and is not saved.')
+  .description(
+    'Trade an API key for a one-hour token and save it (with the endpoint) in your config directory, readable by you only. The key comes from KEYWARD_API_KEY or a hidden prompt, never from an argument, and is not saved.',
+  )
   .option('--endpoint <url>', "the API's base URL", DEFAULT_ENDPOINT)
   .option('--json', "print the API's JSON answer, without the token")
   .action(
@@ -208,7 +241,8 @@ program
       const endpoint = normaliseEndpoint(options.endpoint);
       let apiKey = process.env.KEYWARD_API_KEY?.trim();
       if (!apiKey) {
-        if (!process.stdin.isTTY) throw new CliError('No API key: set KEYWARD_API_KEY, or run `keyward login` on a terminal to be asked for it.');
+        if (!process.stdin.isTTY)
+          throw new CliError('No API key: set KEYWARD_API_KEY, or run `keyward login` on a terminal to be asked for it.');
         apiKey = await ask('API key (input hidden): ', { hidden: true });
         if (!apiKey) throw new CliError('No API key entered: paste the key (kw_…) when asked.');
       }
@@ -218,7 +252,9 @@ program
         const { token: _token, ...rest } = body;
         return printJson({ endpoint, ...rest });
       }
-      console.log(`Logged in to ${endpoint} as key '${printable(body.key.name)}' (${body.key.id}, ${body.key.type}) of tenant '${body.key.tenant}'.`);
+      console.log(
+        `Logged in to ${endpoint} as key '${printable(body.key.name)}' (${body.key.id}, ${body.key.type}) of tenant '${body.key.tenant}'.`,
+      );
       console.log(`The token expires ${relativeTime(body.expiresAt)} (${body.expiresAt}); it is saved in ${file}.`);
     }),
   );
@@ -228,7 +264,10 @@ withJson(program.command('whoami').description('Show the key you are using: its 
     const api = client();
     const body = await api.call((http) => http.GET('/v1/whoami'));
     if (options.json) return printJson(body);
-    const credential = api.session.auth.kind === 'token' ? `token from \`keyward login\`, expires ${relativeTime(api.session.auth.expiresAt)}` : 'KEYWARD_API_KEY (x-api-key)';
+    const credential =
+      api.session.auth.kind === 'token'
+        ? `token from \`keyward login\`, expires ${relativeTime(api.session.auth.expiresAt)}`
+        : 'KEYWARD_API_KEY (x-api-key)';
     console.log(
       details([
         ['Endpoint', api.session.endpoint],
@@ -262,24 +301,40 @@ withJson(
     .option('--allowed-ips <list>', 'IPv4/IPv6 addresses or CIDR blocks the key may be used from, comma-separated', list),
   "print the API's JSON answer (it holds the full key)",
 ).action(
-  run(async (options: Pick<RequestBody<'post', '/v1/keys'>, 'name' | 'type' | 'scopes' | 'description' | 'expiresInDays' | 'recoverable'> & UsageOptions & JsonOption) => {
-    const usage = usageChange(options) as Pick<RequestBody<'post', '/v1/keys'>, 'ownerId' | 'meta' | 'rateLimit' | 'credits' | 'allowedIps'>;
-    const body = await client().call((http) => http.POST('/v1/keys', {
-      body: {
-        name: options.name,
-        type: options.type,
-        ...(options.scopes ? { scopes: options.scopes } : {}),
-        ...(options.description !== undefined ? { description: options.description } : {}),
-        ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
-        ...(options.recoverable ? { recoverable: true } : {}),
-        ...usage,
-      },
-    }));
-    if (options.json) return printJson(body);
-    console.log(`Created ${body.key.type} key '${printable(body.key.name)}'.\n`);
-    console.log(details([['Key ID', body.key.id], ['Expires', body.key.expiresAt ? `${relativeTime(body.key.expiresAt)} (${body.key.expiresAt})` : 'never']]));
-    console.log(secretNotice(body.apiKey));
-  }),
+  run(
+    async (
+      options: Pick<RequestBody<'post', '/v1/keys'>, 'name' | 'type' | 'scopes' | 'description' | 'expiresInDays' | 'recoverable'> &
+        UsageOptions &
+        JsonOption,
+    ) => {
+      const usage = usageChange(options) as Pick<
+        RequestBody<'post', '/v1/keys'>,
+        'ownerId' | 'meta' | 'rateLimit' | 'credits' | 'allowedIps'
+      >;
+      const body = await client().call((http) =>
+        http.POST('/v1/keys', {
+          body: {
+            name: options.name,
+            type: options.type,
+            ...(options.scopes ? { scopes: options.scopes } : {}),
+            ...(options.description !== undefined ? { description: options.description } : {}),
+            ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
+            ...(options.recoverable ? { recoverable: true } : {}),
+            ...usage,
+          },
+        }),
+      );
+      if (options.json) return printJson(body);
+      console.log(`Created ${body.key.type} key '${printable(body.key.name)}'.\n`);
+      console.log(
+        details([
+          ['Key ID', body.key.id],
+          ['Expires', body.key.expiresAt ? `${relativeTime(body.key.expiresAt)} (${body.key.expiresAt})` : 'never'],
+        ]),
+      );
+      console.log(secretNotice(body.apiKey));
+    },
+  ),
 );
 
 withJson(
@@ -296,9 +351,18 @@ withJson(
 ).action(
   run(async (options: Omit<Query<'get', '/v1/keys'>, 'limit' | 'ownerId'> & { limit?: number; owner?: string } & JsonOption) => {
     // Query values are text: the document describes limit as a string of digits.
-    const filters = { search: options.search, type: options.type, status: options.status, owner: options.owner, order: options.order, limit: options.limit?.toString() };
+    const filters = {
+      search: options.search,
+      type: options.type,
+      status: options.status,
+      owner: options.owner,
+      order: options.order,
+      limit: options.limit?.toString(),
+    };
     const { owner, ...query } = filters;
-    const body = await client().call((http) => http.GET('/v1/keys', { params: { query: { ...query, ownerId: owner, cursor: options.cursor } } }));
+    const body = await client().call((http) =>
+      http.GET('/v1/keys', { params: { query: { ...query, ownerId: owner, cursor: options.cursor } } }),
+    );
     if (options.json) return printJson(body);
     if (body.items.length === 0) console.log('No keys found.');
     else console.log(keyTable(body.items));
@@ -329,7 +393,11 @@ withJson(
     .option('--no-meta', 'remove all meta')
     .option('--rate-limit <uses/window>', `the new rate limit: ${RATE_HINT}`, rateLimit)
     .option('--no-rate-limit', 'remove the rate limit')
-    .option('--credits <n>', 'set the credits left (0-1000000000); without --refill, any refill is removed', positiveInteger('--credits', 0, 1_000_000_000))
+    .option(
+      '--credits <n>',
+      'set the credits left (0-1000000000); without --refill, any refill is removed',
+      positiveInteger('--credits', 0, 1_000_000_000),
+    )
     .option('--refill <amount/interval>', REFILL_HELP, refill)
     .option('--no-credits', 'remove the credits: unlimited uses')
     .option('--allowed-ips <list>', 'the new allowed addresses or CIDR blocks, comma-separated', list)
@@ -342,7 +410,8 @@ withJson(
       ...(options.scopes !== undefined ? { scopes: options.scopes } : {}),
       ...usageChange(options),
     };
-    if (Object.keys(change).length === 0) throw new CliError('Nothing to update: pass --name, --description, --scopes or a usage control (see keyward keys update --help).');
+    if (Object.keys(change).length === 0)
+      throw new CliError('Nothing to update: pass --name, --description, --scopes or a usage control (see keyward keys update --help).');
     const body = await client().call((http) => http.PATCH('/v1/keys/{keyId}', { ...keyPath(id), body: change }));
     if (options.json) return printJson(body);
     console.log(`Updated key ${body.id}.\n`);
@@ -350,8 +419,16 @@ withJson(
   }),
 );
 
-for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
-  withJson(keys.command(name).description(enabled ? 'Let a disabled key authenticate again' : 'Stop a key from authenticating until it is enabled again').argument('<id>', 'key id')).action(
+for (const [name, enabled] of [
+  ['enable', true],
+  ['disable', false],
+] as const) {
+  withJson(
+    keys
+      .command(name)
+      .description(enabled ? 'Let a disabled key authenticate again' : 'Stop a key from authenticating until it is enabled again')
+      .argument('<id>', 'key id'),
+  ).action(
     run(async (id: string, options: JsonOption) => {
       const body = await client().call((http) => http.PATCH('/v1/keys/{keyId}', { ...keyPath(id), body: { enabled } }));
       if (options.json) return printJson(body);
@@ -365,30 +442,51 @@ withJson(
     .command('regenerate')
     .description('Give a key a new secret (same key id) and print it once')
     .argument('<id>', 'key id')
-    .option('--grace-period <seconds>', 'keep the old secret working this long (0-604800, default 0)', positiveInteger('--grace-period', 0, 604_800)),
+    .option(
+      '--grace-period <seconds>',
+      'keep the old secret working this long (0-604800, default 0)',
+      positiveInteger('--grace-period', 0, 604_800),
+    ),
   "print the API's JSON answer (it holds the full key)",
 ).action(
   run(async (id: string, options: { gracePeriod?: number } & JsonOption) => {
     const body = await client().call((http) =>
-      http.POST('/v1/keys/{keyId}/regenerate', { ...keyPath(id), body: options.gracePeriod !== undefined ? { gracePeriodSeconds: options.gracePeriod } : {} }),
+      http.POST('/v1/keys/{keyId}/regenerate', {
+        ...keyPath(id),
+        body: options.gracePeriod !== undefined ? { gracePeriodSeconds: options.gracePeriod } : {},
+      }),
     );
     if (options.json) return printJson(body);
-    const old = options.gracePeriod ? `The old secret keeps working for ${options.gracePeriod} seconds.` : 'The old secret stopped working.';
+    const old = options.gracePeriod
+      ? `The old secret keeps working for ${options.gracePeriod} seconds.`
+      : 'The old secret stopped working.';
     console.log(`Regenerated key ${body.key.id} ('${printable(body.key.name)}'). ${old}`);
     console.log(secretNotice(body.apiKey));
   }),
 );
 
-withJson(keys.command('revoke').description('Revoke a key for good (irreversible)').argument('<id>', 'key id').option('--reason <text>', 'why, for the audit log')).action(
+withJson(
+  keys
+    .command('revoke')
+    .description('Revoke a key for good (irreversible)')
+    .argument('<id>', 'key id')
+    .option('--reason <text>', 'why, for the audit log'),
+).action(
   run(async (id: string, options: { reason?: string } & JsonOption) => {
-    const body = await client().call((http) => http.POST('/v1/keys/{keyId}/revoke', { ...keyPath(id), body: options.reason !== undefined ? { reason: options.reason } : {} }));
+    const body = await client().call((http) =>
+      http.POST('/v1/keys/{keyId}/revoke', { ...keyPath(id), body: options.reason !== undefined ? { reason: options.reason } : {} }),
+    );
     if (options.json) return printJson(body);
     console.log(`Revoked key ${body.id} ('${printable(body.name)}').`);
   }),
 );
 
 withJson(
-  keys.command('delete').description('Delete a key for good; asks first on a terminal').argument('<id>', 'key id').option('--yes', 'do not ask (needed when not on a terminal)'),
+  keys
+    .command('delete')
+    .description('Delete a key for good; asks first on a terminal')
+    .argument('<id>', 'key id')
+    .option('--yes', 'do not ask (needed when not on a terminal)'),
   'print {"id", "deleted": true} as JSON',
 ).action(
   run(async (id: string, options: { yes?: boolean } & JsonOption) => {
@@ -406,7 +504,9 @@ withJson(
 withJson(
   keys
     .command('revoke-all')
-    .description('Revoke every active or disabled key of your tenant but its system key, or only those of one owner or type (keys:admin; irreversible). On a terminal it asks you to type the tenant id')
+    .description(
+      'Revoke every active or disabled key of your tenant but its system key, or only those of one owner or type (keys:admin; irreversible). On a terminal it asks you to type the tenant id',
+    )
     .requiredOption('--reason <text>', 'why, for the audit log')
     .option('--owner <id>', 'only the keys of this owner')
     .option('--type <type>', 'only keys of this type: privileged or viewer', oneOf('--type', ['privileged', 'viewer']))
@@ -422,15 +522,23 @@ withJson(
       const answer = await ask(`This revokes ${which} in tenant '${printable(tenant)}' for good. Type the tenant id to confirm: `);
       if (answer !== tenant) throw new CliError('Not revoked: what you typed is not the tenant id.');
     }
-    const body = await api.call((http) => http.POST('/v1/keys/revoke-all', {
-      body: { reason: options.reason, ...(options.owner !== undefined ? { ownerId: options.owner } : {}), ...(options.type ? { type: options.type } : {}) },
-    }));
+    const body = await api.call((http) =>
+      http.POST('/v1/keys/revoke-all', {
+        body: {
+          reason: options.reason,
+          ...(options.owner !== undefined ? { ownerId: options.owner } : {}),
+          ...(options.type ? { type: options.type } : {}),
+        },
+      }),
+    );
     if (options.json) return printJson(body);
     console.log(`Revoked ${body.revoked} key${body.revoked === 1 ? '' : 's'}.`);
   }),
 );
 
-withJson(keys.command('reveal').description('Print the full key of a recoverable key (keys:admin only; audited)').argument('<id>', 'key id')).action(
+withJson(
+  keys.command('reveal').description('Print the full key of a recoverable key (keys:admin only; audited)').argument('<id>', 'key id'),
+).action(
   run(async (id: string, options: JsonOption) => {
     const body = await client().call((http) => http.GET('/v1/keys/{keyId}/secret', keyPath(id)));
     if (options.json) return printJson(body);
@@ -452,28 +560,50 @@ withJson(
   policy
     .command('set')
     .description('Change the tenant policy (keys:admin): reads the current policy, applies the given changes and writes it back whole')
-    .option('--max-lifetime-days <days|none>', 'the longest lifetime a new key may have (1-3650), or none', orNone(positiveInteger('--max-lifetime-days', 1, 3650)))
+    .option(
+      '--max-lifetime-days <days|none>',
+      'the longest lifetime a new key may have (1-3650), or none',
+      orNone(positiveInteger('--max-lifetime-days', 1, 3650)),
+    )
     .option('--require-expiry <true|false>', 'whether every new key must have an expiry', trueOrFalse('--require-expiry'))
-    .option('--max-grace-period <seconds>', 'the longest grace period a regenerate may give (0-604800)', positiveInteger('--max-grace-period', 0, 604_800))
-    .option('--allowed-ips <list|none>', 'addresses or CIDR blocks every key of the tenant must be used from, comma-separated, or none (any address)', orNone(list)),
+    .option(
+      '--max-grace-period <seconds>',
+      'the longest grace period a regenerate may give (0-604800)',
+      positiveInteger('--max-grace-period', 0, 604_800),
+    )
+    .option(
+      '--allowed-ips <list|none>',
+      'addresses or CIDR blocks every key of the tenant must be used from, comma-separated, or none (any address)',
+      orNone(list),
+    ),
   "print the API's JSON answer",
 ).action(
-  run(async (options: { maxLifetimeDays?: number | 'none'; requireExpiry?: boolean; maxGracePeriod?: number; allowedIps?: string[] | 'none' } & JsonOption) => {
-    const change: Partial<TenantPolicy> = {
-      ...(options.maxLifetimeDays !== undefined ? { maxLifetimeDays: noneToNull(options.maxLifetimeDays) } : {}),
-      ...(options.requireExpiry !== undefined ? { requireExpiry: options.requireExpiry } : {}),
-      ...(options.maxGracePeriod !== undefined ? { maxGracePeriodSeconds: options.maxGracePeriod } : {}),
-      ...(options.allowedIps !== undefined ? { allowedIps: noneToNull(options.allowedIps) } : {}),
-    };
-    if (Object.keys(change).length === 0) throw new CliError('Nothing to change: pass --max-lifetime-days, --require-expiry, --max-grace-period or --allowed-ips.');
-    const api = client();
-    // The API replaces the policy whole: unchanged rules are sent as they are now.
-    const current = await api.call((http) => http.GET('/v1/tenant/policy'));
-    const body = await api.call((http) => http.PUT('/v1/tenant/policy', { body: { ...current, ...change } }));
-    if (options.json) return printJson(body);
-    console.log('Updated the tenant policy.\n');
-    console.log(policyDetails(body));
-  }),
+  run(
+    async (
+      options: {
+        maxLifetimeDays?: number | 'none';
+        requireExpiry?: boolean;
+        maxGracePeriod?: number;
+        allowedIps?: string[] | 'none';
+      } & JsonOption,
+    ) => {
+      const change: Partial<TenantPolicy> = {
+        ...(options.maxLifetimeDays !== undefined ? { maxLifetimeDays: noneToNull(options.maxLifetimeDays) } : {}),
+        ...(options.requireExpiry !== undefined ? { requireExpiry: options.requireExpiry } : {}),
+        ...(options.maxGracePeriod !== undefined ? { maxGracePeriodSeconds: options.maxGracePeriod } : {}),
+        ...(options.allowedIps !== undefined ? { allowedIps: noneToNull(options.allowedIps) } : {}),
+      };
+      if (Object.keys(change).length === 0)
+        throw new CliError('Nothing to change: pass --max-lifetime-days, --require-expiry, --max-grace-period or --allowed-ips.');
+      const api = client();
+      // The API replaces the policy whole: unchanged rules are sent as they are now.
+      const current = await api.call((http) => http.GET('/v1/tenant/policy'));
+      const body = await api.call((http) => http.PUT('/v1/tenant/policy', { body: { ...current, ...change } }));
+      if (options.json) return printJson(body);
+      console.log('Updated the tenant policy.\n');
+      console.log(policyDetails(body));
+    },
+  ),
 );
 
 withJson(
@@ -485,21 +615,28 @@ withJson(
     .option('--cursor <cursor>', 'the next page, from a previous audit'),
 ).action(
   run(async (options: { keyId?: string; limit?: number; cursor?: string } & JsonOption) => {
-    const body = await client().call((http) => http.GET('/v1/audit', { params: { query: { keyId: options.keyId, limit: options.limit?.toString(), cursor: options.cursor } } }));
+    const body = await client().call((http) =>
+      http.GET('/v1/audit', { params: { query: { keyId: options.keyId, limit: options.limit?.toString(), cursor: options.cursor } } }),
+    );
     if (options.json) return printJson(body);
     if (body.items.length === 0) console.log('No audit events found.');
     else console.log(auditTable(body.items));
-    if (body.nextCursor) console.log(`\nMore events: keyward audit${options.keyId ? ` --key-id ${options.keyId}` : ''} --cursor ${printable(body.nextCursor)}`);
+    if (body.nextCursor)
+      console.log(
+        `\nMore events: keyward audit${options.keyId ? ` --key-id ${options.keyId}` : ''} --cursor ${printable(body.nextCursor)}`,
+      );
   }),
 );
 
 type UsageCommandOptions = { granularity?: 'hour' | 'day'; from?: string; to?: string } & JsonOption;
 
 const usageOptions = (command: Command) =>
-  withJson(command
-    .option('--granularity <size>', 'hour (default) or day', oneOf('--granularity', ['hour', 'day']))
-    .option('--from <time>', 'start, ISO 8601 (default: 24 hours before --to; at most 90 days before it)')
-    .option('--to <time>', 'end, ISO 8601 (default: now)'));
+  withJson(
+    command
+      .option('--granularity <size>', 'hour (default) or day', oneOf('--granularity', ['hour', 'day']))
+      .option('--from <time>', 'start, ISO 8601 (default: 24 hours before --to; at most 90 days before it)')
+      .option('--to <time>', 'end, ISO 8601 (default: now)'),
+  );
 
 const usageQuery = (options: UsageCommandOptions) => ({ granularity: options.granularity, from: options.from, to: options.to });
 
@@ -511,7 +648,9 @@ function printUsage(body: { items: (UsageCounts & { at: string })[]; totals: Usa
 
 usageOptions(keys.command('usage').description('Show the uses of one key by outcome, per hour or day').argument('<id>', 'key id')).action(
   run(async (id: string, options: UsageCommandOptions) => {
-    const body = await client().call((http) => http.GET('/v1/keys/{keyId}/usage', { params: { path: { keyId: id }, query: usageQuery(options) } }));
+    const body = await client().call((http) =>
+      http.GET('/v1/keys/{keyId}/usage', { params: { path: { keyId: id }, query: usageQuery(options) } }),
+    );
     if (options.json) return printJson(body);
     printUsage(body, options);
   }),

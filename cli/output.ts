@@ -69,10 +69,21 @@ export function table(headers: string[], rows: Cell[][]): string {
   const t = new Table({
     head: headers.map((header) => render({ text: header, style: 'bold' })),
     chars: {
-      top: blank, 'top-mid': blank, 'top-left': blank, 'top-right': blank,
-      bottom: blank, 'bottom-mid': blank, 'bottom-left': blank, 'bottom-right': blank,
-      left: blank, 'left-mid': blank, mid: blank, 'mid-mid': blank,
-      right: blank, 'right-mid': blank, middle: '  ',
+      top: blank,
+      'top-mid': blank,
+      'top-left': blank,
+      'top-right': blank,
+      bottom: blank,
+      'bottom-mid': blank,
+      'bottom-left': blank,
+      'bottom-right': blank,
+      left: blank,
+      'left-mid': blank,
+      mid: blank,
+      'mid-mid': blank,
+      right: blank,
+      'right-mid': blank,
+      middle: '  ',
     },
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
   });
@@ -113,8 +124,11 @@ export function keyDetails(key: KeyView): string {
 
 export type TenantPolicy = components['schemas']['TenantPolicy'];
 
-
-const UNITS: [string, number][] = [['d', 86_400], ['h', 3600], ['m', 60]];
+const UNITS: [string, number][] = [
+  ['d', 86_400],
+  ['h', 3600],
+  ['m', 60],
+];
 
 /** A window length as `--rate-limit` takes it: 60 → "1m", 90 → "90s". */
 export function windowText(seconds: number): string {
@@ -137,9 +151,27 @@ export function usageDetails(key: KeyView): string {
   const { rateLimit, credits } = key;
   return details([
     ['Owner', key.ownerId ?? '-'],
-    ['Meta', key.meta && Object.keys(key.meta).length ? Object.entries(key.meta).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${name}=${metaText(value)}`).join(', ') : '-'],
-    ['Rate limit', rateLimit ? `${count(rateLimit.remaining)} of ${count(rateLimit.limit)} left in this window, resets in ${durationText(rateLimit.reset)} (${rateLimit.limit}/${windowText(rateLimit.windowSeconds)})` : 'none'],
-    ['Credits', credits ? `${count(credits.remaining)} left, ${credits.refill ? `refilled to ${count(credits.refill.amount)} ${credits.refill.interval}` : 'no refill'}` : 'unlimited'],
+    [
+      'Meta',
+      key.meta && Object.keys(key.meta).length
+        ? Object.entries(key.meta)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([name, value]) => `${name}=${metaText(value)}`)
+            .join(', ')
+        : '-',
+    ],
+    [
+      'Rate limit',
+      rateLimit
+        ? `${count(rateLimit.remaining)} of ${count(rateLimit.limit)} left in this window, resets in ${durationText(rateLimit.reset)} (${rateLimit.limit}/${windowText(rateLimit.windowSeconds)})`
+        : 'none',
+    ],
+    [
+      'Credits',
+      credits
+        ? `${count(credits.remaining)} left, ${credits.refill ? `refilled to ${count(credits.refill.amount)} ${credits.refill.interval}` : 'no refill'}`
+        : 'unlimited',
+    ],
     ['Allowed IPs', key.allowedIps ? key.allowedIps.join(', ') : 'any'],
   ]);
 }
@@ -203,19 +235,31 @@ export function printJson(value: unknown): void {
 }
 
 /** Uses per bucket and outcome, as the usage routes answer them. */
-export interface UsageCounts { valid: number; rateLimited: number; usageExceeded: number; ipNotAllowed: number; refused: number }
+export interface UsageCounts {
+  valid: number;
+  rateLimited: number;
+  usageExceeded: number;
+  ipNotAllowed: number;
+  refused: number;
+}
 
 const counts = new Intl.NumberFormat('en');
-const usageColumns: [keyof UsageCounts, string][] = [['valid', 'VALID'], ['rateLimited', 'RATE LIMITED'], ['usageExceeded', 'USAGE EXCEEDED'], ['ipNotAllowed', 'IP NOT ALLOWED'], ['refused', 'REFUSED']];
+const usageColumns: [keyof UsageCounts, string][] = [
+  ['valid', 'VALID'],
+  ['rateLimited', 'RATE LIMITED'],
+  ['usageExceeded', 'USAGE EXCEEDED'],
+  ['ipNotAllowed', 'IP NOT ALLOWED'],
+  ['refused', 'REFUSED'],
+];
 
 /** One row per bucket (UTC), then the totals. */
 export function usageTable(items: (UsageCounts & { at: string })[], totals: UsageCounts, granularity: 'hour' | 'day'): string {
   const time = (at: string) => (granularity === 'hour' ? `${at.slice(0, 10)} ${at.slice(11, 16)}` : at.slice(0, 10));
   const row = (label: Cell, c: UsageCounts): Cell[] => [label, ...usageColumns.map(([key]) => counts.format(c[key]))];
-  return table([granularity === 'hour' ? 'HOUR (UTC)' : 'DAY (UTC)', ...usageColumns.map(([, h]) => h)], [
-    ...items.map((item) => row(time(item.at), item)),
-    row({ text: 'TOTAL', style: 'bold' }, totals),
-  ]);
+  return table(
+    [granularity === 'hour' ? 'HOUR (UTC)' : 'DAY (UTC)', ...usageColumns.map(([, h]) => h)],
+    [...items.map((item) => row(time(item.at), item)), row({ text: 'TOTAL', style: 'bold' }, totals)],
+  );
 }
 
 /** ▁▂▃▄▅▆▇█ scaled to the largest value; all zero is all ▁. */
@@ -226,5 +270,8 @@ export function sparkline(values: number[]): string {
 }
 
 export function topKeysTable(keys: { keyId: string; name: string | null; valid: number }[]): string {
-  return table(['KEY ID', 'NAME', 'VALID'], keys.map((key) => [key.keyId, key.name ?? { text: '(deleted)', style: 'dim' }, counts.format(key.valid)]));
+  return table(
+    ['KEY ID', 'NAME', 'VALID'],
+    keys.map((key) => [key.keyId, key.name ?? { text: '(deleted)', style: 'dim' }, counts.format(key.valid)]),
+  );
 }

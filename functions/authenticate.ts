@@ -4,7 +4,10 @@ import { exchangeKeyForToken } from '#shared/services/token-exchange.ts';
 
 export const handler = httpHandler(route.authenticate, async ({ body, services, sourceIp, now }) => {
   const { expiresIn, ...credential } = body;
-  const credentials = credential.apiKey !== undefined ? { apiKey: credential.apiKey } : { keyId: credential.keyId ?? '', keySecret: credential.keySecret ?? '' };
+  const credentials =
+    credential.apiKey !== undefined
+      ? { apiKey: credential.apiKey }
+      : { keyId: credential.keyId ?? '', keySecret: credential.keySecret ?? '' };
   const issued = await exchangeKeyForToken(services, credentials, { sourceIp, now, expiresIn });
   const { key } = issued;
   const answer = {

@@ -4,7 +4,12 @@ import { logger } from '#shared/observability.ts';
 import { getServices } from '#shared/runtime.ts';
 
 /** Refusals that say the caller is not authenticated (401); every other refusal is a deny (403). */
-const unauthenticated = new Set(['authentication.invalid_api_key', 'authentication.key_disabled', 'authentication.key_revoked', 'authentication.key_expired']);
+const unauthenticated = new Set([
+  'authentication.invalid_api_key',
+  'authentication.key_disabled',
+  'authentication.key_revoked',
+  'authentication.key_expired',
+]);
 
 const headerOf = (headers: APIGatewayRequestAuthorizerEvent['headers'], name: string) =>
   Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;

@@ -10,7 +10,10 @@ export const handler = middy()
   .use(publishMetrics())
   .handler(async () => {
     const { store, config } = getAdapters();
-    const result = await noticeExpiringKeys(store, new Date(), { retentionDays: config.retentionDays, auditRetentionDays: config.auditRetentionDays });
+    const result = await noticeExpiringKeys(store, new Date(), {
+      retentionDays: config.retentionDays,
+      auditRetentionDays: config.auditRetentionDays,
+    });
     metrics.addMetric('ExpiryNotices', MetricUnit.Count, result.noticed);
     logger.info('expiry notices written', { ...result });
     return result;

@@ -6,5 +6,8 @@ import { eventOfStreamRecord, type KeywardEvent, type StreamRecord } from '#shar
  * `detail`, with its `action` as the `detail-type`.
  */
 export async function handler(records: StreamRecord[]): Promise<KeywardEvent['detail'][]> {
-  return records.map(eventOfStreamRecord).filter((event): event is KeywardEvent => event !== undefined).map((event) => event.detail);
+  return records
+    .map(eventOfStreamRecord)
+    .filter((event): event is KeywardEvent => event !== undefined)
+    .map((event) => event.detail);
 }

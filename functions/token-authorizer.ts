@@ -23,7 +23,16 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
   const [arn = '', stage = ''] = event.methodArn.split('/');
   return {
     principalId: access.keyId,
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arn}/${stage}/*` }] },
-    context: { tenant: access.tenant, keyId: access.keyId, keyType: access.keyType, scopes: access.scopes.join(' '), ownerId: access.ownerId ?? '' },
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arn}/${stage}/*` }],
+    },
+    context: {
+      tenant: access.tenant,
+      keyId: access.keyId,
+      keyType: access.keyType,
+      scopes: access.scopes.join(' '),
+      ownerId: access.ownerId ?? '',
+    },
   };
 }

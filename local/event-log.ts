@@ -1,6 +1,12 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { DynamoDBClient, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import { eventOfStreamRecord, type StreamRecord } from '#shared/adapters/dynamodb/audit-stream.ts';
 
 const POLL_MS = 500;
@@ -26,7 +32,9 @@ export function startEventLog(options: EventLogOptions): { stop: () => Promise<v
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const tables = new DynamoDBClient({ endpoint: options.endpoint, region: options.region, credentials });
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: options.region, credentials });
-  const checkpoints: Record<string, string> = existsSync(options.checkpointFile) ? JSON.parse(readFileSync(options.checkpointFile, 'utf8')) : {};
+  const checkpoints: Record<string, string> = existsSync(options.checkpointFile)
+    ? JSON.parse(readFileSync(options.checkpointFile, 'utf8'))
+    : {};
   const iterators = new Map<string, string | undefined>();
   let stopped = false;
   let lastScan = 0;
@@ -56,7 +64,9 @@ export function startEventLog(options: EventLogOptions): { stop: () => Promise<v
     const lines = records
       .map((record) => {
         const event = eventOfStreamRecord(record as StreamRecord);
-        return event && JSON.stringify({ source: event.source, 'detail-type': event.detailType, time: event.detail.at, detail: event.detail });
+        return (
+          event && JSON.stringify({ source: event.source, 'detail-type': event.detailType, time: event.detail.at, detail: event.detail })
+        );
       })
       .filter((line): line is string => line !== undefined);
     if (lines.length > 0) appendFileSync(options.file, `${lines.join('\n')}\n`);

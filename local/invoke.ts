@@ -40,7 +40,13 @@ export async function prepareRouteCall(
   match: RouteMatch = routeOf(request),
 ): Promise<{ event: APIGatewayProxyEvent; invoke: () => Promise<APIGatewayProxyResult> }> {
   const event = toProxyEvent(
-    { method: request.method, url: request.url, headers: request.headers ?? {}, body: request.body ?? '', sourceIp: request.sourceIp ?? '203.0.113.7' },
+    {
+      method: request.method,
+      url: request.url,
+      headers: request.headers ?? {},
+      body: request.body ?? '',
+      sourceIp: request.sourceIp ?? '203.0.113.7',
+    },
     match,
   );
   const handler = await loadHandler(match.route.handler);

@@ -17,7 +17,10 @@ function decodeParameter(name: string, value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new KeywardError('request.invalid', `The ${name} in the path is not valid percent-encoding: write each escaped byte as % and two hex digits, encoding text as UTF-8.`);
+    throw new KeywardError(
+      'request.invalid',
+      `The ${name} in the path is not valid percent-encoding: write each escaped byte as % and two hex digits, encoding text as UTF-8.`,
+    );
   }
 }
 
@@ -30,7 +33,9 @@ export function matchRoute(method: string, path: string): RouteMatch | { allowed
   const onPath = compiled.filter(({ pattern }) => pattern.test(path));
   if (onPath.length === 0) return undefined;
   // A literal segment (/v1/keys/verify) wins over a parameter (/v1/keys/{keyId}), as in API Gateway.
-  const hit = onPath.filter(({ route }) => route.method === method).sort((a, b) => a.route.path.indexOf('{') - b.route.path.indexOf('{'))[0];
+  const hit = onPath
+    .filter(({ route }) => route.method === method)
+    .sort((a, b) => a.route.path.indexOf('{') - b.route.path.indexOf('{'))[0];
   if (!hit) return { allowed: [...new Set(onPath.map(({ route }) => route.method))] };
   const groups = hit.pattern.exec(path)?.groups ?? {};
   const pathParameters = Object.fromEntries(Object.entries(groups).map(([name, value]) => [name, decodeParameter(name, value)]));
@@ -94,9 +99,19 @@ export function toProxyEvent(request: HttpRequestLike, match: RouteMatch, stage 
       identity: {
         sourceIp: request.sourceIp,
         userAgent: headers['user-agent'] ?? null,
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-        cognitoIdentityPoolId: null, principalOrgId: null, user: null, userArn: null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        user: null,
+        userArn: null,
       },
     },
   };

@@ -126,7 +126,13 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
       const wait = throttle(request.socket.remoteAddress ?? '', url.pathname);
       if (wait !== undefined) {
         const seconds = `${wait} second${wait === 1 ? '' : 's'}`;
-        return sendError(response, 429, 'request.throttled', `Too many requests from your address: wait ${seconds}, as Retry-After says, then retry.`, { 'retry-after': String(wait) });
+        return sendError(
+          response,
+          429,
+          'request.throttled',
+          `Too many requests from your address: wait ${seconds}, as Retry-After says, then retry.`,
+          { 'retry-after': String(wait) },
+        );
       }
       const match = matchRoute(method, url.pathname);
       if (!match && (method === 'GET' || method === 'HEAD')) {
@@ -137,9 +143,12 @@ export function createLocalServer(options: LocalServerOptions = {}): Server {
           return;
         }
       }
-      if (!match) return sendError(response, 404, 'route.not_found', `No route ${method} ${url.pathname}: see /openapi.json for the routes.`);
+      if (!match)
+        return sendError(response, 404, 'route.not_found', `No route ${method} ${url.pathname}: see /openapi.json for the routes.`);
       if ('allowed' in match) {
-        return sendError(response, 405, 'route.method_not_allowed', `${url.pathname} accepts ${match.allowed.join(', ')}, not ${method}.`, { allow: match.allowed.join(', ') });
+        return sendError(response, 405, 'route.method_not_allowed', `${url.pathname} accepts ${match.allowed.join(', ')}, not ${method}.`, {
+          allow: match.allowed.join(', '),
+        });
       }
       // A failed count is kept for the next one: the file is counted from where it was left.
       if (match.route.readsUsage) await uses?.drain().catch(() => undefined);

@@ -65,7 +65,8 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
 
   // Every use, as the log subscription counts it in AWS: every second, and before each usage read.
   const uses = localUseCounter();
-  const countUses = async () => uses?.drain().catch((error: unknown) => console.error('usage:', error instanceof Error ? error.message : error));
+  const countUses = async () =>
+    uses?.drain().catch((error: unknown) => console.error('usage:', error instanceof Error ? error.message : error));
   const counting = setInterval(countUses, USES_EVERY_MS);
 
   const server = createLocalServer({ onRequest: (line) => console.log(line) });
@@ -85,7 +86,10 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
       console.error(`${name} failed:`, error);
     }
   };
-  const purge = setInterval(() => runJob('purge-expired-keys', (r) => (r.purged ? `purge: ${r.purged} expired or revoked keys removed` : undefined)), PURGE_EVERY_MS);
+  const purge = setInterval(
+    () => runJob('purge-expired-keys', (r) => (r.purged ? `purge: ${r.purged} expired or revoked keys removed` : undefined)),
+    PURGE_EVERY_MS,
+  );
   const notices = () => runJob('notify-expiring-keys', (r) => (r.noticed ? `expiry notices: ${r.noticed} written` : undefined));
   const noticing = setInterval(notices, EXPIRY_NOTICES_EVERY_MS);
   void notices();

@@ -48,7 +48,10 @@ export class UseFileCounter {
         // The last line is still being written: it is counted next time.
         if (whole === 0) return;
         const text = chunk.subarray(0, whole).toString('utf8');
-        const uses = text.split('\n').map(parseUseLine).filter((use) => use !== undefined);
+        const uses = text
+          .split('\n')
+          .map(parseUseLine)
+          .filter((use) => use !== undefined);
         const batchId = createHash('sha256').update(`${offset}\n${text}`).digest('base64url');
         await this.usage.add(batchId, uses);
         offset += whole;

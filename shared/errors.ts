@@ -88,7 +88,9 @@ export class KeywardError extends Error {
 
 /** The one message for every unknown, mistyped or invented key, so nobody learns which keys exist. */
 export const invalidApiKey = () =>
-  new KeywardError('authentication.invalid_api_key', 'The API key is not valid: check that it was copied whole, or ask an admin for a new one.');
+  new KeywardError(
+    'authentication.invalid_api_key',
+    'The API key is not valid: check that it was copied whole, or ask an admin for a new one.',
+  );
 
-export const keyNotFound = (keyId: string) =>
-  new KeywardError('key.not_found', `No key with id '${keyId}' exists in your tenant.`);
+export const keyNotFound = (keyId: string) => new KeywardError('key.not_found', `No key with id '${keyId}' exists in your tenant.`);

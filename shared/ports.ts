@@ -155,11 +155,21 @@ export interface KeyFilter {
 export interface KeyRepository {
   get(keyId: string): Promise<KeyRecord | undefined>;
   /** Keys of a tenant by creation time, newest first (`desc`) or oldest first (`asc`). */
-  list(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date }): Promise<Page<KeyRecord>>;
+  list(
+    tenant: string,
+    options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date },
+  ): Promise<Page<KeyRecord>>;
   /** Keys whose `purgeAt` lies between `from` and `to`, oldest first, read from the purge index only. */
-  listByPurgeTime(from: Date, to: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
+  listByPurgeTime(
+    from: Date,
+    to: Date,
+    options: { limit: number; startKey?: PageKey | undefined },
+  ): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
   /** Keys whose `purgeAt` has passed, oldest first, read from the purge index only. */
-  listPurgeDue(now: Date, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
+  listPurgeDue(
+    now: Date,
+    options: { limit: number; startKey?: PageKey | undefined },
+  ): Promise<Page<{ keyId: string; tenant: string; purgeAt: string }>>;
   /** Records a use, unless one was recorded since `unlessSince`; never bumps the version. */
   touchLastUsed(keyId: string, at: string, unlessSince: string): Promise<void>;
   /**

@@ -34,7 +34,9 @@ export function createAdapters(config: Config): Adapters {
     new DynamoDBClient({
       region: config.region,
       ...awsClientSettings,
-      ...(config.dynamoDbEndpoint ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      ...(config.dynamoDbEndpoint
+        ? { endpoint: config.dynamoDbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        : {}),
     }),
     'dynamodb',
   );
@@ -64,11 +66,17 @@ export async function createServices(adapters: Adapters, tokens: TokenService = 
   const hasher = await loadSecretHasher(store.settings, cipher);
   const policies = new TenantPolicies(store.tenants);
   // With analytics off, no use is even recorded.
-  const authenticator = new Authenticator({ keys: store.keys, audit: store.audit, uses: config.usageAnalytics ? uses : undefined }, policies, hasher, tokens, {
-    keyPrefix: config.keyPrefix,
-    lastUsedIntervalSeconds: config.lastUsedIntervalSeconds,
-    auditRetentionDays: config.auditRetentionDays,
-  });
+  const authenticator = new Authenticator(
+    { keys: store.keys, audit: store.audit, uses: config.usageAnalytics ? uses : undefined },
+    policies,
+    hasher,
+    tokens,
+    {
+      keyPrefix: config.keyPrefix,
+      lastUsedIntervalSeconds: config.lastUsedIntervalSeconds,
+      auditRetentionDays: config.auditRetentionDays,
+    },
+  );
   const keys = new KeyService({
     store,
     policies,
@@ -84,7 +92,11 @@ export async function createServices(adapters: Adapters, tokens: TokenService = 
 }
 
 const createTokenService = ({ store, cipher, config }: Adapters) =>
-  new TokenService(store.settings, cipher, { issuer: config.issuer, audience: config.audience, refreshSeconds: config.signingKeyRefreshSeconds });
+  new TokenService(store.settings, cipher, {
+    issuer: config.issuer,
+    audience: config.audience,
+    refreshSeconds: config.signingKeyRefreshSeconds,
+  });
 
 let adapters: Adapters | undefined;
 let tokenService: TokenService | undefined;

@@ -64,7 +64,10 @@ export class KeywardApi extends apigateway.RestApi {
       const resource = this.root.resourceForPath(route.path);
       resource.addMethod(route.method, new apigateway.LambdaIntegration(handlers[route.handler]), { operationName });
       if (!preflighted.has(route.path)) {
-        resource.addCorsPreflight({ allowOrigins: [allowOrigin], allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-api-key'] });
+        resource.addCorsPreflight({
+          allowOrigins: [allowOrigin],
+          allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-api-key'],
+        });
         preflighted.add(route.path);
       }
     }
@@ -75,9 +78,19 @@ export class KeywardApi extends apigateway.RestApi {
     const answers: [apigateway.ResponseType, string, string, string][] = [
       [apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'route.not_found', 'No such route: see /openapi.json for the routes.'],
       [apigateway.ResponseType.THROTTLED, '429', 'request.throttled', 'Too many requests: slow down and retry after a moment.'],
-      [apigateway.ResponseType.WAF_FILTERED, '403', 'request.blocked', `The request was blocked by the firewall: too many requests from your address, or a body over ${MAX_BODY_BYTES / 1024} KiB.`],
+      [
+        apigateway.ResponseType.WAF_FILTERED,
+        '403',
+        'request.blocked',
+        `The request was blocked by the firewall: too many requests from your address, or a body over ${MAX_BODY_BYTES / 1024} KiB.`,
+      ],
       [apigateway.ResponseType.REQUEST_TOO_LARGE, '413', 'request.too_large', messages.tooLarge],
-      [apigateway.ResponseType.DEFAULT_4XX, '400', 'request.invalid', 'The request was refused by the gateway: check the method, path and headers.'],
+      [
+        apigateway.ResponseType.DEFAULT_4XX,
+        '400',
+        'request.invalid',
+        'The request was refused by the gateway: check the method, path and headers.',
+      ],
       [apigateway.ResponseType.DEFAULT_5XX, '500', 'internal.error', messages.internalError],
     ];
     for (const [type, statusCode, code, message] of answers) {

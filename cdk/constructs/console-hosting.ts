@@ -80,7 +80,21 @@ export class ConsoleHosting extends Construct {
         local: {
           tryBundle(outputDir: string) {
             const vite = join(projectRoot, 'node_modules', 'vite', 'bin', 'vite.js');
-            execFileSync(process.execPath, [vite, 'build', '--config', join(projectRoot, 'console', 'vite.config.ts'), '--outDir', outputDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: projectRoot, stdio: 'inherit' });
+            execFileSync(
+              process.execPath,
+              [
+                vite,
+                'build',
+                '--config',
+                join(projectRoot, 'console', 'vite.config.ts'),
+                '--outDir',
+                outputDir,
+                '--emptyOutDir',
+                '--logLevel',
+                'warn',
+              ],
+              { cwd: projectRoot, stdio: 'inherit' },
+            );
             return true;
           },
         },

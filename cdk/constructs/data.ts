@@ -79,11 +79,16 @@ export class KeyTable extends dynamodb.TableV2 {
     const { tableArn } = this;
     const indexArn = (index: 'byTenant' | 'byPurgeTime') => `${tableArn}/index/${keywardTable.indexes[index].name}`;
     if (access.items.length > 0) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: access.items.map((action) => `dynamodb:${action}`), resources: [tableArn] }));
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: access.items.map((action) => `dynamodb:${action}`), resources: [tableArn] }),
+      );
     }
     if (access.query.length > 0) {
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: access.query.map((target) => (target === 'table' ? tableArn : indexArn(target))) }),
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: access.query.map((target) => (target === 'table' ? tableArn : indexArn(target))),
+        }),
       );
     }
     if (access.items.length === 0 && access.query.length === 0) return;

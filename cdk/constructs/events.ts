@@ -32,12 +32,24 @@ export class AuditEvents extends Construct {
   constructor(scope: Construct, id: string, { stage, table, tableKey, shaper }: AuditEventsProps) {
     super(scope, id);
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: `keyward-${stage}` });
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS_MANAGED, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
     const streamArn = table.tableStreamArn;
     if (!streamArn) throw new Error('the key table has no stream');
 
-    const role = new iam.Role(this, 'PipeRole', { assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com'), description: `Keyward ${stage}: the events pipe, and only it` });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], resources: [streamArn] }));
+    const role = new iam.Role(this, 'PipeRole', {
+      assumedBy: new iam.ServicePrincipal('pipes.amazonaws.com'),
+      description: `Keyward ${stage}: the events pipe, and only it`,
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [streamArn],
+      }),
+    );
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['kms:Decrypt'],

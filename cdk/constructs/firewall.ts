@@ -76,7 +76,14 @@ export class ApiFirewall extends wafv2.CfnWebACL {
           priority: 2,
           action: { block: {} },
           visibilityConfig: visibility('body-over-16-kib'),
-          statement: { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: 'MATCH' } }, comparisonOperator: 'GT', size: MAX_BODY_BYTES, textTransformations: [{ priority: 0, type: 'NONE' }] } },
+          statement: {
+            sizeConstraintStatement: {
+              fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+              comparisonOperator: 'GT',
+              size: MAX_BODY_BYTES,
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
         },
         {
           name: 'aws-known-bad-inputs',

@@ -87,7 +87,11 @@ export class KeywardFunctions extends Construct {
       secretsKey.grantSeal(role, { decrypt: access.decrypt, encrypt: access.encrypt });
       const provisioned = settings.reservedConcurrency ? config.tokenRouteProvisionedConcurrency : undefined;
       invocable[name] = provisioned
-        ? new lambda.Alias(this, `${name}-live`, { aliasName: 'live', version: byName[name].currentVersion, provisionedConcurrentExecutions: provisioned })
+        ? new lambda.Alias(this, `${name}-live`, {
+            aliasName: 'live',
+            version: byName[name].currentVersion,
+            provisionedConcurrentExecutions: provisioned,
+          })
         : byName[name];
     }
     this.byName = byName as Record<FunctionName, NodejsFunction>;

@@ -42,19 +42,38 @@ export class Monitoring extends Construct {
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      this.alarm(`${name}-dead-letters`, queue.metricApproximateNumberOfMessagesVisible(fiveMinutes), 1, `${name} could not be run: see its dead-letter queue`);
+      this.alarm(
+        `${name}-dead-letters`,
+        queue.metricApproximateNumberOfMessagesVisible(fiveMinutes),
+        1,
+        `${name} could not be run: see its dead-letter queue`,
+      );
     }
     const serverErrorRate = new cloudwatch.MathExpression({
       expression: '100 * errors / MAX([requests, 1])',
-      usingMetrics: { errors: api.metricServerError({ ...fiveMinutes, statistic: 'Sum' }), requests: api.metricCount({ ...fiveMinutes, statistic: 'Sum' }) },
+      usingMetrics: {
+        errors: api.metricServerError({ ...fiveMinutes, statistic: 'Sum' }),
+        requests: api.metricCount({ ...fiveMinutes, statistic: 'Sum' }),
+      },
       label: '5xx %',
       ...fiveMinutes,
     });
     this.alarm('api-5xx-rate', serverErrorRate, 1, 'More than 1% of API requests answered 5xx');
     const authentications = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: metricNames.namespace, metricName, dimensionsMap: { service: metricNames.service }, statistic: 'Sum', ...fiveMinutes });
+      new cloudwatch.Metric({
+        namespace: metricNames.namespace,
+        metricName,
+        dimensionsMap: { service: metricNames.service },
+        statistic: 'Sum',
+        ...fiveMinutes,
+      });
     const authenticationFailures = authentications(metricNames.authenticationFailure);
-    this.alarm('authentication-failure-spike', authenticationFailures, 500, 'A spike of failed authentications: someone may be guessing keys');
+    this.alarm(
+      'authentication-failure-spike',
+      authenticationFailures,
+      500,
+      'A spike of failed authentications: someone may be guessing keys',
+    );
     // Requests answered 503 because DynamoDB or KMS could not answer in time.
     for (const dependency of ['dynamodb', 'kms']) {
       const unavailable = new cloudwatch.Metric({
@@ -66,8 +85,20 @@ export class Monitoring extends Construct {
       });
       this.alarm(`${dependency}-unavailable`, unavailable, 1, `Requests answered 503: ${dependency} could not answer in time`);
     }
-    const operations = [dynamodb.Operation.GET_ITEM, dynamodb.Operation.QUERY, dynamodb.Operation.TRANSACT_WRITE_ITEMS, dynamodb.Operation.UPDATE_ITEM, dynamodb.Operation.PUT_ITEM, dynamodb.Operation.DELETE_ITEM];
-    this.alarm('dynamodb-throttles', table.metricThrottledRequestsForOperations({ ...fiveMinutes, operations }), 1, 'DynamoDB throttled requests');
+    const operations = [
+      dynamodb.Operation.GET_ITEM,
+      dynamodb.Operation.QUERY,
+      dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+      dynamodb.Operation.UPDATE_ITEM,
+      dynamodb.Operation.PUT_ITEM,
+      dynamodb.Operation.DELETE_ITEM,
+    ];
+    this.alarm(
+      'dynamodb-throttles',
+      table.metricThrottledRequestsForOperations({ ...fiveMinutes, operations }),
+      1,
+      'DynamoDB throttled requests',
+    );
     const purge = jobs.purgeExpiredKeys.handler;
     this.alarm('purge-failures', functions[purge].metricErrors(fiveMinutes), 1, 'The purge of expired keys failed');
     for (const [name, fn] of Object.entries(functions)) {
@@ -77,8 +108,14 @@ export class Monitoring extends Construct {
 
     const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { dashboardName: `keyward-${stage}` });
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Requests and errors', left: [api.metricCount(fiveMinutes), api.metricClientError(fiveMinutes), api.metricServerError(fiveMinutes)] }),
-      new cloudwatch.GraphWidget({ title: 'Latency (p50, p99)', left: [api.metricLatency({ ...fiveMinutes, statistic: 'p50' }), api.metricLatency({ ...fiveMinutes, statistic: 'p99' })] }),
+      new cloudwatch.GraphWidget({
+        title: 'Requests and errors',
+        left: [api.metricCount(fiveMinutes), api.metricClientError(fiveMinutes), api.metricServerError(fiveMinutes)],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Latency (p50, p99)',
+        left: [api.metricLatency({ ...fiveMinutes, statistic: 'p50' }), api.metricLatency({ ...fiveMinutes, statistic: 'p99' })],
+      }),
       new cloudwatch.GraphWidget({ title: 'Authentications', left: [authenticationFailures, authentications('AuthenticationSuccess')] }),
       new cloudwatch.GraphWidget({ title: 'Function errors', left: Object.values(functions).map((fn) => fn.metricErrors(fiveMinutes)) }),
     );

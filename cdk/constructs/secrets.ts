@@ -8,8 +8,21 @@ type Purpose = SealContext['purpose'];
 
 /** Managing the key, never using it: no kms:CreateGrant (a grant would let its creator use the key for any purpose). */
 const keyAdministration = [
-  'kms:CreateAlias', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*',
-  'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:RotateKeyOnDemand',
+  'kms:CreateAlias',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
 ];
 
 export interface SecretsKeyProps {
@@ -66,7 +79,10 @@ export class SecretsKey extends kms.Key {
    * its use to IAM.
    */
   grantSeal(role: iam.IRole, { encrypt = [], decrypt = [] }: SealGrant): void {
-    for (const [action, purposes] of [['kms:Decrypt', decrypt], ['kms:Encrypt', encrypt]] as const) {
+    for (const [action, purposes] of [
+      ['kms:Decrypt', decrypt],
+      ['kms:Encrypt', encrypt],
+    ] as const) {
       if (purposes.length === 0) continue;
       const conditions = { StringEquals: { 'kms:EncryptionContext:purpose': [...purposes] } };
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [action], resources: [this.keyArn], conditions }));

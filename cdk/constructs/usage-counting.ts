@@ -25,7 +25,11 @@ export class UsageCounting extends Construct {
   constructor(scope: Construct, id: string, { functions, logGroups }: UsageCountingProps) {
     super(scope, id);
     const counter = functions['count-uses'];
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', { enforceSSL: true, encryption: sqs.QueueEncryption.KMS_MANAGED, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.KMS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
     new lambda.EventInvokeConfig(this, 'Retries', {
       function: counter,
       retryAttempts: 2,

@@ -1,5 +1,14 @@
 /** The public HTTP API (see /openapi.json), the only thing the console talks to, through the shared client. */
-import { answer, ApiError, createKeywardClient, type Answer, type components, type KeywardClient, type Query, type RequestBody } from '../../shared/client/keyward-client.ts';
+import {
+  answer,
+  ApiError,
+  createKeywardClient,
+  type Answer,
+  type components,
+  type KeywardClient,
+  type Query,
+  type RequestBody,
+} from '../../shared/client/keyward-client.ts';
 
 export { ApiError };
 
@@ -65,7 +74,9 @@ let apiBase: Promise<string> | undefined;
  */
 function apiBaseUrl(): Promise<string> {
   apiBase ??= fetch('/config.json', { cache: 'no-store', headers: { accept: 'application/json' } })
-    .then(async (response) => (response.ok ? String(((await response.json()) as { apiUrl?: string }).apiUrl ?? '').replace(/\/+$/, '') : ''))
+    .then(async (response) =>
+      response.ok ? String(((await response.json()) as { apiUrl?: string }).apiUrl ?? '').replace(/\/+$/, '') : '',
+    )
     .catch(() => '');
   return apiBase;
 }
@@ -110,14 +121,18 @@ export const api = {
   listKeys: (query: KeyQuery) => authed((client) => client.GET('/v1/keys', { params: { query } })),
   getKey: (keyId: string) => authed((client) => client.GET('/v1/keys/{keyId}', key(keyId))),
   createKey: (body: CreateKeyInput) => authed((client) => client.POST('/v1/keys', { body })),
-  updateKey: (keyId: string, body: RequestBody<'patch', '/v1/keys/{keyId}'>) => authed((client) => client.PATCH('/v1/keys/{keyId}', { ...key(keyId), body })),
-  regenerate: (keyId: string, gracePeriodSeconds: number) => authed((client) => client.POST('/v1/keys/{keyId}/regenerate', { ...key(keyId), body: { gracePeriodSeconds } })),
-  revoke: (keyId: string, reason: string) => authed((client) => client.POST('/v1/keys/{keyId}/revoke', { ...key(keyId), body: reason ? { reason } : {} })),
+  updateKey: (keyId: string, body: RequestBody<'patch', '/v1/keys/{keyId}'>) =>
+    authed((client) => client.PATCH('/v1/keys/{keyId}', { ...key(keyId), body })),
+  regenerate: (keyId: string, gracePeriodSeconds: number) =>
+    authed((client) => client.POST('/v1/keys/{keyId}/regenerate', { ...key(keyId), body: { gracePeriodSeconds } })),
+  revoke: (keyId: string, reason: string) =>
+    authed((client) => client.POST('/v1/keys/{keyId}/revoke', { ...key(keyId), body: reason ? { reason } : {} })),
   deleteKey: (keyId: string) => authed((client) => client.DELETE('/v1/keys/{keyId}', key(keyId))),
   reveal: (keyId: string) => authed((client) => client.GET('/v1/keys/{keyId}/secret', key(keyId))),
   audit: (query: Query<'get', '/v1/audit'>) => authed((client) => client.GET('/v1/audit', { params: { query } })),
   revokeAll: (body: RevokeAllInput) => authed((client) => client.POST('/v1/keys/revoke-all', { body })),
-  keyUsage: (keyId: string, query: Query<'get', '/v1/usage'>) => authed((client) => client.GET('/v1/keys/{keyId}/usage', { params: { path: { keyId }, query } })),
+  keyUsage: (keyId: string, query: Query<'get', '/v1/usage'>) =>
+    authed((client) => client.GET('/v1/keys/{keyId}/usage', { params: { path: { keyId }, query } })),
   tenantUsage: (query: Query<'get', '/v1/usage'>) => authed((client) => client.GET('/v1/usage', { params: { query } })),
   getPolicy: () => authed((client) => client.GET('/v1/tenant/policy')),
   putPolicy: (body: TenantPolicy) => authed((client) => client.PUT('/v1/tenant/policy', { body })),

@@ -2,7 +2,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;
@@ -46,7 +50,14 @@ export function formatTime(iso: string | null | undefined, none = 'Never'): stri
 }
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-const units: [Intl.RelativeTimeFormatUnit, number][] = [['year', 365 * 86_400_000], ['month', 30 * 86_400_000], ['week', 7 * 86_400_000], ['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000]];
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['week', 7 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
 
 /** "in 2 days", "3 hours ago"; under a minute, "just now" or "in under a minute". */
 export function relativeTime(iso: string, now = Date.now()): string {
@@ -62,7 +73,11 @@ export function timeElement(iso: string | null | undefined, none = 'Never') {
 
 /** Live keys that expire within 7 days. */
 export const expiresSoon = (key: { expiresAt: string | null; status: string }, now = Date.now()) =>
-  key.status !== 'revoked' && key.status !== 'expired' && !!key.expiresAt && Date.parse(key.expiresAt) - now < 7 * 86_400_000 && Date.parse(key.expiresAt) > now;
+  key.status !== 'revoked' &&
+  key.status !== 'expired' &&
+  !!key.expiresAt &&
+  Date.parse(key.expiresAt) - now < 7 * 86_400_000 &&
+  Date.parse(key.expiresAt) > now;
 
 /** Opens a modal dialog (the browser traps focus) and gives focus back to the opener on close. */
 export function openDialog(dialog: HTMLDialogElement) {

@@ -54,6 +54,8 @@ function describeError(code: string | undefined, message: string): string {
 
 /** What went wrong, for people: the API's error explained, a form's own refusal, or a plea to reload for anything else. */
 export const messageOf = (error: unknown) =>
-  error instanceof ApiError ? describeError(error.code, error.message)
-    : error instanceof InputError ? error.message
+  error instanceof ApiError
+    ? describeError(error.code, error.message)
+    : error instanceof InputError
+      ? error.message
       : 'Something went wrong in the console; reload the page and try again.';

@@ -12,7 +12,12 @@ import { onRedraw, setNotice } from './state.ts';
 
 const app = document.getElementById('app')!;
 
-const sections = [['/keys', 'Keys'], ['/usage', 'Usage'], ['/audit', 'Audit log'], ['/policy', 'Policy']] as const;
+const sections = [
+  ['/keys', 'Keys'],
+  ['/usage', 'Usage'],
+  ['/audit', 'Audit log'],
+  ['/policy', 'Policy'],
+] as const;
 
 function render() {
   const session = currentSession();
@@ -21,10 +26,15 @@ function render() {
   const query = new URLSearchParams(search);
   const main = h('main', { id: 'main', tabindex: -1 });
   app.replaceChildren(
-    h('header', { class: 'top' },
+    h(
+      'header',
+      { class: 'top' },
       h('p', { class: 'brand' }, 'Keyward'),
-      h('nav', { 'aria-label': 'Main' },
-        ...sections.map(([path, label]) => h('a', { href: `#${path}`, 'aria-current': route.startsWith(path) ? 'page' : null }, label))),
+      h(
+        'nav',
+        { 'aria-label': 'Main' },
+        ...sections.map(([path, label]) => h('a', { href: `#${path}`, 'aria-current': route.startsWith(path) ? 'page' : null }, label)),
+      ),
       h('p', { class: 'who' }, 'Signed in as ', h('strong', {}, session.key.name), ` (${session.key.type}) · tenant ${session.key.tenant}`),
       h('button', { type: 'button', class: 'secondary', onclick: () => signOut('You signed out.') }, 'Sign out'),
     ),

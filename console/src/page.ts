@@ -15,8 +15,12 @@ export function pageTitle(main: HTMLElement, text: string, ...extra: Node[]) {
 export const loading = (what: string) => h('p', { class: 'loading', role: 'status' }, `Loading ${what}…`);
 
 export const errorBox = (error: unknown, retry?: () => void) =>
-  h('div', { class: 'error', role: 'alert' }, h('p', {}, messageOf(error)),
-    retry ? h('button', { type: 'button', onclick: retry }, 'Try again') : null);
+  h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('p', {}, messageOf(error)),
+    retry ? h('button', { type: 'button', onclick: retry }, 'Try again') : null,
+  );
 
 /** The notice the last action left for this page, if any. */
 export function pendingNotice() {
@@ -24,8 +28,10 @@ export function pendingNotice() {
   return text ? h('p', { class: 'notice', role: 'status' }, text) : null;
 }
 
-export const readOnlyNotice = () => (can('keys:write') ? null
-  : h('p', { class: 'notice' }, 'Read-only: this key has no keys:write scope, so you can look but not create or change keys.'));
+export const readOnlyNotice = () =>
+  can('keys:write')
+    ? null
+    : h('p', { class: 'notice' }, 'Read-only: this key has no keys:write scope, so you can look but not create or change keys.');
 
 /** Puts a page's filters in the address, so the view can be bookmarked and reload restores it. */
 export function keepInUrl(path: string, filters: Record<string, string>) {
@@ -43,4 +49,4 @@ export const statusBadge = (status: string) => badge(capitalised(status), status
 export const typeCell = (key: KeyView) => (key.type === 'system' ? [key.type, ' ', badge('Protected', 'protected')] : [key.type]);
 
 export const expiryCell = (key: KeyView) =>
-  (expiresSoon(key) ? [timeElement(key.expiresAt), ' ', badge('Expires soon', 'soon')] : [timeElement(key.expiresAt)]);
+  expiresSoon(key) ? [timeElement(key.expiresAt), ' ', badge('Expires soon', 'soon')] : [timeElement(key.expiresAt)];

@@ -37,7 +37,6 @@ export interface FieldTarget {
   item?: (rest: string) => string;
 }
 
-
 export const count = (n: number) => n.toLocaleString('en-US');
 
 /** 12 → "12 s", 754 → "12 min 34 s", 7260 → "2 h 1 min". */
@@ -69,11 +68,14 @@ const linesOf = (text: string) =>
     .map((line, index) => ({ line: line.trim(), number: index + 1 }))
     .filter(({ line }) => line !== '');
 
-const numberInput = (name: string, min: number, max: number) => h('input', { type: 'number', name, min, max, step: 1, inputmode: 'numeric' });
+const numberInput = (name: string, min: number, max: number) =>
+  h('input', { type: 'number', name, min, max, step: 1, inputmode: 'numeric' });
 
 /** Keys sorted, so two metas compare equal whatever order they were stored in. */
 const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(byName)) : v));
+  JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(byName)) : v,
+  );
 
 const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -90,24 +92,58 @@ function valuesOf(key: KeyView): UsageValues {
 
 /** The usage-control fields of the create and edit forms, filled from `key` when editing. */
 export function usageForm(key?: KeyView) {
-  const owner = field('Owner', h('input', { type: 'text', name: 'ownerId', maxlength: 128, autocomplete: 'off', spellcheck: 'false', class: 'mono' }),
-    'Optional: the user or customer in your own system the key belongs to, e.g. customer-42.');
-  const meta = field('Meta', h('textarea', { name: 'meta', rows: 3, class: 'mono', spellcheck: 'false' }),
-    'Optional: your own data, one key=value per line (at most 2 KiB), returned by verify and whoami. Numbers, true, false and null are kept as such; put a value in double quotes to keep it text.');
+  const owner = field(
+    'Owner',
+    h('input', { type: 'text', name: 'ownerId', maxlength: 128, autocomplete: 'off', spellcheck: 'false', class: 'mono' }),
+    'Optional: the user or customer in your own system the key belongs to, e.g. customer-42.',
+  );
+  const meta = field(
+    'Meta',
+    h('textarea', { name: 'meta', rows: 3, class: 'mono', spellcheck: 'false' }),
+    'Optional: your own data, one key=value per line (at most 2 KiB), returned by verify and whoami. Numbers, true, false and null are kept as such; put a value in double quotes to keep it text.',
+  );
   const preset = field('Preset', h('select', { name: 'ratePreset' }, ...PRESETS.map((p) => h('option', { value: p.id }, p.label))));
   const limit = field('Uses per window', numberInput('rateLimit.limit', 1, 1_000_000));
-  const windowSeconds = field('Window in seconds', numberInput('rateLimit.windowSeconds', 1, 86_400), '60 is a minute, 3600 an hour, 86400 a day (the longest).');
-  const credits = field('Credits left', numberInput('credits.remaining', 0, 1_000_000_000), 'Optional: each use costs one credit; at 0 the key is refused. Empty: unlimited.');
-  const refillAmount = field('Refill to', numberInput('credits.refill.amount', 1, 1_000_000_000), 'Optional: set the credits back to this amount.');
-  const refillInterval = field('Refill', h('select', { name: 'credits.refill.interval' }, h('option', { value: 'monthly' }, 'Monthly'), h('option', { value: 'daily' }, 'Daily')),
-    'At 00:00 UTC; monthly on the 1st.');
-  const allowedIps = field('Allowed IPs', h('textarea', { name: 'allowedIps', rows: 3, class: 'mono', spellcheck: 'false' }),
-    'Optional: one IPv4 or IPv6 address or CIDR block per line, e.g. 203.0.113.0/24. Empty: any address.');
+  const windowSeconds = field(
+    'Window in seconds',
+    numberInput('rateLimit.windowSeconds', 1, 86_400),
+    '60 is a minute, 3600 an hour, 86400 a day (the longest).',
+  );
+  const credits = field(
+    'Credits left',
+    numberInput('credits.remaining', 0, 1_000_000_000),
+    'Optional: each use costs one credit; at 0 the key is refused. Empty: unlimited.',
+  );
+  const refillAmount = field(
+    'Refill to',
+    numberInput('credits.refill.amount', 1, 1_000_000_000),
+    'Optional: set the credits back to this amount.',
+  );
+  const refillInterval = field(
+    'Refill',
+    h(
+      'select',
+      { name: 'credits.refill.interval' },
+      h('option', { value: 'monthly' }, 'Monthly'),
+      h('option', { value: 'daily' }, 'Daily'),
+    ),
+    'At 00:00 UTC; monthly on the 1st.',
+  );
+  const allowedIps = field(
+    'Allowed IPs',
+    h('textarea', { name: 'allowedIps', rows: 3, class: 'mono', spellcheck: 'false' }),
+    'Optional: one IPv4 or IPv6 address or CIDR block per line, e.g. 203.0.113.0/24. Empty: any address.',
+  );
 
   const initial = key ? valuesOf(key) : undefined;
   if (initial) {
     owner.control.value = initial.ownerId ?? '';
-    meta.control.value = initial.meta ? Object.entries(initial.meta).sort(byName).map(([name, value]) => `${name}=${metaText(value)}`).join('\n') : '';
+    meta.control.value = initial.meta
+      ? Object.entries(initial.meta)
+          .sort(byName)
+          .map(([name, value]) => `${name}=${metaText(value)}`)
+          .join('\n')
+      : '';
     limit.control.value = initial.rateLimit ? String(initial.rateLimit.limit) : '';
     windowSeconds.control.value = initial.rateLimit ? String(initial.rateLimit.windowSeconds) : '';
     credits.control.value = initial.credits ? String(initial.credits.remaining) : '';
@@ -120,7 +156,8 @@ export function usageForm(key?: KeyView) {
   const syncPreset = () => {
     const l = limit.control.value.trim();
     const w = windowSeconds.control.value.trim();
-    preset.control.value = !l && !w ? 'none' : (PRESETS.find((p) => String(p.limit) === l && String(p.windowSeconds) === w)?.id ?? 'custom');
+    preset.control.value =
+      !l && !w ? 'none' : (PRESETS.find((p) => String(p.limit) === l && String(p.windowSeconds) === w)?.id ?? 'custom');
   };
   syncPreset();
   preset.control.addEventListener('change', () => {
@@ -151,12 +188,21 @@ export function usageForm(key?: KeyView) {
     allowedIps: { setError: allowedIps.setError, item: (index) => `“${ipList[Number(index)] ?? `entry ${Number(index) + 1}`}”` },
   };
 
-  const element = h('fieldset', { class: 'usage' }, h('legend', {}, 'Usage controls'),
+  const element = h(
+    'fieldset',
+    { class: 'usage' },
+    h('legend', {}, 'Usage controls'),
     owner.wrapper,
     meta.wrapper,
     h('fieldset', {}, h('legend', {}, 'Rate limit'), h('div', { class: 'trio' }, preset.wrapper, limit.wrapper, windowSeconds.wrapper)),
-    h('fieldset', {}, h('legend', {}, 'Credits'), h('div', { class: 'trio' }, credits.wrapper, refillAmount.wrapper, refillInterval.wrapper)),
-    allowedIps.wrapper);
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Credits'),
+      h('div', { class: 'trio' }, credits.wrapper, refillAmount.wrapper, refillInterval.wrapper),
+    ),
+    allowedIps.wrapper,
+  );
 
   /** The form's values; throws an InputError (after nothing is sent) for what cannot be read. */
   function collect(): UsageValues {
@@ -184,12 +230,17 @@ export function usageForm(key?: KeyView) {
     const uses = number(limit.control, 'rateLimit.limit');
     const window = number(windowSeconds.control, 'rateLimit.windowSeconds');
     if ((uses === null) !== (window === null) && problems.length === 0) {
-      problems.push(uses === null ? { path: 'rateLimit.limit', message: 'enter the uses per window too' } : { path: 'rateLimit.windowSeconds', message: 'enter the window too' });
+      problems.push(
+        uses === null
+          ? { path: 'rateLimit.limit', message: 'enter the uses per window too' }
+          : { path: 'rateLimit.windowSeconds', message: 'enter the window too' },
+      );
     }
 
     const remaining = number(credits.control, 'credits.remaining');
     const amount = number(refillAmount.control, 'credits.refill.amount');
-    if (remaining === null && amount !== null) problems.push({ path: 'credits.remaining', message: 'enter the credits left, to refill them' });
+    if (remaining === null && amount !== null)
+      problems.push({ path: 'credits.remaining', message: 'enter the credits left, to refill them' });
 
     ipList = linesOf(allowedIps.control.value).map(({ line }) => line);
     if (problems.length) throw new InputError(problems);
@@ -197,7 +248,10 @@ export function usageForm(key?: KeyView) {
       ownerId: owner.control.value.trim() || null,
       meta: metaValues,
       rateLimit: uses !== null && window !== null ? { limit: uses, windowSeconds: window } : null,
-      credits: remaining !== null ? { remaining, ...(amount !== null ? { refill: { amount, interval: refillInterval.control.value as 'daily' | 'monthly' } } : {}) } : null,
+      credits:
+        remaining !== null
+          ? { remaining, ...(amount !== null ? { refill: { amount, interval: refillInterval.control.value as 'daily' | 'monthly' } } : {}) }
+          : null,
       allowedIps: ipList.length ? ipList : null,
     };
   }
@@ -213,7 +267,9 @@ export function usageForm(key?: KeyView) {
     changes(): Pick<KeyChange, keyof UsageValues> {
       const values = collect();
       if (!initial) return values;
-      return Object.fromEntries(Object.entries(values).filter(([name, value]) => canonical(value) !== canonical(initial[name as keyof UsageValues])));
+      return Object.fromEntries(
+        Object.entries(values).filter(([name, value]) => canonical(value) !== canonical(initial[name as keyof UsageValues])),
+      );
     },
   };
 }
@@ -245,8 +301,11 @@ export function usageRows(initial: KeyView, refetch: () => Promise<KeyView>) {
     }
     if (stale) void refresh();
     const left = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-    rate.replaceChildren(`${count(remaining)} of ${count(limit.limit)} left, resets in ${duration(left)}`, ' ',
-      h('span', { class: 'muted' }, `(${count(limit.limit)} ${perWindow(limit.windowSeconds)})`));
+    rate.replaceChildren(
+      `${count(remaining)} of ${count(limit.limit)} left, resets in ${duration(left)}`,
+      ' ',
+      h('span', { class: 'muted' }, `(${count(limit.limit)} ${perWindow(limit.windowSeconds)})`),
+    );
   };
   const show = (next: KeyView) => {
     key = next;
@@ -254,9 +313,11 @@ export function usageRows(initial: KeyView, refetch: () => Promise<KeyView>) {
     fetchedAt = Date.now();
     resetAt = fetchedAt + (key.rateLimit?.reset ?? 0) * 1000;
     paintRate();
-    credits.replaceChildren(key.credits
-      ? `${count(key.credits.remaining)} left${key.credits.refill ? `, refilled to ${count(key.credits.refill.amount)} ${INTERVALS[key.credits.refill.interval]}` : ', no refill'}`
-      : 'Unlimited');
+    credits.replaceChildren(
+      key.credits
+        ? `${count(key.credits.remaining)} left${key.credits.refill ? `, refilled to ${count(key.credits.refill.amount)} ${INTERVALS[key.credits.refill.interval]}` : ', no refill'}`
+        : 'Unlimited',
+    );
   };
   const refresh = async (force = false) => {
     // Short windows end often: an automatic read happens at most every 5 seconds.
@@ -286,10 +347,24 @@ export function usageRows(initial: KeyView, refetch: () => Promise<KeyView>) {
   const withRefresh = (where: typeof refreshIn) => (where === refreshIn ? [' ', refreshButton, ' ', status] : []);
   const rows = [
     ...row('Owner', initial.ownerId ? h('code', {}, initial.ownerId) : 'None'),
-    ...row('Meta', meta ? h('ul', { class: 'scopes' }, ...Object.entries(meta).sort(byName).map(([name, value]) => h('li', {}, h('code', {}, name), ' = ', h('code', {}, metaText(value))))) : 'None'),
+    ...row(
+      'Meta',
+      meta
+        ? h(
+            'ul',
+            { class: 'scopes' },
+            ...Object.entries(meta)
+              .sort(byName)
+              .map(([name, value]) => h('li', {}, h('code', {}, name), ' = ', h('code', {}, metaText(value)))),
+          )
+        : 'None',
+    ),
     ...row('Rate limit', rate, ...withRefresh('rate')),
     ...row('Credits', credits, ...withRefresh('credits')),
-    ...row('Allowed IPs', initial.allowedIps ? h('ul', { class: 'scopes' }, ...initial.allowedIps.map((ip) => h('li', {}, h('code', {}, ip)))) : 'Any address'),
+    ...row(
+      'Allowed IPs',
+      initial.allowedIps ? h('ul', { class: 'scopes' }, ...initial.allowedIps.map((ip) => h('li', {}, h('code', {}, ip)))) : 'Any address',
+    ),
   ];
   /** The key as last read, so an edit starts from the credits left now. */
   return { rows, latest: () => key };

@@ -29,7 +29,16 @@ const THROTTLING = new Set([
   'TooManyRequestsException',
 ]);
 const TIMEOUTS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', CALL_BUDGET_EXCEEDED]);
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 const SERVER_ERRORS = new Set([
   'InternalServerError',
   'InternalFailure',
@@ -98,6 +107,11 @@ export function dependencyOutageOf(error: unknown, depth = 0): DependencyOutage 
   if (!(error instanceof Error) || depth > 3) return undefined;
   const shape = error as Error & SdkErrorShape;
   const kind = kindOf(shape);
-  if (kind) return { dependency: dependencyOf(error), kind, cause: typeof shape.code === 'string' && kind === 'unreachable' ? shape.code : error.name };
+  if (kind)
+    return {
+      dependency: dependencyOf(error),
+      kind,
+      cause: typeof shape.code === 'string' && kind === 'unreachable' ? shape.code : error.name,
+    };
   return shape.cause === undefined ? undefined : dependencyOutageOf(shape.cause, depth + 1);
 }

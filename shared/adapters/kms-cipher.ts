@@ -26,7 +26,11 @@ export class KmsCipher implements Cipher {
 
   async open(sealed: string, context: SealContext): Promise<Uint8Array> {
     const { Plaintext } = await this.kms.send(
-      new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: Buffer.from(sealed, 'base64'), EncryptionContext: encryptionContext(context) }),
+      new DecryptCommand({
+        KeyId: this.keyId,
+        CiphertextBlob: Buffer.from(sealed, 'base64'),
+        EncryptionContext: encryptionContext(context),
+      }),
     );
     if (!Plaintext) throw new Error('KMS returned no plaintext');
     return Plaintext;

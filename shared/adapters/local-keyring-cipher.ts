@@ -15,7 +15,8 @@ const aad = (context: SealContext) => Buffer.from(JSON.stringify([context.tenant
 export function loadKeyringKey(file: string): Buffer {
   try {
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`The keyring file ${file} does not hold a 32-byte key; restore it or remove it with the data it protects.`);
+    if (key.length !== 32)
+      throw new Error(`The keyring file ${file} does not hold a 32-byte key; restore it or remove it with the data it protects.`);
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

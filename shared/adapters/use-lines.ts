@@ -22,7 +22,8 @@ export function parseUseLine(line: string): Use | undefined {
     return undefined;
   }
   const { kind, tenant, keyId, outcome, at } = fields ?? {};
-  if (kind !== USE_LINE_KIND || typeof tenant !== 'string' || typeof keyId !== 'string' || !isOutcome(outcome) || typeof at !== 'string') return undefined;
+  if (kind !== USE_LINE_KIND || typeof tenant !== 'string' || typeof keyId !== 'string' || !isOutcome(outcome) || typeof at !== 'string')
+    return undefined;
   const time = new Date(at);
   return Number.isNaN(time.getTime()) ? undefined : { tenant, keyId, outcome, at: time };
 }

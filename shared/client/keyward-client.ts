@@ -1,6 +1,13 @@
 // The one client of the public API, for the console (bundled for the browser) and the CLI:
 // typed by the generated route types, so it imports nothing else of shared/ and nothing of Node.
-import createClient, { type Client, type ClientPathsWithMethod, type FetchOptions, type FetchResponse, type MethodResponse, type Middleware } from 'openapi-fetch';
+import createClient, {
+  type Client,
+  type ClientPathsWithMethod,
+  type FetchOptions,
+  type FetchResponse,
+  type MethodResponse,
+  type Middleware,
+} from 'openapi-fetch';
 import type { components, paths } from './api-types.ts';
 
 export type { components, paths };
@@ -32,10 +39,12 @@ export interface KeywardClient {
 export type Answer<M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>> = MethodResponse<Client<paths>, M, P>;
 
 /** A route's query parameters, e.g. `Query<'get', '/v1/audit'>`. */
-export type Query<M extends Method, P extends keyof paths> = paths[P] extends Record<M, { parameters: { query?: infer Q } }> ? NonNullable<Q> : never;
+export type Query<M extends Method, P extends keyof paths> =
+  paths[P] extends Record<M, { parameters: { query?: infer Q } }> ? NonNullable<Q> : never;
 
 /** A route's JSON request body, e.g. `RequestBody<'post', '/v1/keys'>`. */
-export type RequestBody<M extends Method, P extends keyof paths> = paths[P] extends Record<M, { requestBody: { content: { 'application/json': infer B } } }> ? B : never;
+export type RequestBody<M extends Method, P extends keyof paths> =
+  paths[P] extends Record<M, { requestBody: { content: { 'application/json': infer B } } }> ? B : never;
 
 type ErrorBody = components['schemas']['Error'];
 type OAuthErrorBody = components['schemas']['OAuthError'];
@@ -51,7 +60,12 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   readonly details: NonNullable<ErrorBody['details']>;
 
-  constructor(status: number, message: string, answer: { code?: ApiError['code']; requestId?: string; details?: ApiError['details'] } = {}, cause?: unknown) {
+  constructor(
+    status: number,
+    message: string,
+    answer: { code?: ApiError['code']; requestId?: string; details?: ApiError['details'] } = {},
+    cause?: unknown,
+  ) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'ApiError';
     this.status = status;
@@ -115,7 +129,12 @@ export function createKeywardClient(options: KeywardClientOptions): KeywardClien
     onError({ error }) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-      return new ApiError(0, `Could not reach Keyward${options.baseUrl ? ` at ${options.baseUrl}` : ''} (${reason}): is it running, and is the endpoint right?`, {}, error);
+      return new ApiError(
+        0,
+        `Could not reach Keyward${options.baseUrl ? ` at ${options.baseUrl}` : ''} (${reason}): is it running, and is the endpoint right?`,
+        {},
+        error,
+      );
     },
   };
   const client = createClient<paths>({
@@ -127,7 +146,8 @@ export function createKeywardClient(options: KeywardClientOptions): KeywardClien
     // An empty value is no value: forms and flags give '' for "not given".
     querySerializer(query) {
       const search = new URLSearchParams();
-      for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
+      for (const [name, value] of Object.entries(query))
+        if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
       return search.toString();
     },
     ...(options.fetch ? { fetch: options.fetch } : {}),

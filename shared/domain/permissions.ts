@@ -33,7 +33,9 @@ export const hasPermission = (grant: Grant, permission: Permission) => permissio
 /** Refuses a caller that lacks `permission`, naming it so the fix is obvious. */
 export function requirePermission(grant: Grant, permission: Permission): void {
   if (!hasPermission(grant, permission)) {
-    const lacking = typePermissions[grant.type].includes(permission) ? "this token's scope does not include it" : `a ${grant.type} key does not have it`;
+    const lacking = typePermissions[grant.type].includes(permission)
+      ? "this token's scope does not include it"
+      : `a ${grant.type} key does not have it`;
     throw new KeywardError('auth.forbidden', `This call needs the '${permission}' permission, and ${lacking}.`);
   }
 }
@@ -46,9 +48,13 @@ export function narrowGrant(grant: Grant, requested: readonly string[]): Grant {
   const held = grantedScopes(grant);
   const missing = requested.filter((scope) => !held.includes(scope));
   if (missing.length > 0) {
-    throw new KeywardError('request.invalid_scope', `The key does not hold the scope${missing.length > 1 ? 's' : ''} ${missing.map((s) => `'${s}'`).join(', ')}: ask only for scopes it holds (${held.join(' ')}).`, {
-      oauthError: 'invalid_scope',
-    });
+    throw new KeywardError(
+      'request.invalid_scope',
+      `The key does not hold the scope${missing.length > 1 ? 's' : ''} ${missing.map((s) => `'${s}'`).join(', ')}: ask only for scopes it holds (${held.join(' ')}).`,
+      {
+        oauthError: 'invalid_scope',
+      },
+    );
   }
   return {
     type: grant.type,

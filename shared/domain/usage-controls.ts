@@ -29,7 +29,8 @@ const epochSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
  * Fixed windows aligned to multiples of `windowSeconds` since the epoch, so every function
  * agrees on which window a use falls in without talking to the others.
  */
-export const rateWindowStart = (rateLimit: RateLimit, now: Date) => Math.floor(epochSeconds(now) / rateLimit.windowSeconds) * rateLimit.windowSeconds;
+export const rateWindowStart = (rateLimit: RateLimit, now: Date) =>
+  Math.floor(epochSeconds(now) / rateLimit.windowSeconds) * rateLimit.windowSeconds;
 
 /** The refill period that holds `now`: credits refill at 00:00 UTC daily, or on the 1st of the month. */
 export const refillPeriod = (interval: RefillInterval, now: Date) => now.toISOString().slice(0, interval === 'daily' ? 10 : 7);
@@ -42,12 +43,21 @@ export function nextRefill(interval: RefillInterval, now: Date): Date {
 }
 
 /** The rate window as of `now`: how many uses are left, and in how many seconds it resets. */
-export function rateState(state: UsageState, now: Date): { limit: number; remaining: number; reset: number; used: number; windowStart: number } | undefined {
+export function rateState(
+  state: UsageState,
+  now: Date,
+): { limit: number; remaining: number; reset: number; used: number; windowStart: number } | undefined {
   const { rateLimit } = state;
   if (!rateLimit) return undefined;
   const windowStart = rateWindowStart(rateLimit, now);
   const used = state.rateWindowStart === windowStart ? (state.rateCount ?? 0) : 0;
-  return { limit: rateLimit.limit, remaining: Math.max(0, rateLimit.limit - used), reset: windowStart + rateLimit.windowSeconds - epochSeconds(now), used, windowStart };
+  return {
+    limit: rateLimit.limit,
+    remaining: Math.max(0, rateLimit.limit - used),
+    reset: windowStart + rateLimit.windowSeconds - epochSeconds(now),
+    used,
+    windowStart,
+  };
 }
 
 /** The credits left as of `now`: a refill due since the last use counts as done (it happens on the next use). */
@@ -80,16 +90,25 @@ export function decideUse(state: UsageState, now: Date): UseDecision {
   const remaining = creditsRemaining(state, now);
   const refill = state.credits?.refill;
   if (remaining !== undefined && remaining <= 0) {
-    return { kind: 'usage_exceeded', retryAfter: refill ? Math.ceil((nextRefill(refill.interval, now).getTime() - now.getTime()) / 1000) : undefined };
+    return {
+      kind: 'usage_exceeded',
+      retryAfter: refill ? Math.ceil((nextRefill(refill.interval, now).getTime() - now.getTime()) / 1000) : undefined,
+    };
   }
   if (!rate && remaining === undefined) return { kind: 'allowed', plan: undefined };
   const period = refill ? refillPeriod(refill.interval, now) : undefined;
   return {
     kind: 'allowed',
     plan: {
-      rate: rate && state.rateLimit
-        ? { limit: state.rateLimit.limit, windowStart: rate.windowStart, sameWindow: state.rateWindowStart === rate.windowStart, storedWindowStart: state.rateWindowStart }
-        : undefined,
+      rate:
+        rate && state.rateLimit
+          ? {
+              limit: state.rateLimit.limit,
+              windowStart: rate.windowStart,
+              sameWindow: state.rateWindowStart === rate.windowStart,
+              storedWindowStart: state.rateWindowStart,
+            }
+          : undefined,
       credits:
         remaining === undefined
           ? undefined

@@ -17,7 +17,11 @@ export function serviceUnavailable(outage: DependencyOutage, route: string): Key
   metric.addDimension('dependency', outage.dependency);
   metric.addMetric(metricNames.dependencyUnavailable, MetricUnit.Count, 1);
   const seconds = dependencyLimits.retryAfterSeconds;
-  return new KeywardError('service.unavailable', `Keyward cannot reach its storage or key service right now: retry in ${seconds} seconds, as Retry-After says.`, {
-    headers: { 'retry-after': String(seconds) },
-  });
+  return new KeywardError(
+    'service.unavailable',
+    `Keyward cannot reach its storage or key service right now: retry in ${seconds} seconds, as Retry-After says.`,
+    {
+      headers: { 'retry-after': String(seconds) },
+    },
+  );
 }

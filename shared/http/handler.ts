@@ -84,7 +84,9 @@ function validate<S extends z.ZodType>(schema: S, input: unknown, where: string)
   const details: ErrorDetail[] = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   const first = details[0];
   const more = details.length > 1 ? ` (and ${details.length - 1} more problem${details.length > 2 ? 's' : ''} in details)` : '';
-  throw new KeywardError('request.invalid', `The ${where} is not valid: ${first?.path ? `${first.path} ` : ''}${first?.message}${more}.`, { details });
+  throw new KeywardError('request.invalid', `The ${where} is not valid: ${first?.path ? `${first.path} ` : ''}${first?.message}${more}.`, {
+    details,
+  });
 }
 
 /**
@@ -94,7 +96,9 @@ function validate<S extends z.ZodType>(schema: S, input: unknown, where: string)
 function withBearerChallenge(error: unknown, headers: Record<string, string | undefined>): unknown {
   if (!(error instanceof KeywardError) || error.status !== 401) return error;
   const tokenSent = !headers['x-api-key'] && /^bearer\s/i.test(headers.authorization?.trim() ?? '');
-  return withErrorHeaders(error, { 'www-authenticate': tokenSent ? 'Bearer realm="keyward", error="invalid_token"' : 'Bearer realm="keyward"' });
+  return withErrorHeaders(error, {
+    'www-authenticate': tokenSent ? 'Bearer realm="keyward", error="invalid_token"' : 'Bearer realm="keyward"',
+  });
 }
 
 const noQuery = strictObject({}, { error: () => 'this route takes no query parameters' });
@@ -102,7 +106,8 @@ const noQuery = strictObject({}, { error: () => 'this route takes no query param
 /** The query string as one value per name; a repeated name is refused rather than silently resolved. */
 function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
   for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
-    if ((values?.length ?? 0) > 1) throw new KeywardError('request.invalid', `The query parameter '${name}' is repeated; send each parameter once.`);
+    if ((values?.length ?? 0) > 1)
+      throw new KeywardError('request.invalid', `The query parameter '${name}' is repeated; send each parameter once.`);
   }
   return Object.assign(Object.create(null) as Record<string, string>, event.queryStringParameters ?? {});
 }
@@ -117,13 +122,20 @@ function readBody(route: RouteDefinition, event: APIGatewayProxyEvent, headers: 
   const given = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (!route.bodyType) {
     if (raw === '') return undefined;
-    if (given !== mediaTypes.json) throw new KeywardError('request.unsupported_media_type', `This route takes no body: send the request without one${given ? ` (not ${given})` : ''}.`);
+    if (given !== mediaTypes.json)
+      throw new KeywardError(
+        'request.unsupported_media_type',
+        `This route takes no body: send the request without one${given ? ` (not ${given})` : ''}.`,
+      );
     throw new KeywardError('request.invalid', 'This route takes no body: send the request without one.');
   }
   if (raw.trim() === '') return {};
   const expected = mediaTypes[route.bodyType];
   if (given !== expected) {
-    throw new KeywardError('request.unsupported_media_type', `Send the body as ${expected} with a matching Content-Type header${given ? `, not ${given}` : ''}.`);
+    throw new KeywardError(
+      'request.unsupported_media_type',
+      `Send the body as ${expected} with a matching Content-Type header${given ? `, not ${given}` : ''}.`,
+    );
   }
   if (route.bodyType === 'form') {
     const params = new URLSearchParams(raw);
@@ -153,21 +165,27 @@ function errorBoundary(route: RouteDefinition): MiddlewareObj<APIGatewayProxyEve
       const known = error instanceof KeywardError ? error : outage && serviceUnavailable(outage, route.path);
       if (!known || (known.status >= 500 && !outage)) logger.error('request failed', { route: route.path, error: error as Error });
       const failure = known ?? new KeywardError('internal.error', messages.internalError);
-      const headers = { ...baseHeaders(requestId, false), ...corsHeaders(request.event.headers?.origin ?? request.event.headers?.Origin), ...failure.headers };
+      const headers = {
+        ...baseHeaders(requestId, false),
+        ...corsHeaders(request.event.headers?.origin ?? request.event.headers?.Origin),
+        ...failure.headers,
+      };
       const body =
         route.errorFormat === 'oauth'
           ? oauthError(failure)
           : { code: failure.code, message: failure.message, requestId, ...(failure.details ? { details: failure.details } : {}) };
-      request.response = { statusCode: route.errorFormat === 'oauth' ? oauthStatus(failure) : failure.status, headers, body: JSON.stringify(body) };
+      request.response = {
+        statusCode: route.errorFormat === 'oauth' ? oauthStatus(failure) : failure.status,
+        headers,
+        body: JSON.stringify(body),
+      };
       logger.info('request', { route: route.path, status: request.response.statusCode, code: failure.code });
     },
   };
 }
 
 function oauthError(error: KeywardError) {
-  const kind =
-    error.oauthError ??
-    (error.status >= 500 ? 'server_error' : error.status === 401 ? 'invalid_client' : 'invalid_request');
+  const kind = error.oauthError ?? (error.status >= 500 ? 'server_error' : error.status === 401 ? 'invalid_client' : 'invalid_request');
   return { error: kind, error_description: error.message };
 }
 
@@ -177,7 +195,11 @@ const oauthStatus = (error: KeywardError) => (error.status === 401 || error.stat
  * Builds a route's Lambda handler: authenticate and check the route's permission, parse and
  * validate the request, run `action`, and shape the answer. Handlers stay one call long.
  */
-export function httpHandler<R extends RouteDefinition>(route: R, action: (request: HttpRequest<R>) => Promise<unknown>, options: HandlerOptions<R> = {}) {
+export function httpHandler<R extends RouteDefinition>(
+  route: R,
+  action: (request: HttpRequest<R>) => Promise<unknown>,
+  options: HandlerOptions<R> = {},
+) {
   return handlerChain(route, action, options, getServices);
 }
 
@@ -229,7 +251,12 @@ function handlerChain<R extends RouteDefinition>(
       logger.info('request', { route: route.path, status });
       return {
         statusCode: status,
-        headers: { ...baseHeaders(requestId, route.access === 'public' && route.method === 'GET'), ...corsHeaders(headers.origin), ...useHeaders, ...tagged?.headers },
+        headers: {
+          ...baseHeaders(requestId, route.access === 'public' && route.method === 'GET'),
+          ...corsHeaders(headers.origin),
+          ...useHeaders,
+          ...tagged?.headers,
+        },
         body: status === 204 ? '' : JSON.stringify(tagged ? tagged.body : result),
       };
 
@@ -239,15 +266,35 @@ function handlerChain<R extends RouteDefinition>(
         const query = validate(route.query ?? noQuery, queryOf(event), 'query string');
         const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
         const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
-        const request = { body: parsedBody, query: route.query ? query : undefined, params, headers, caller, services, requestId, sourceIp, now } as HttpRequest<R>;
+        const request = {
+          body: parsedBody,
+          query: route.query ? query : undefined,
+          params,
+          headers,
+          caller,
+          services,
+          requestId,
+          sourceIp,
+          now,
+        } as HttpRequest<R>;
         // Idempotency is the route's property: the chain claims the key, runs the action once, and replays.
         const idempotencyKey = route.idempotent ? idempotencyKeyOf(headers) : undefined;
         if (idempotencyKey === undefined || !services || !caller) return action(request);
         const deadline = new Date(now.getTime() + context.getRemainingTimeInMillis());
-        const scope = { tenant: caller.tenant, callerKeyId: caller.key.keyId, operation: `${route.method} ${route.path}`, idempotencyKey, body: parsedBody, now, deadline };
+        const scope = {
+          tenant: caller.tenant,
+          callerKeyId: caller.key.keyId,
+          operation: `${route.method} ${route.path}`,
+          idempotencyKey,
+          body: parsedBody,
+          now,
+          deadline,
+        };
         const outcome = await services.idempotency.run<unknown>(scope, (completion) => action({ ...request, completion }));
         if (!outcome.replayed) return outcome.result;
-        return withHeaders(options.replay ? await options.replay(outcome.result as never, request) : outcome.result, { 'idempotent-replayed': 'true' });
+        return withHeaders(options.replay ? await options.replay(outcome.result as never, request) : outcome.result, {
+          'idempotent-replayed': 'true',
+        });
       }
     });
 }

@@ -28,8 +28,15 @@ function converter(io: Io, used: z.ZodType[]) {
     placeholders.set(id, schema);
     registry.add(schema, { id });
   }
-  const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', io, unrepresentable: 'any', reused: 'inline', uri: (id) => SCHEMAS + id });
-  if ('__shared' in schemas) throw new Error('a schema converted to a shared $defs entry: give it a .meta({ id }) so it becomes a component');
+  const { schemas } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+    reused: 'inline',
+    uri: (id) => SCHEMAS + id,
+  });
+  if ('__shared' in schemas)
+    throw new Error('a schema converted to a shared $defs entry: give it a .meta({ id }) so it becomes a component');
   const body = (id: string): Json => {
     // `$id` (a fragment) and `$schema` mean nothing inside an OpenAPI 3.1 document.
     const { $id, $schema, ...rest } = schemas[id] as Json;
@@ -105,15 +112,30 @@ const successBodies: Partial<Record<RouteId, Json>> = { openApi: documentSchema 
 
 function parameters(route: RouteDefinition, input: ReturnType<typeof converter>) {
   const list: Json[] = [];
-  for (const [where, schema] of [['path', route.params], ['query', route.query]] as const) {
+  for (const [where, schema] of [
+    ['path', route.params],
+    ['query', route.query],
+  ] as const) {
     if (!schema) continue;
     const object = input.schema(schema) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, property] of Object.entries(object.properties ?? {})) {
-      list.push({ name, in: where, required: where === 'path' || (object.required ?? []).includes(name), schema: property, description: property.description });
+      list.push({
+        name,
+        in: where,
+        required: where === 'path' || (object.required ?? []).includes(name),
+        schema: property,
+        description: property.description,
+      });
     }
   }
   if (route.idempotent) {
-    list.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Repeat within 24 hours returns the first answer again' });
+    list.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      schema: { type: 'string', maxLength: 255 },
+      description: 'Repeat within 24 hours returns the first answer again',
+    });
   }
   return list;
 }
@@ -143,7 +165,9 @@ function errorResponses(route: RouteDefinition, output: ReturnType<typeof conver
     const oauth = route.errorFormat === 'oauth' && !codes.every((code) => routeCodes.has(code));
     responses[String(status)] = {
       description: `Error: ${codes.join(', ')}${status === 405 ? ' (a method this path does not take; Allow lists those it takes)' : ''}`,
-      ...(status === 405 ? { headers: { Allow: { description: 'The methods this path takes, such as "GET, POST"', schema: { type: 'string' } } } } : {}),
+      ...(status === 405
+        ? { headers: { Allow: { description: 'The methods this path takes, such as "GET, POST"', schema: { type: 'string' } } } }
+        : {}),
       content: { 'application/json': { schema: output.schema(oauth ? oauthErrorResponse : errorResponse) } },
     };
   }
@@ -156,8 +180,15 @@ function errorResponses(route: RouteDefinition, output: ReturnType<typeof conver
  * the HTTP contract leaves open (error codes per status, idempotency, pagination).
  */
 export function openApiDocument(serverUrl: string) {
-  const input = converter('input', routeList.flatMap((route) => [route.body, route.query, route.params].filter((s) => s !== undefined)));
-  const output = converter('output', [errorResponse, oauthErrorResponse, ...routeList.flatMap((route) => (route.success.schema ? [route.success.schema] : []))]);
+  const input = converter(
+    'input',
+    routeList.flatMap((route) => [route.body, route.query, route.params].filter((s) => s !== undefined)),
+  );
+  const output = converter('output', [
+    errorResponse,
+    oauthErrorResponse,
+    ...routeList.flatMap((route) => (route.success.schema ? [route.success.schema] : [])),
+  ]);
 
   const paths: Record<string, Record<string, Json>> = {};
   const sent: unknown[] = [];
@@ -218,7 +249,12 @@ export function openApiDocument(serverUrl: string) {
     components: {
       schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
       securitySchemes: {
-        bearerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /v1/authentication or /v1/oauth/token' },
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A token from POST /v1/authentication or /v1/oauth/token',
+        },
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'A full API key' },
       },
     },

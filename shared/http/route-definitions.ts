@@ -38,144 +38,253 @@ export interface RouteDefinition {
 }
 
 export const authenticate = {
-  method: 'POST', path: '/v1/authentication', handler: 'authenticate', access: 'public', tags: ['Tokens'],
+  method: 'POST',
+  path: '/v1/authentication',
+  handler: 'authenticate',
+  access: 'public',
+  tags: ['Tokens'],
   summary: 'Exchange an API key for a short-lived access token',
-  bodyType: 'json', body: s.authenticationRequest,
+  bodyType: 'json',
+  body: s.authenticationRequest,
   success: { status: 200, schema: s.authenticationResponse, description: 'A bearer token' },
 } as const satisfies RouteDefinition;
 
 export const oauthToken = {
-  method: 'POST', path: '/v1/oauth/token', handler: 'oauth-token', access: 'public', tags: ['Tokens'],
+  method: 'POST',
+  path: '/v1/oauth/token',
+  handler: 'oauth-token',
+  access: 'public',
+  tags: ['Tokens'],
   summary: 'OAuth 2.0 client credentials grant (RFC 6749 4.4)',
-  bodyType: 'form', body: s.oauthTokenRequest, errorFormat: 'oauth',
+  bodyType: 'form',
+  body: s.oauthTokenRequest,
+  errorFormat: 'oauth',
   success: { status: 200, schema: s.oauthTokenResponse, description: 'An OAuth token response' },
 } as const satisfies RouteDefinition;
 
 export const jwks = {
-  method: 'GET', path: '/.well-known/jwks.json', handler: 'jwks', access: 'public', tags: ['Tokens'],
+  method: 'GET',
+  path: '/.well-known/jwks.json',
+  handler: 'jwks',
+  access: 'public',
+  tags: ['Tokens'],
   summary: 'Public keys that verify Keyward tokens',
   success: { status: 200, schema: s.jwksResponse, description: 'A JSON Web Key Set' },
 } as const satisfies RouteDefinition;
 
 export const openIdConfiguration = {
-  method: 'GET', path: '/.well-known/openid-configuration', handler: 'openid-configuration', access: 'public', tags: ['Tokens'],
+  method: 'GET',
+  path: '/.well-known/openid-configuration',
+  handler: 'openid-configuration',
+  access: 'public',
+  tags: ['Tokens'],
   summary: 'Discovery document for standard JWT validators',
   success: { status: 200, schema: s.openIdConfigurationResponse, description: 'OpenID provider metadata' },
 } as const satisfies RouteDefinition;
 
 export const oauthAuthorizationServer = {
-  method: 'GET', path: '/.well-known/oauth-authorization-server', handler: 'oauth-authorization-server', access: 'public', tags: ['Tokens'],
+  method: 'GET',
+  path: '/.well-known/oauth-authorization-server',
+  handler: 'oauth-authorization-server',
+  access: 'public',
+  tags: ['Tokens'],
   summary: 'OAuth 2.0 authorization server metadata (RFC 8414)',
   success: { status: 200, schema: s.openIdConfigurationResponse, description: 'Authorization server metadata' },
 } as const satisfies RouteDefinition;
 
 export const openApi = {
-  method: 'GET', path: '/openapi.json', handler: 'openapi', access: 'public', tags: ['Meta'],
+  method: 'GET',
+  path: '/openapi.json',
+  handler: 'openapi',
+  access: 'public',
+  tags: ['Meta'],
   summary: 'This API described as OpenAPI 3.1',
   success: { status: 200, description: 'An OpenAPI 3.1 document' },
 } as const satisfies RouteDefinition;
 
 export const createKey = {
-  method: 'POST', path: '/v1/keys', handler: 'create-key', access: 'keys:write', tags: ['Keys'],
+  method: 'POST',
+  path: '/v1/keys',
+  handler: 'create-key',
+  access: 'keys:write',
+  tags: ['Keys'],
   summary: 'Create a key; its secret is shown only in this answer',
-  bodyType: 'json', body: s.createKeyRequest, idempotent: true,
+  bodyType: 'json',
+  body: s.createKeyRequest,
+  idempotent: true,
   success: { status: 201, schema: s.issuedKeyResponse, description: 'The new key and its secret' },
 } as const satisfies RouteDefinition;
 
 export const listKeys = {
-  method: 'GET', path: '/v1/keys', handler: 'list-keys', access: 'keys:read', tags: ['Keys'],
+  method: 'GET',
+  path: '/v1/keys',
+  handler: 'list-keys',
+  access: 'keys:read',
+  tags: ['Keys'],
   summary: 'List or search keys of your tenant by creation time, newest first unless order=asc',
   query: s.listKeysQuery,
   success: { status: 200, schema: s.keyListResponse, description: 'A page of keys' },
 } as const satisfies RouteDefinition;
 
 export const keyUsage = {
-  method: 'GET', path: '/v1/keys/{keyId}/usage', handler: 'key-usage', access: 'keys:read', tags: ['Usage'],
-  summary: 'Uses of one key by outcome, per hour or day', params: s.keyIdParams, query: s.usageQuery, readsUsage: true,
+  method: 'GET',
+  path: '/v1/keys/{keyId}/usage',
+  handler: 'key-usage',
+  access: 'keys:read',
+  tags: ['Usage'],
+  summary: 'Uses of one key by outcome, per hour or day',
+  params: s.keyIdParams,
+  query: s.usageQuery,
+  readsUsage: true,
   success: { status: 200, schema: s.keyUsageResponse, description: 'Buckets oldest first, empty ones included, and totals' },
 } as const satisfies RouteDefinition;
 
 export const tenantUsage = {
-  method: 'GET', path: '/v1/usage', handler: 'tenant-usage', access: 'keys:read', tags: ['Usage'],
-  summary: 'Uses of every key of your tenant by outcome, per hour or day, and the 10 most used keys', query: s.usageQuery,
+  method: 'GET',
+  path: '/v1/usage',
+  handler: 'tenant-usage',
+  access: 'keys:read',
+  tags: ['Usage'],
+  summary: 'Uses of every key of your tenant by outcome, per hour or day, and the 10 most used keys',
+  query: s.usageQuery,
   readsUsage: true,
   success: { status: 200, schema: s.tenantUsageResponse, description: 'Buckets oldest first, totals, and the top keys' },
 } as const satisfies RouteDefinition;
 
 export const revokeAllKeys = {
-  method: 'POST', path: '/v1/keys/revoke-all', handler: 'revoke-all-keys', access: 'keys:admin', tags: ['Keys'],
+  method: 'POST',
+  path: '/v1/keys/revoke-all',
+  handler: 'revoke-all-keys',
+  access: 'keys:admin',
+  tags: ['Keys'],
   summary: 'Revoke every active or disabled non-system key of your tenant, by type and/or owner (safe to repeat)',
-  bodyType: 'json', body: s.revokeAllRequest,
+  bodyType: 'json',
+  body: s.revokeAllRequest,
   success: { status: 200, schema: s.revokeAllResponse, description: 'How many keys this call revoked' },
 } as const satisfies RouteDefinition;
 
 export const getTenantPolicy = {
-  method: 'GET', path: '/v1/tenant/policy', handler: 'get-tenant-policy', access: 'keys:read', tags: ['Tenant'],
+  method: 'GET',
+  path: '/v1/tenant/policy',
+  handler: 'get-tenant-policy',
+  access: 'keys:read',
+  tags: ['Tenant'],
   summary: "Your tenant's policy for every key",
   success: { status: 200, schema: s.tenantPolicySchema, description: 'The policy' },
 } as const satisfies RouteDefinition;
 
 export const putTenantPolicy = {
-  method: 'PUT', path: '/v1/tenant/policy', handler: 'put-tenant-policy', access: 'keys:admin', tags: ['Tenant'],
+  method: 'PUT',
+  path: '/v1/tenant/policy',
+  handler: 'put-tenant-policy',
+  access: 'keys:admin',
+  tags: ['Tenant'],
   summary: "Replace your tenant's policy (audited as tenant.policy_update)",
-  bodyType: 'json', body: s.tenantPolicySchema,
+  bodyType: 'json',
+  body: s.tenantPolicySchema,
   success: { status: 200, schema: s.tenantPolicySchema, description: 'The policy now in force' },
 } as const satisfies RouteDefinition;
 
 export const verifyKey = {
-  method: 'POST', path: '/v1/keys/verify', handler: 'verify-key', access: 'keys:read', tags: ['Keys'],
+  method: 'POST',
+  path: '/v1/keys/verify',
+  handler: 'verify-key',
+  access: 'keys:read',
+  tags: ['Keys'],
   summary: 'Check whether an API key or token of your tenant is valid now',
-  bodyType: 'json', body: s.verifyRequest,
+  bodyType: 'json',
+  body: s.verifyRequest,
   success: { status: 200, schema: s.verifyResponse, description: 'The verdict' },
 } as const satisfies RouteDefinition;
 
 export const getKey = {
-  method: 'GET', path: '/v1/keys/{keyId}', handler: 'get-key', access: 'keys:read', tags: ['Keys'],
-  summary: 'Get one key', params: s.keyIdParams,
+  method: 'GET',
+  path: '/v1/keys/{keyId}',
+  handler: 'get-key',
+  access: 'keys:read',
+  tags: ['Keys'],
+  summary: 'Get one key',
+  params: s.keyIdParams,
   success: { status: 200, schema: s.keyViewSchema, description: 'The key' },
 } as const satisfies RouteDefinition;
 
 export const updateKey = {
-  method: 'PATCH', path: '/v1/keys/{keyId}', handler: 'update-key', access: 'keys:write', tags: ['Keys'],
-  summary: 'Rename, describe, enable or disable a key, or change its scopes', params: s.keyIdParams,
-  bodyType: 'json', body: s.updateKeyRequest,
+  method: 'PATCH',
+  path: '/v1/keys/{keyId}',
+  handler: 'update-key',
+  access: 'keys:write',
+  tags: ['Keys'],
+  summary: 'Rename, describe, enable or disable a key, or change its scopes',
+  params: s.keyIdParams,
+  bodyType: 'json',
+  body: s.updateKeyRequest,
   success: { status: 200, schema: s.keyViewSchema, description: 'The changed key' },
 } as const satisfies RouteDefinition;
 
 export const deleteKey = {
-  method: 'DELETE', path: '/v1/keys/{keyId}', handler: 'delete-key', access: 'keys:write', tags: ['Keys'],
-  summary: 'Delete a key for good', params: s.keyIdParams,
+  method: 'DELETE',
+  path: '/v1/keys/{keyId}',
+  handler: 'delete-key',
+  access: 'keys:write',
+  tags: ['Keys'],
+  summary: 'Delete a key for good',
+  params: s.keyIdParams,
   success: { status: 204, description: 'Deleted' },
 } as const satisfies RouteDefinition;
 
 export const regenerateKey = {
-  method: 'POST', path: '/v1/keys/{keyId}/regenerate', handler: 'regenerate-key', access: 'keys:write', tags: ['Keys'],
-  summary: 'Issue a new secret for the same key id, with an optional grace period for the old one', params: s.keyIdParams,
-  bodyType: 'json', body: s.regenerateKeyRequest,
+  method: 'POST',
+  path: '/v1/keys/{keyId}/regenerate',
+  handler: 'regenerate-key',
+  access: 'keys:write',
+  tags: ['Keys'],
+  summary: 'Issue a new secret for the same key id, with an optional grace period for the old one',
+  params: s.keyIdParams,
+  bodyType: 'json',
+  body: s.regenerateKeyRequest,
   success: { status: 200, schema: s.issuedKeyResponse, description: 'The key and its new secret' },
 } as const satisfies RouteDefinition;
 
 export const revokeKey = {
-  method: 'POST', path: '/v1/keys/{keyId}/revoke', handler: 'revoke-key', access: 'keys:write', tags: ['Keys'],
-  summary: 'Revoke a key, irreversibly', params: s.keyIdParams,
-  bodyType: 'json', body: s.revokeKeyRequest,
+  method: 'POST',
+  path: '/v1/keys/{keyId}/revoke',
+  handler: 'revoke-key',
+  access: 'keys:write',
+  tags: ['Keys'],
+  summary: 'Revoke a key, irreversibly',
+  params: s.keyIdParams,
+  bodyType: 'json',
+  body: s.revokeKeyRequest,
   success: { status: 200, schema: s.keyViewSchema, description: 'The revoked key' },
 } as const satisfies RouteDefinition;
 
 export const revealKey = {
-  method: 'GET', path: '/v1/keys/{keyId}/secret', handler: 'reveal-key', access: 'keys:admin', tags: ['Keys'],
-  summary: 'Reveal the full key of a recoverable key (audited)', params: s.keyIdParams,
+  method: 'GET',
+  path: '/v1/keys/{keyId}/secret',
+  handler: 'reveal-key',
+  access: 'keys:admin',
+  tags: ['Keys'],
+  summary: 'Reveal the full key of a recoverable key (audited)',
+  params: s.keyIdParams,
   success: { status: 200, schema: s.revealResponse, description: 'The full key' },
 } as const satisfies RouteDefinition;
 
 export const whoami = {
-  method: 'GET', path: '/v1/whoami', handler: 'whoami', access: 'any', tags: ['Keys'],
+  method: 'GET',
+  path: '/v1/whoami',
+  handler: 'whoami',
+  access: 'any',
+  tags: ['Keys'],
   summary: 'Describe the credential of this call',
   success: { status: 200, schema: s.whoamiResponse, description: 'The caller' },
 } as const satisfies RouteDefinition;
 
 export const audit = {
-  method: 'GET', path: '/v1/audit', handler: 'audit', access: 'keys:read', tags: ['Audit'],
+  method: 'GET',
+  path: '/v1/audit',
+  handler: 'audit',
+  access: 'keys:read',
+  tags: ['Audit'],
   summary: 'Audit events of your tenant, newest first',
   query: s.auditQuery,
   success: { status: 200, schema: s.auditListResponse, description: 'A page of audit events' },

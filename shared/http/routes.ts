@@ -36,11 +36,18 @@ export const routes = {
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteId = keyof typeof routes;
-export const routeList: (RouteDefinition & { id: RouteId })[] = Object.entries(routes).map(([id, route]) => ({ ...route, id: id as RouteId }));
+export const routeList: (RouteDefinition & { id: RouteId })[] = Object.entries(routes).map(([id, route]) => ({
+  ...route,
+  id: id as RouteId,
+}));
 
 /** Scheduled jobs: one function each, run by EventBridge in AWS and by the local server's timer. */
 export const jobs = {
   purgeExpiredKeys: { handler: 'purge-expired-keys', schedule: 'rate(1 hour)', summary: 'Purge expired and revoked keys after retention' },
   rotateSigningKey: { handler: 'rotate-signing-key', schedule: 'rate(30 days)', summary: 'Rotate the token signing key' },
-  notifyExpiringKeys: { handler: 'notify-expiring-keys', schedule: 'rate(1 day)', summary: 'Write key.expiring notices a week and a day before keys expire' },
+  notifyExpiringKeys: {
+    handler: 'notify-expiring-keys',
+    schedule: 'rate(1 day)',
+    summary: 'Write key.expiring notices a week and a day before keys expire',
+  },
 } as const;

@@ -14,7 +14,9 @@ import { errorStatus, oauthErrorCodes } from '../errors.ts';
  */
 const schema = <T>(build: () => T): T => build();
 
-const isoTime = /* @__PURE__ */ schema(() => z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 time', example: '2026-11-23T10:00:00.000Z' }));
+const isoTime = /* @__PURE__ */ schema(() =>
+  z.iso.datetime({ offset: true }).meta({ description: 'ISO 8601 time', example: '2026-11-23T10:00:00.000Z' }),
+);
 
 export const keyIdSchema = /* @__PURE__ */ schema(() =>
   z
@@ -30,7 +32,9 @@ const scopeSchema = /* @__PURE__ */ schema(() =>
     .refine((scope) => !scope.startsWith('keys:'), "'keys:' permissions come from the key type and cannot be given as custom scopes"),
 );
 
-const scopesSchema = /* @__PURE__ */ schema(() => z.array(scopeSchema).max(50, 'at most 50 scopes').meta({ description: 'Custom scopes, opaque to Keyward, carried into tokens' }));
+const scopesSchema = /* @__PURE__ */ schema(() =>
+  z.array(scopeSchema).max(50, 'at most 50 scopes').meta({ description: 'Custom scopes, opaque to Keyward, carried into tokens' }),
+);
 /**
  * Control characters (C0, DEL, C1) and bidirectional controls can rewrite a terminal or
  * disguise text when a name is shown, so text fields refuse them.
@@ -41,15 +45,22 @@ const plainText = (max: number) =>
   z
     .string()
     .max(max, `at most ${max} characters`)
-    .refine((text) => !unsafeText.test(text), 'must not contain control characters (such as newlines or escapes) or bidirectional overrides');
+    .refine(
+      (text) => !unsafeText.test(text),
+      'must not contain control characters (such as newlines or escapes) or bidirectional overrides',
+    );
 
 const nameSchema = /* @__PURE__ */ schema(() => plainText(100).pipe(z.string().trim().min(1, 'must not be empty')));
 const descriptionSchema = /* @__PURE__ */ schema(() => plainText(500));
 
-const apiKeyField = /* @__PURE__ */ schema(() => z.string().min(1, 'must not be empty').max(200, 'is longer than any API key').meta({ description: 'The full API key' }));
+const apiKeyField = /* @__PURE__ */ schema(() =>
+  z.string().min(1, 'must not be empty').max(200, 'is longer than any API key').meta({ description: 'The full API key' }),
+);
 
 const unknownFields = (hint: string) => (issue: { code?: string; keys?: string[] }) =>
-  issue.code === 'unrecognized_keys' ? `unknown field${(issue.keys?.length ?? 0) > 1 ? 's' : ''} ${issue.keys?.map((k) => `'${k}'`).join(', ')}: ${hint}` : undefined;
+  issue.code === 'unrecognized_keys'
+    ? `unknown field${(issue.keys?.length ?? 0) > 1 ? 's' : ''} ${issue.keys?.map((k) => `'${k}'`).join(', ')}: ${hint}`
+    : undefined;
 
 // ---- usage controls ----
 
@@ -64,7 +75,9 @@ const ownerIdSchema = /* @__PURE__ */ schema(() =>
 
 const metaSchema = /* @__PURE__ */ schema(() =>
   z
-    .record(z.string().min(1).max(64), z.union([plainText(1024), z.number(), z.boolean(), z.null()]), { error: 'must be an object of strings, numbers, booleans or nulls' })
+    .record(z.string().min(1).max(64), z.union([plainText(1024), z.number(), z.boolean(), z.null()]), {
+      error: 'must be an object of strings, numbers, booleans or nulls',
+    })
     .refine((meta) => JSON.stringify(meta).length <= 2048, 'must be at most 2 KiB as JSON')
     .meta({ description: 'Your own data, returned by verify and whoami (not put in tokens): at most 2 KiB as JSON, flat values only' }),
 );
@@ -73,7 +86,12 @@ const rateLimitSchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject({
       limit: z.number().int().min(1).max(1_000_000).meta({ description: 'Uses allowed per window' }),
-      windowSeconds: z.number().int().min(1).max(86_400).meta({ description: 'Window length; windows are aligned to multiples of it since the epoch' }),
+      windowSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(86_400)
+        .meta({ description: 'Window length; windows are aligned to multiples of it since the epoch' }),
     })
     .meta({ description: 'At most limit uses of the key per window' }),
 );
@@ -90,14 +108,29 @@ const creditsSchema = /* @__PURE__ */ schema(() =>
     .meta({ description: 'Each successful use costs 1; at 0 the key is refused until the next refill' }),
 );
 
-const cidrSchema = /* @__PURE__ */ schema(() => z.string().max(64).refine(isIpOrCidr, 'must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24'));
-const allowedIpsSchema = /* @__PURE__ */ schema(() => z.array(cidrSchema).min(1, 'list at least one address, or send null to allow every address').max(50, 'at most 50 entries').meta({ description: 'Uses from any other source IP are refused' }));
+const cidrSchema = /* @__PURE__ */ schema(() =>
+  z.string().max(64).refine(isIpOrCidr, 'must be an IPv4 or IPv6 address or CIDR block, such as 203.0.113.0/24'),
+);
+const allowedIpsSchema = /* @__PURE__ */ schema(() =>
+  z
+    .array(cidrSchema)
+    .min(1, 'list at least one address, or send null to allow every address')
+    .max(50, 'at most 50 entries')
+    .meta({ description: 'Uses from any other source IP are refused' }),
+);
 
-const usageFields = { ownerId: ownerIdSchema, meta: metaSchema, rateLimit: rateLimitSchema, credits: creditsSchema, allowedIps: allowedIpsSchema };
+const usageFields = {
+  ownerId: ownerIdSchema,
+  meta: metaSchema,
+  rateLimit: rateLimitSchema,
+  credits: creditsSchema,
+  allowedIps: allowedIpsSchema,
+};
 
 // ---- requests ----
 
-const creatorExpiryRule = 'A key cannot outlive the key that creates it: a caller whose key expires must give an expiry no later than its own.';
+const creatorExpiryRule =
+  'A key cannot outlive the key that creates it: a caller whose key expires must give an expiry no later than its own.';
 
 const credentialHint = 'send {"apiKey": "<full key>"} or {"keyId": "...", "keySecret": "..."}';
 
@@ -108,7 +141,13 @@ export const authenticationRequest = /* @__PURE__ */ schema(() =>
         apiKey: apiKeyField.optional(),
         keyId: z.string().min(1).max(100).optional().meta({ description: 'The Key ID part, sent with keySecret' }),
         keySecret: z.string().min(1).max(200).optional().meta({ description: 'The Key Secret part (or the full key)' }),
-        expiresIn: z.number().int('must be a whole number of seconds').min(60).max(3600).optional().meta({ description: 'Token lifetime in seconds (default 900)' }),
+        expiresIn: z
+          .number()
+          .int('must be a whole number of seconds')
+          .min(60)
+          .max(3600)
+          .optional()
+          .meta({ description: 'Token lifetime in seconds (default 900)' }),
       },
       {
         error: (issue) => {
@@ -121,10 +160,18 @@ export const authenticationRequest = /* @__PURE__ */ schema(() =>
     )
     .superRefine((body, ctx) => {
       const pair = body.keyId !== undefined || body.keySecret !== undefined;
-      if (body.apiKey !== undefined && pair) ctx.addIssue({ code: 'custom', path: ['apiKey'], message: `send either apiKey or keyId with keySecret, not both` });
-      else if (body.apiKey === undefined && !pair) ctx.addIssue({ code: 'custom', path: [], message: `no credential in the body (a key sent in a header is not read here): ${credentialHint}` });
-      else if (body.keyId !== undefined && body.keySecret === undefined) ctx.addIssue({ code: 'custom', path: ['keySecret'], message: 'keyId needs keySecret beside it' });
-      else if (body.keySecret !== undefined && body.keyId === undefined) ctx.addIssue({ code: 'custom', path: ['keyId'], message: 'keySecret needs keyId beside it' });
+      if (body.apiKey !== undefined && pair)
+        ctx.addIssue({ code: 'custom', path: ['apiKey'], message: `send either apiKey or keyId with keySecret, not both` });
+      else if (body.apiKey === undefined && !pair)
+        ctx.addIssue({
+          code: 'custom',
+          path: [],
+          message: `no credential in the body (a key sent in a header is not read here): ${credentialHint}`,
+        });
+      else if (body.keyId !== undefined && body.keySecret === undefined)
+        ctx.addIssue({ code: 'custom', path: ['keySecret'], message: 'keyId needs keySecret beside it' });
+      else if (body.keySecret !== undefined && body.keyId === undefined)
+        ctx.addIssue({ code: 'custom', path: ['keyId'], message: 'keySecret needs keyId beside it' });
     }),
 );
 
@@ -133,7 +180,11 @@ export const oauthTokenRequest = /* @__PURE__ */ schema(() =>
     grant_type: z.string().meta({ description: 'Must be client_credentials' }),
     client_id: z.string().max(100).optional().meta({ description: 'The key id (or use HTTP Basic auth)' }),
     client_secret: z.string().max(200).optional().meta({ description: 'The key secret or the full key (or use HTTP Basic auth)' }),
-    scope: z.string().max(4000).optional().meta({ description: "Space-separated scopes to narrow the token to, all held by the key (default: all of the key's scopes)" }),
+    scope: z
+      .string()
+      .max(4000)
+      .optional()
+      .meta({ description: "Space-separated scopes to narrow the token to, all held by the key (default: all of the key's scopes)" }),
   }),
 );
 
@@ -147,7 +198,13 @@ export const createKeyRequest = /* @__PURE__ */ schema(() =>
         }),
         scopes: scopesSchema.optional(),
         description: descriptionSchema.optional(),
-        expiresInDays: z.number().int('must be a whole number of days').min(1).max(3650).optional().meta({ description: `Lifetime in days. ${creatorExpiryRule}` }),
+        expiresInDays: z
+          .number()
+          .int('must be a whole number of days')
+          .min(1)
+          .max(3650)
+          .optional()
+          .meta({ description: `Lifetime in days. ${creatorExpiryRule}` }),
         expiresAt: isoTime.optional().meta({ description: `Expiry time, in the future. ${creatorExpiryRule}` }),
         recoverable: z.boolean().optional().meta({ description: 'Keep a KMS-sealed copy so keys:admin can reveal it later' }),
         ownerId: usageFields.ownerId.optional(),
@@ -156,7 +213,11 @@ export const createKeyRequest = /* @__PURE__ */ schema(() =>
         credits: usageFields.credits.optional(),
         allowedIps: usageFields.allowedIps.optional(),
       },
-      { error: unknownFields('allowed are name, type, scopes, description, expiresInDays, expiresAt, recoverable, ownerId, meta, rateLimit, credits, allowedIps') },
+      {
+        error: unknownFields(
+          'allowed are name, type, scopes, description, expiresInDays, expiresAt, recoverable, ownerId, meta, rateLimit, credits, allowedIps',
+        ),
+      },
     )
     .refine((body) => body.expiresInDays === undefined || body.expiresAt === undefined, {
       path: ['expiresAt'],
@@ -178,21 +239,44 @@ export const updateKeyRequest = /* @__PURE__ */ schema(() =>
         credits: usageFields.credits.nullable().optional(),
         allowedIps: usageFields.allowedIps.nullable().optional(),
       },
-      { error: unknownFields('allowed are name, description, enabled, scopes, ownerId, meta, rateLimit, credits, allowedIps (null removes one of the last five)') },
+      {
+        error: unknownFields(
+          'allowed are name, description, enabled, scopes, ownerId, meta, rateLimit, credits, allowedIps (null removes one of the last five)',
+        ),
+      },
     )
-    .refine((body) => Object.keys(body).length > 0, { message: 'nothing to change: send at least one of name, description, enabled, scopes, ownerId, meta, rateLimit, credits, allowedIps' }),
+    .refine((body) => Object.keys(body).length > 0, {
+      message: 'nothing to change: send at least one of name, description, enabled, scopes, ownerId, meta, rateLimit, credits, allowedIps',
+    }),
 );
 
 export const tenantPolicySchema = /* @__PURE__ */ schema(() =>
   z
     .strictObject(
       {
-        maxLifetimeDays: z.number().int().min(1).max(3650).nullable().meta({ description: 'The longest lifetime a new key may have; null: no limit' }),
+        maxLifetimeDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .nullable()
+          .meta({ description: 'The longest lifetime a new key may have; null: no limit' }),
         requireExpiry: z.boolean().meta({ description: 'Every new key must have an expiry' }),
-        maxGracePeriodSeconds: z.number().int().min(0).max(604_800).meta({ description: 'The longest grace period a regenerate may give the old secret' }),
-        allowedIps: allowedIpsSchema.nullable().meta({ description: 'Every use of every key of the tenant must come from one of these, on top of each key\'s own; null: any' }),
+        maxGracePeriodSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(604_800)
+          .meta({ description: 'The longest grace period a regenerate may give the old secret' }),
+        allowedIps: allowedIpsSchema
+          .nullable()
+          .meta({ description: "Every use of every key of the tenant must come from one of these, on top of each key's own; null: any" }),
       },
-      { error: unknownFields('send all of maxLifetimeDays, requireExpiry, maxGracePeriodSeconds, allowedIps (the policy is replaced whole)') },
+      {
+        error: unknownFields(
+          'send all of maxLifetimeDays, requireExpiry, maxGracePeriodSeconds, allowedIps (the policy is replaced whole)',
+        ),
+      },
     )
     .meta({ id: 'TenantPolicy' }),
 );
@@ -208,22 +292,27 @@ export const revokeAllRequest = /* @__PURE__ */ schema(() =>
   ),
 );
 
-export const revokeAllResponse = /* @__PURE__ */ schema(() => z.object({ revoked: z.number().int().meta({ description: 'Keys this call revoked (0 when repeated)' }) }));
+export const revokeAllResponse = /* @__PURE__ */ schema(() =>
+  z.object({ revoked: z.number().int().meta({ description: 'Keys this call revoked (0 when repeated)' }) }),
+);
 
 export const regenerateKeyRequest = /* @__PURE__ */ schema(() =>
   z.strictObject(
     {
-      gracePeriodSeconds: z.number().int().min(0).max(604800).optional().meta({ description: 'How long the old secret keeps working (default 0)' }),
+      gracePeriodSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(604800)
+        .optional()
+        .meta({ description: 'How long the old secret keeps working (default 0)' }),
     },
     { error: unknownFields('allowed is gracePeriodSeconds') },
   ),
 );
 
 export const revokeKeyRequest = /* @__PURE__ */ schema(() =>
-  z.strictObject(
-    { reason: plainText(500).optional() },
-    { error: unknownFields('allowed is reason') },
-  ),
+  z.strictObject({ reason: plainText(500).optional() }, { error: unknownFields('allowed is reason') }),
 );
 
 export const verifyRequest = /* @__PURE__ */ schema(() =>
@@ -256,7 +345,10 @@ export const listKeysQuery = /* @__PURE__ */ schema(() =>
       type: z.enum(keyTypes).optional(),
       status: z.enum(keyStatuses).optional(),
       ownerId: ownerIdSchema.optional().meta({ description: 'Only keys of this owner' }),
-      order: z.enum(['desc', 'asc'], { error: "must be 'desc' (newest first) or 'asc' (oldest first)" }).default('desc').meta({ description: 'By creation time: desc (newest first, the default) or asc' }),
+      order: z
+        .enum(['desc', 'asc'], { error: "must be 'desc' (newest first) or 'asc' (oldest first)" })
+        .default('desc')
+        .meta({ description: 'By creation time: desc (newest first, the default) or asc' }),
       limit: limitSchema,
       cursor: cursorSchema,
     },
@@ -278,7 +370,10 @@ export const usageQuery = /* @__PURE__ */ schema(() =>
     {
       from: isoTime.optional().meta({ description: 'Start of the range (default: 24 hours before to; at most 90 days before it)' }),
       to: isoTime.optional().meta({ description: 'End of the range (default: now)' }),
-      granularity: z.enum(['hour', 'day'], { error: "must be 'hour' or 'day'" }).default('hour').meta({ description: 'Bucket size: hour (default) or day (00:00 UTC)' }),
+      granularity: z
+        .enum(['hour', 'day'], { error: "must be 'hour' or 'day'" })
+        .default('hour')
+        .meta({ description: 'Bucket size: hour (default) or day (00:00 UTC)' }),
     },
     { error: unknownFields('allowed are from, to, granularity') },
   ),
@@ -294,7 +389,9 @@ const usageCounts = /* @__PURE__ */ schema(() => ({
 
 export const keyUsageResponse = /* @__PURE__ */ schema(() =>
   z.object({
-    items: z.array(z.object({ at: isoTime.meta({ description: 'Start of the bucket' }), ...usageCounts })).meta({ description: 'One item per bucket, oldest first, empty buckets included' }),
+    items: z
+      .array(z.object({ at: isoTime.meta({ description: 'Start of the bucket' }), ...usageCounts }))
+      .meta({ description: 'One item per bucket, oldest first, empty buckets included' }),
     totals: z.object(usageCounts),
   }),
 );
@@ -302,7 +399,13 @@ export const keyUsageResponse = /* @__PURE__ */ schema(() =>
 export const tenantUsageResponse = /* @__PURE__ */ schema(() =>
   keyUsageResponse.extend({
     topKeys: z
-      .array(z.object({ keyId: z.string(), name: z.string().nullable().meta({ description: 'null once the key is deleted' }), valid: z.number().int() }))
+      .array(
+        z.object({
+          keyId: z.string(),
+          name: z.string().nullable().meta({ description: 'null once the key is deleted' }),
+          valid: z.number().int(),
+        }),
+      )
       .meta({ description: 'The 10 keys with the most valid uses in the range' }),
   }),
 );
@@ -327,14 +430,28 @@ export const keyViewSchema = /* @__PURE__ */ schema(() =>
       expiresAt: isoTime.nullable(),
       ownerId: z.string().nullable(),
       meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable(),
-      rateLimit: z.object({ limit: z.number().int(), windowSeconds: z.number().int(), remaining: z.number().int(), reset: z.number().int().meta({ description: 'Seconds until the window resets' }) }).nullable(),
-      credits: z.object({ remaining: z.number().int(), refill: z.object({ amount: z.number().int(), interval: z.enum(['daily', 'monthly']) }).optional() }).nullable(),
+      rateLimit: z
+        .object({
+          limit: z.number().int(),
+          windowSeconds: z.number().int(),
+          remaining: z.number().int(),
+          reset: z.number().int().meta({ description: 'Seconds until the window resets' }),
+        })
+        .nullable(),
+      credits: z
+        .object({
+          remaining: z.number().int(),
+          refill: z.object({ amount: z.number().int(), interval: z.enum(['daily', 'monthly']) }).optional(),
+        })
+        .nullable(),
       allowedIps: z.array(z.string()).nullable(),
     })
     .meta({ id: 'KeyView' }),
 );
 
-const tokenKeySchema = /* @__PURE__ */ schema(() => z.object({ id: z.string(), name: z.string(), type: z.enum(keyTypes), scopes: z.array(z.string()), tenant: z.string() }));
+const tokenKeySchema = /* @__PURE__ */ schema(() =>
+  z.object({ id: z.string(), name: z.string(), type: z.enum(keyTypes), scopes: z.array(z.string()), tenant: z.string() }),
+);
 
 export const authenticationResponse = /* @__PURE__ */ schema(() =>
   z.object({
@@ -378,11 +495,17 @@ export const verifyResponse = /* @__PURE__ */ schema(() =>
       credits: z.object({ remaining: z.number().int() }).optional(),
       rateLimit: z.object({ limit: z.number().int(), remaining: z.number().int(), reset: z.number().int() }).optional(),
     }),
-    z.object({ valid: z.literal(false), code: z.string(), retryAfter: z.number().int().optional().meta({ description: 'Seconds, when rate limited' }) }),
+    z.object({
+      valid: z.literal(false),
+      code: z.string(),
+      retryAfter: z.number().int().optional().meta({ description: 'Seconds, when rate limited' }),
+    }),
   ]),
 );
 
-export const whoamiResponse = /* @__PURE__ */ schema(() => z.object({ key: keyViewSchema, tenant: z.string(), scopes: z.array(z.string()), tokenExpiresAt: isoTime.nullable() }));
+export const whoamiResponse = /* @__PURE__ */ schema(() =>
+  z.object({ key: keyViewSchema, tenant: z.string(), scopes: z.array(z.string()), tokenExpiresAt: isoTime.nullable() }),
+);
 
 export const auditListResponse = /* @__PURE__ */ schema(() =>
   z.object({
@@ -404,7 +527,9 @@ export const auditListResponse = /* @__PURE__ */ schema(() =>
 
 export const jwksResponse = /* @__PURE__ */ schema(() =>
   z.object({
-    keys: z.array(z.object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), kid: z.string(), alg: z.literal('RS256'), use: z.literal('sig') })),
+    keys: z.array(
+      z.object({ kty: z.literal('RSA'), n: z.string(), e: z.string(), kid: z.string(), alg: z.literal('RS256'), use: z.literal('sig') }),
+    ),
   }),
 );
 
@@ -433,7 +558,5 @@ export const errorResponse = /* @__PURE__ */ schema(() =>
 );
 
 export const oauthErrorResponse = /* @__PURE__ */ schema(() =>
-  z
-    .object({ error: z.enum(oauthErrorCodes), error_description: z.string() })
-    .meta({ id: 'OAuthError' }),
+  z.object({ error: z.enum(oauthErrorCodes), error_description: z.string() }).meta({ id: 'OAuthError' }),
 );

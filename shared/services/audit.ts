@@ -52,7 +52,16 @@ export function authenticationFailureEvent(
     .digest('hex')
     .slice(0, 16);
   const event = auditEvent(
-    { id, tenant: input.tenant, action: 'authentication.failure', keyId: input.keyId, actor: input.actor, sourceIp: input.sourceIp, outcome: 'failure', details: { reason: input.reason } },
+    {
+      id,
+      tenant: input.tenant,
+      action: 'authentication.failure',
+      keyId: input.keyId,
+      actor: input.actor,
+      sourceIp: input.sourceIp,
+      outcome: 'failure',
+      details: { reason: input.reason },
+    },
     now,
     retentionDays,
   );

@@ -52,12 +52,17 @@ export interface AuthenticatorSettings {
 
 const statusErrors = {
   disabled: () => new KeywardError('authentication.key_disabled', 'This API key is disabled: ask an admin of your tenant to enable it.'),
-  revoked: () => new KeywardError('authentication.key_revoked', 'This API key has been revoked and can no longer be used: ask an admin for a new key.'),
-  expired: () => new KeywardError('authentication.key_expired', 'This API key has expired: ask an admin to regenerate it or create a new one.'),
+  revoked: () =>
+    new KeywardError('authentication.key_revoked', 'This API key has been revoked and can no longer be used: ask an admin for a new key.'),
+  expired: () =>
+    new KeywardError('authentication.key_expired', 'This API key has expired: ask an admin to regenerate it or create a new one.'),
 } as const;
 
 const ipNotAllowed = () =>
-  new KeywardError('authentication.ip_not_allowed', 'This key may not be used from your address: ask an admin of your tenant to add it to the allowed IPs.');
+  new KeywardError(
+    'authentication.ip_not_allowed',
+    'This key may not be used from your address: ask an admin of your tenant to add it to the allowed IPs.',
+  );
 
 const rateLimited = (retryAfter: number, report: UsageReport) =>
   new KeywardError('authentication.rate_limited', `This key is over its rate limit: retry in ${retryAfter} seconds.`, {
@@ -82,7 +87,7 @@ const tokenSuperseded = () =>
 const supersededSecret = () =>
   new KeywardError(
     'auth.superseded_secret',
-    'This secret was replaced by a regenerate: during its grace period it can only be exchanged for tokens or verified, not manage keys. Use the key\'s new secret.',
+    "This secret was replaced by a regenerate: during its grace period it can only be exchanged for tokens or verified, not manage keys. Use the key's new secret.",
   );
 
 /** A judgement on a credential: what it proved, or why it is refused. */
@@ -115,7 +120,13 @@ export class Authenticator {
   private readonly policies: TenantPolicies;
 
   /** `store.uses` absent: usage analytics are off, and a use is not even recorded. */
-  constructor(store: { keys: KeyRepository; audit: AuditLog; uses?: UseRecorder | undefined }, policies: TenantPolicies, hasher: SecretHasher, tokens: TokenService, settings: AuthenticatorSettings) {
+  constructor(
+    store: { keys: KeyRepository; audit: AuditLog; uses?: UseRecorder | undefined },
+    policies: TenantPolicies,
+    hasher: SecretHasher,
+    tokens: TokenService,
+    settings: AuthenticatorSettings,
+  ) {
     this.store = store;
     this.policies = policies;
     this.hasher = hasher;
@@ -143,7 +154,10 @@ export class Authenticator {
    * and leaves no trace there. `actor` is who presented the key, when that is not its holder
    * (a verify call).
    */
-  async judgeKey(credential: Credential, context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string }): Promise<Verdict<ProvenKey>> {
+  async judgeKey(
+    credential: Credential,
+    context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string },
+  ): Promise<Verdict<ProvenKey>> {
     const parts = this.partsOf(credential);
     if (!parts) return refuse(invalidApiKey());
     const { now, sourceIp } = context;
@@ -180,7 +194,8 @@ export class Authenticator {
     const counted = await this.countUse(key, now);
     if (!counted.ok) {
       const { code } = counted.refusal;
-      const outcome = code === 'authentication.rate_limited' ? 'rateLimited' : code === 'authentication.usage_exceeded' ? 'usageExceeded' : undefined;
+      const outcome =
+        code === 'authentication.rate_limited' ? 'rateLimited' : code === 'authentication.usage_exceeded' ? 'usageExceeded' : undefined;
       if (outcome) this.recordOutcome(key, outcome, now);
       await this.auditFailure(key, actor, code.replace('authentication.', ''), sourceIp, now);
       return refuse(counted.refusal);
@@ -188,7 +203,13 @@ export class Authenticator {
     this.recordOutcome(key, 'valid', now);
     await this.recordUse(counted.value, now);
     const version = currentSecretVersion(key);
-    return accept({ key: counted.value, grant: key, secretVersion: grace ? version - 1 : version, graceSecret: grace, usage: usageReport(counted.value, now) });
+    return accept({
+      key: counted.value,
+      grant: key,
+      secretVersion: grace ? version - 1 : version,
+      graceSecret: grace,
+      usage: usageReport(counted.value, now),
+    });
   }
 
   /** Writes the use down for analytics: a line, not a store call; it is counted later, in batches. */
@@ -224,7 +245,10 @@ export class Authenticator {
   }
 
   /** `judgeKey`, throwing the refusal. */
-  async checkKey(credential: Credential, context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string }): Promise<ProvenKey> {
+  async checkKey(
+    credential: Credential,
+    context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string },
+  ): Promise<ProvenKey> {
     return unwrap(await this.judgeKey(credential, context));
   }
 
@@ -259,11 +283,17 @@ export class Authenticator {
       return { key, grant: key, tenant: key.tenant, tokenExpiresAt: null, sourceIp, usage };
     }
     if (authorization === undefined || authorization === '') {
-      throw new KeywardError('auth.missing_credentials', 'This call needs a credential: send Authorization: Bearer <token> from POST /v1/authentication, or x-api-key: <your API key>.');
+      throw new KeywardError(
+        'auth.missing_credentials',
+        'This call needs a credential: send Authorization: Bearer <token> from POST /v1/authentication, or x-api-key: <your API key>.',
+      );
     }
     const [scheme, token, extra] = authorization.trim().split(/\s+/);
     if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) {
-      throw new KeywardError('auth.missing_credentials', 'The Authorization header must be "Bearer <token>"; to send an API key instead, use the x-api-key header.');
+      throw new KeywardError(
+        'auth.missing_credentials',
+        'The Authorization header must be "Bearer <token>"; to send an API key instead, use the x-api-key header.',
+      );
     }
     const { key, grant, expiresAt } = await this.checkToken(token, { now, sourceIp });
     return { key, grant, tenant: key.tenant, tokenExpiresAt: expiresAt, sourceIp };
@@ -275,14 +305,19 @@ export class Authenticator {
    * another tenant is treated as invalid. Its grant is what the token was given, within what
    * the key holds now.
    */
-  async judgeToken(token: string, context: { now: Date; sourceIp: string | null; onlyTenant?: string }): Promise<Verdict<{ key: KeyRecord; grant: Grant; expiresAt: string }>> {
+  async judgeToken(
+    token: string,
+    context: { now: Date; sourceIp: string | null; onlyTenant?: string },
+  ): Promise<Verdict<{ key: KeyRecord; grant: Grant; expiresAt: string }>> {
     const claims = await this.tokens.judge(token, context.now);
     if (!claims.ok) return refuse(claims.refusal);
     const { keyId, tenant, secretVersion, scopes, expiresAt } = claims.value;
     const sameTenant = context.onlyTenant === undefined || tenant === context.onlyTenant;
     const key = sameTenant ? await this.store.keys.get(keyId) : undefined;
     if (!key || key.tenant !== tenant) {
-      return refuse(new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.'));
+      return refuse(
+        new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.'),
+      );
     }
     const status = effectiveStatus(key, context.now);
     if (status !== 'active') return refuse(statusErrors[status]());
@@ -292,12 +327,18 @@ export class Authenticator {
     await this.recordUse(key, context.now);
     // A scope removed from the key since the token was minted is gone from the token too.
     const live = grantedScopes(key);
-    const grant = narrowGrant(key, scopes.filter((scope) => live.includes(scope)));
+    const grant = narrowGrant(
+      key,
+      scopes.filter((scope) => live.includes(scope)),
+    );
     return accept({ key, grant, expiresAt });
   }
 
   /** `judgeToken`, throwing the refusal. */
-  async checkToken(token: string, context: { now: Date; sourceIp: string | null; onlyTenant?: string }): Promise<{ key: KeyRecord; grant: Grant; expiresAt: string }> {
+  async checkToken(
+    token: string,
+    context: { now: Date; sourceIp: string | null; onlyTenant?: string },
+  ): Promise<{ key: KeyRecord; grant: Grant; expiresAt: string }> {
     return unwrap(await this.judgeToken(token, context));
   }
 }

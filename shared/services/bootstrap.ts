@@ -25,7 +25,10 @@ export async function bootstrapTenant(
   now: Date,
 ): Promise<BootstrapResult> {
   if (!tenantPattern.test(tenant)) {
-    throw new KeywardError('request.invalid', `Tenant ids are 2-63 lowercase letters, digits or dashes, starting with a letter or digit; '${tenant}' is not one.`);
+    throw new KeywardError(
+      'request.invalid',
+      `Tenant ids are 2-63 lowercase letters, digits or dashes, starting with a letter or digit; '${tenant}' is not one.`,
+    );
   }
   const { store, cipher } = deps;
   await provisionPepper(store.settings, cipher);
@@ -48,11 +51,21 @@ export async function bootstrapTenant(
     await store.changes.write([
       { kind: 'createTenant', tenant: { tenant, systemKeyId: key.keyId, createdAt: key.createdAt } },
       { kind: 'createKey', key },
-      { kind: 'audit', event: auditEvent({ tenant, action: 'tenant.bootstrap', keyId: key.keyId, actor: 'bootstrap' }, now, deps.config.auditRetentionDays) },
+      {
+        kind: 'audit',
+        event: auditEvent(
+          { tenant, action: 'tenant.bootstrap', keyId: key.keyId, actor: 'bootstrap' },
+          now,
+          deps.config.auditRetentionDays,
+        ),
+      },
     ]);
   } catch (error) {
     if (error instanceof WriteConflict && error.kind === 'createTenant') {
-      throw new KeywardError('tenant.exists', `Tenant '${tenant}' already exists; its system key was printed when it was bootstrapped, and a second bootstrap is refused so nobody can take a tenant over.`);
+      throw new KeywardError(
+        'tenant.exists',
+        `Tenant '${tenant}' already exists; its system key was printed when it was bootstrapped, and a second bootstrap is refused so nobody can take a tenant over.`,
+      );
     }
     throw error;
   }

@@ -6,7 +6,10 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 const invalidCursor = () =>
-  new KeywardError('request.invalid_cursor', 'The cursor is not one this listing returned: pass nextCursor from the previous page unchanged, or omit it to start over.');
+  new KeywardError(
+    'request.invalid_cursor',
+    'The cursor is not one this listing returned: pass nextCursor from the previous page unchanged, or omit it to start over.',
+  );
 
 /**
  * Opaque page cursors: the store's resume key encrypted with AES-256-GCM, with the listing

@@ -27,27 +27,39 @@ export async function noticeExpiringKeys(
   do {
     const page = await store.keys.listByPurgeTime(from, to, { limit: PAGE_SIZE, startKey });
     read += page.items.length;
-    const outcomes = await Promise.all(page.items.map(async ({ keyId }) => {
-      const key = await store.keys.get(keyId);
-      if (!key?.expiresAt || effectiveStatus(key, now) === 'revoked' || effectiveStatus(key, now) === 'expired') return 0;
-      const left = Date.parse(key.expiresAt) - now.getTime();
-      // The most urgent notice not yet written; a key first seen within a day gets only that one.
-      const notices: ExpiryNotice[] = left <= DAY_MS ? (key.expiryNotice1d ? [] : ['1d', '7d']) : key.expiryNotice7d || left > 7 * DAY_MS ? [] : ['7d'];
-      if (notices.length === 0) return 0;
-      const within = notices[0] === '1d' ? '1 day' : '7 days';
-      const event = auditEvent(
-        { tenant: key.tenant, action: 'key.expiring', keyId, actor: NOTICE_ACTOR, details: { expiresAt: key.expiresAt, within, name: key.name, ownerId: key.ownerId ?? null } },
-        now,
-        options.auditRetentionDays,
-      );
-      try {
-        await store.changes.write([{ kind: 'noticeExpiry', keyId, tenant: key.tenant, expiresAt: key.expiresAt, notices }, { kind: 'audit', event }]);
-        return 1;
-      } catch (error) {
-        if (error instanceof WriteConflict) return 0;
-        throw error;
-      }
-    }));
+    const outcomes = await Promise.all(
+      page.items.map(async ({ keyId }) => {
+        const key = await store.keys.get(keyId);
+        if (!key?.expiresAt || effectiveStatus(key, now) === 'revoked' || effectiveStatus(key, now) === 'expired') return 0;
+        const left = Date.parse(key.expiresAt) - now.getTime();
+        // The most urgent notice not yet written; a key first seen within a day gets only that one.
+        const notices: ExpiryNotice[] =
+          left <= DAY_MS ? (key.expiryNotice1d ? [] : ['1d', '7d']) : key.expiryNotice7d || left > 7 * DAY_MS ? [] : ['7d'];
+        if (notices.length === 0) return 0;
+        const within = notices[0] === '1d' ? '1 day' : '7 days';
+        const event = auditEvent(
+          {
+            tenant: key.tenant,
+            action: 'key.expiring',
+            keyId,
+            actor: NOTICE_ACTOR,
+            details: { expiresAt: key.expiresAt, within, name: key.name, ownerId: key.ownerId ?? null },
+          },
+          now,
+          options.auditRetentionDays,
+        );
+        try {
+          await store.changes.write([
+            { kind: 'noticeExpiry', keyId, tenant: key.tenant, expiresAt: key.expiresAt, notices },
+            { kind: 'audit', event },
+          ]);
+          return 1;
+        } catch (error) {
+          if (error instanceof WriteConflict) return 0;
+          throw error;
+        }
+      }),
+    );
     noticed += outcomes.reduce<number>((sum, n) => sum + n, 0);
     startKey = page.nextKey;
   } while (startKey);

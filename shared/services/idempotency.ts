@@ -38,9 +38,14 @@ export class IdempotentRequests {
    * transaction (`completion(answer)`), so that its change and the stored answer land
    * together: a function that dies right after its write still leaves the answer to replay.
    */
-  async run<T>(request: IdempotentRequest, work: (completion: (answer: T) => Promise<WriteOp>) => Promise<T>): Promise<{ result: T; replayed: boolean }> {
+  async run<T>(
+    request: IdempotentRequest,
+    work: (completion: (answer: T) => Promise<WriteOp>) => Promise<T>,
+  ): Promise<{ result: T; replayed: boolean }> {
     const id = [request.tenant, request.callerKeyId, request.operation, request.idempotencyKey].join('#');
-    const requestHash = createHash('sha256').update(JSON.stringify(request.body ?? null)).digest('base64url');
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify(request.body ?? null))
+      .digest('base64url');
     const sealContext = { tenant: request.tenant, keyId: request.callerKeyId, purpose: 'idempotent-response' } as const;
     const existing = await this.store.claim(
       {
@@ -54,10 +59,16 @@ export class IdempotentRequests {
     );
     if (existing) {
       if (existing.requestHash !== requestHash) {
-        throw new KeywardError('request.idempotency_mismatch', 'This Idempotency-Key was already used with a different body: use a new key for a different request.');
+        throw new KeywardError(
+          'request.idempotency_mismatch',
+          'This Idempotency-Key was already used with a different body: use a new key for a different request.',
+        );
       }
       if (existing.state !== 'completed' || !existing.sealedResponse) {
-        throw new KeywardError('request.idempotency_in_progress', 'A request with this Idempotency-Key is still being processed: retry in a moment.');
+        throw new KeywardError(
+          'request.idempotency_in_progress',
+          'A request with this Idempotency-Key is still being processed: retry in a moment.',
+        );
       }
       const first = JSON.parse(Buffer.from(await this.cipher.open(existing.sealedResponse, sealContext)).toString('utf8')) as T;
       return { result: first, replayed: true };

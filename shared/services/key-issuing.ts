@@ -24,7 +24,9 @@ export async function issueSecret(
     apiKey,
     secretHash: deps.hasher.hash(key.keyId, secret),
     previewTail: previewTail(apiKey),
-    sealedApiKey: key.recoverable ? await deps.cipher.seal(Buffer.from(apiKey), { tenant: key.tenant, keyId: key.keyId, purpose: 'recoverable-key' }) : undefined,
+    sealedApiKey: key.recoverable
+      ? await deps.cipher.seal(Buffer.from(apiKey), { tenant: key.tenant, keyId: key.keyId, purpose: 'recoverable-key' })
+      : undefined,
   };
 }
 
@@ -47,7 +49,11 @@ export interface NewKey {
 }
 
 /** A new key, active, at version 1, with a new id and its first secret: how every key comes to be. */
-export async function newKey(deps: { hasher: SecretHasher; cipher: Cipher; keyPrefix: string }, fields: NewKey, now: Date): Promise<{ key: KeyRecord; issued: IssuedSecret }> {
+export async function newKey(
+  deps: { hasher: SecretHasher; cipher: Cipher; keyPrefix: string },
+  fields: NewKey,
+  now: Date,
+): Promise<{ key: KeyRecord; issued: IssuedSecret }> {
   const keyId = generateKeyId();
   const issued = await issueSecret(deps, { keyId, tenant: fields.tenant, recoverable: fields.recoverable });
   const createdAt = now.toISOString();

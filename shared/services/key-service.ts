@@ -78,12 +78,16 @@ const REVOKE_ALL_BATCH = 50;
 /** ...a few transactions at a time. */
 const REVOKE_ALL_PARALLEL_BATCHES = 8;
 
-const chunk = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+const chunk = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 /** The longest lifetime a key may be given, as expiresInDays allows. */
 const MAX_LIFETIME_DAYS = 3650;
 
 const conflict = () =>
-  new KeywardError('key.conflict', 'The key was changed by another request at the same moment: fetch it again and retry if your change still applies.');
+  new KeywardError(
+    'key.conflict',
+    'The key was changed by another request at the same moment: fetch it again and retry if your change still applies.',
+  );
 
 const protectedKey = (what: string) =>
   new KeywardError('key.protected', `The system key is protected: it cannot be ${what}. It can be regenerated.`);
@@ -124,7 +128,11 @@ export class KeyService {
   }
 
   private audit(caller: Caller, input: Omit<AuditInput, 'tenant' | 'actor' | 'sourceIp'>, now: Date): AuditEvent {
-    return auditEvent({ ...input, tenant: caller.tenant, actor: caller.key.keyId, sourceIp: caller.sourceIp }, now, this.settings.auditRetentionDays);
+    return auditEvent(
+      { ...input, tenant: caller.tenant, actor: caller.key.keyId, sourceIp: caller.sourceIp },
+      now,
+      this.settings.auditRetentionDays,
+    );
   }
 
   /** A key of the caller's tenant; keys of other tenants do not exist as far as the caller can tell. */
@@ -134,7 +142,13 @@ export class KeyService {
     return key;
   }
 
-  private async change(caller: Caller, key: KeyRecord, changes: KeyChanges, audit: Omit<AuditInput, 'tenant' | 'actor' | 'sourceIp'>, now: Date): Promise<KeyRecord> {
+  private async change(
+    caller: Caller,
+    key: KeyRecord,
+    changes: KeyChanges,
+    audit: Omit<AuditInput, 'tenant' | 'actor' | 'sourceIp'>,
+    now: Date,
+  ): Promise<KeyRecord> {
     const updatedAt = now.toISOString();
     try {
       await this.store.changes.write([
@@ -180,8 +194,20 @@ export class KeyService {
       now,
     );
     const answer: IssuedKey = { key: this.view(key, now), apiKey: issued.apiKey, keySecret: issued.secret };
-    const audit = this.audit(caller, { action: 'key.create', keyId: key.keyId, details: { name: key.name, type: key.type, scopes: key.scopes, expiresAt: expiresAt ?? null } }, now);
-    await this.store.changes.write([{ kind: 'createKey', key }, { kind: 'audit', event: audit }, ...(completion ? [await completion(answer)] : [])]);
+    const audit = this.audit(
+      caller,
+      {
+        action: 'key.create',
+        keyId: key.keyId,
+        details: { name: key.name, type: key.type, scopes: key.scopes, expiresAt: expiresAt ?? null },
+      },
+      now,
+    );
+    await this.store.changes.write([
+      { kind: 'createKey', key },
+      { kind: 'audit', event: audit },
+      ...(completion ? [await completion(answer)] : []),
+    ]);
     return answer;
   }
 
@@ -192,7 +218,10 @@ export class KeyService {
   async replayCreated(caller: Caller, first: IssuedKey, now: Date): Promise<IssuedKey> {
     const key = await this.store.keys.get(first.key.id);
     if (!key || key.tenant !== caller.tenant) {
-      throw new KeywardError('key.not_found', `The key '${first.key.id}' created by the first request with this Idempotency-Key has since been deleted.`);
+      throw new KeywardError(
+        'key.not_found',
+        `The key '${first.key.id}' created by the first request with this Idempotency-Key has since been deleted.`,
+      );
     }
     if (currentSecretVersion(key) !== 1) {
       throw new KeywardError(
@@ -211,14 +240,18 @@ export class KeyService {
         : input.expiresInDays !== undefined
           ? new Date(now.getTime() + input.expiresInDays * DAY_MS).toISOString()
           : undefined;
-    const refuse = (message: string) => new KeywardError('request.invalid', `The body is not valid: ${message}.`, { details: [{ path: 'expiresAt', message }] });
+    const refuse = (message: string) =>
+      new KeywardError('request.invalid', `The body is not valid: ${message}.`, { details: [{ path: 'expiresAt', message }] });
     // A key cannot outlive the key that created it: an expiring credential must not be able to mint a lasting one.
     const creatorExpiry = caller.key.expiresAt;
     if (creatorExpiry !== undefined && (expiresAt === undefined || Date.parse(expiresAt) > Date.parse(creatorExpiry))) {
-      throw refuse(`your own key expires at ${creatorExpiry}, and a key cannot outlive the key that creates it: send expiresAt (or expiresInDays) no later than that`);
+      throw refuse(
+        `your own key expires at ${creatorExpiry}, and a key cannot outlive the key that creates it: send expiresAt (or expiresInDays) no later than that`,
+      );
     }
     if (expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime()) throw refuse('must be in the future');
-    if (expiresAt !== undefined && Date.parse(expiresAt) > now.getTime() + MAX_LIFETIME_DAYS * DAY_MS) throw refuse(`must be within ${MAX_LIFETIME_DAYS} days`);
+    if (expiresAt !== undefined && Date.parse(expiresAt) > now.getTime() + MAX_LIFETIME_DAYS * DAY_MS)
+      throw refuse(`must be within ${MAX_LIFETIME_DAYS} days`);
     return expiresAt;
   }
 
@@ -228,7 +261,15 @@ export class KeyService {
 
   async list(caller: Caller, query: ListKeysQuery, now: Date): Promise<{ items: KeyView[]; nextCursor: string | null }> {
     // A cursor continues only the listing it came from: same tenant, same filters.
-    const listing = ['keys', caller.tenant, query.type ?? '', query.status ?? '', query.ownerId ?? '', query.search ?? '', query.order].join('\n');
+    const listing = [
+      'keys',
+      caller.tenant,
+      query.type ?? '',
+      query.status ?? '',
+      query.ownerId ?? '',
+      query.search ?? '',
+      query.order,
+    ].join('\n');
     const startKey = this.cursors.open(listing, query.cursor);
     const search = query.search?.trim() || undefined;
     const filter: KeyFilter = { type: query.type, status: query.status, ownerId: query.ownerId };
@@ -262,7 +303,8 @@ export class KeyService {
     if (input.ownerId !== undefined) changes.ownerId = input.ownerId;
     if (input.meta !== undefined) changes.meta = input.meta;
     if (input.rateLimit !== undefined) changes.rateLimit = input.rateLimit;
-    if (input.credits !== undefined) Object.assign(changes, input.credits === null ? { credits: null, creditsPeriod: null } : creditFields(input.credits, now));
+    if (input.credits !== undefined)
+      Object.assign(changes, input.credits === null ? { credits: null, creditsPeriod: null } : creditFields(input.credits, now));
     if (input.allowedIps !== undefined) changes.allowedIps = input.allowedIps?.map(canonicalCidr) ?? null;
     let action: AuditAction = 'key.update';
     if (input.enabled !== undefined) {
@@ -302,7 +344,13 @@ export class KeyService {
       previousSecretHash: grace > 0 ? key.secretHash : null,
       previousSecretValidUntil: grace > 0 ? new Date(now.getTime() + grace * 1000).toISOString() : null,
     };
-    const updated = await this.change(caller, key, changes, { action: 'key.regenerate', keyId, details: { gracePeriodSeconds: grace } }, now);
+    const updated = await this.change(
+      caller,
+      key,
+      changes,
+      { action: 'key.regenerate', keyId, details: { gracePeriodSeconds: grace } },
+      now,
+    );
     return { key: this.view(updated, now), apiKey: issued.apiKey, keySecret: issued.secret };
   }
 
@@ -311,7 +359,13 @@ export class KeyService {
     if (key.type === 'system') throw protectedKey('revoked');
     requireCanManage(caller.grant, key, 'revoke');
     if (key.status === 'revoked') throw new KeywardError('key.not_editable', 'The key is already revoked.');
-    const updated = await this.change(caller, key, this.revocation(key, input.reason, now), { action: 'key.revoke', keyId, details: { reason: input.reason ?? null } }, now);
+    const updated = await this.change(
+      caller,
+      key,
+      this.revocation(key, input.reason, now),
+      { action: 'key.revoke', keyId, details: { reason: input.reason ?? null } },
+      now,
+    );
     return this.view(updated, now);
   }
 
@@ -354,7 +408,9 @@ export class KeyService {
     const details = { reason: input.reason, type: input.type ?? null, ownerId: input.ownerId ?? null, revoked };
     // After every key.revoke it summarises, in the log's order too.
     const done = new Date(Math.max(Date.now(), now.getTime() + 1));
-    await this.store.changes.write([{ kind: 'audit', event: this.audit(caller, { action: 'tenant.revoke_all', keyId: null, details }, done) }]);
+    await this.store.changes.write([
+      { kind: 'audit', event: this.audit(caller, { action: 'tenant.revoke_all', keyId: null, details }, done) },
+    ]);
     return { revoked };
   }
 
@@ -373,7 +429,8 @@ export class KeyService {
     let revoked = 0;
     for (const stale of keys) {
       const key = await this.store.keys.get(stale.keyId);
-      if (!key || key.tenant !== caller.tenant || key.type === 'system' || !['active', 'disabled'].includes(effectiveStatus(key, now))) continue;
+      if (!key || key.tenant !== caller.tenant || key.type === 'system' || !['active', 'disabled'].includes(effectiveStatus(key, now)))
+        continue;
       try {
         await this.store.changes.write(ops(key));
         revoked++;
@@ -406,10 +463,14 @@ export class KeyService {
     if (!key.recoverable || key.sealedApiKey === undefined) {
       throw new KeywardError(
         'key.not_recoverable',
-        key.recoverable ? 'The key is revoked, so its secret is no longer kept.' : 'The key was not created as recoverable, so its secret was never kept: regenerate it to get a new one.',
+        key.recoverable
+          ? 'The key is revoked, so its secret is no longer kept.'
+          : 'The key was not created as recoverable, so its secret was never kept: regenerate it to get a new one.',
       );
     }
-    const apiKey = Buffer.from(await this.cipher.open(key.sealedApiKey, { tenant: key.tenant, keyId, purpose: 'recoverable-key' })).toString('utf8');
+    const apiKey = Buffer.from(
+      await this.cipher.open(key.sealedApiKey, { tenant: key.tenant, keyId, purpose: 'recoverable-key' }),
+    ).toString('utf8');
     await this.store.changes.write([{ kind: 'audit', event: this.audit(caller, { action: 'key.reveal', keyId }, now) }]);
     return { apiKey };
   }
@@ -426,11 +487,17 @@ export class KeyService {
       const { key, grant } = verdict.value;
       return { body: { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant), ...ownerAndMeta(key) }, headers: {} };
     }
-    const verdict = await this.authenticator.judgeKey({ apiKey: input.apiKey }, { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId });
+    const verdict = await this.authenticator.judgeKey(
+      { apiKey: input.apiKey },
+      { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId },
+    );
     if (!verdict.ok) {
       const { refusal } = verdict;
       const retryAfter = refusal.code === 'authentication.rate_limited' ? Number(refusal.headers?.['retry-after']) : undefined;
-      return { body: { valid: false as const, code: refusal.code, ...(retryAfter !== undefined ? { retryAfter } : {}) }, headers: pickRateLimitHeaders(refusal.headers) };
+      return {
+        body: { valid: false as const, code: refusal.code, ...(retryAfter !== undefined ? { retryAfter } : {}) },
+        headers: pickRateLimitHeaders(refusal.headers),
+      };
     }
     const { key, grant, usage } = verdict.value;
     return {
@@ -440,14 +507,32 @@ export class KeyService {
   }
 
   whoami(caller: Caller, now: Date) {
-    return { key: this.view(caller.key, now), tenant: caller.tenant, scopes: grantedScopes(caller.grant), tokenExpiresAt: caller.tokenExpiresAt };
+    return {
+      key: this.view(caller.key, now),
+      tenant: caller.tenant,
+      scopes: grantedScopes(caller.grant),
+      tokenExpiresAt: caller.tokenExpiresAt,
+    };
   }
 
   async listAudit(caller: Caller, query: { keyId?: string | undefined; limit: number; cursor?: string | undefined }) {
     const listing = `audit:${caller.tenant}:${query.keyId ?? '*'}`;
-    const page = await this.store.audit.list(caller.tenant, { keyId: query.keyId, limit: query.limit, startKey: this.cursors.open(listing, query.cursor) });
+    const page = await this.store.audit.list(caller.tenant, {
+      keyId: query.keyId,
+      limit: query.limit,
+      startKey: this.cursors.open(listing, query.cursor),
+    });
     return {
-      items: page.items.map(({ id, at, action, keyId, actor, sourceIp, outcome, details }) => ({ id, at, action, keyId, actor, sourceIp, outcome, details })),
+      items: page.items.map(({ id, at, action, keyId, actor, sourceIp, outcome, details }) => ({
+        id,
+        at,
+        action,
+        keyId,
+        actor,
+        sourceIp,
+        outcome,
+        details,
+      })),
       nextCursor: this.cursors.seal(listing, page.nextKey),
     };
   }
@@ -468,7 +553,10 @@ function creditFields(credits: Credits | undefined, now: Date): Pick<KeyRecord, 
   return { credits, creditsPeriod: credits.refill ? refillPeriod(credits.refill.interval, now) : undefined };
 }
 
-const ownerAndMeta = (key: KeyRecord) => ({ ...(key.ownerId !== undefined ? { ownerId: key.ownerId } : {}), ...(key.meta !== undefined ? { meta: key.meta } : {}) });
+const ownerAndMeta = (key: KeyRecord) => ({
+  ...(key.ownerId !== undefined ? { ownerId: key.ownerId } : {}),
+  ...(key.meta !== undefined ? { meta: key.meta } : {}),
+});
 
 const pickRateLimitHeaders = (headers: Record<string, string> | undefined) =>
   Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => name.startsWith('ratelimit-')));

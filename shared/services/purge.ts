@@ -16,7 +16,11 @@ export interface PurgeResult {
  * its `key.purge` audit event. Reads only the sparse purge index, page by page, up to
  * `maxKeys` per run so a backlog is worked off over several runs.
  */
-export async function purgeDueKeys(store: { keys: KeyRepository; changes: ChangeWriter }, now: Date, options: { auditRetentionDays: number; maxKeys?: number }): Promise<PurgeResult> {
+export async function purgeDueKeys(
+  store: { keys: KeyRepository; changes: ChangeWriter },
+  now: Date,
+  options: { auditRetentionDays: number; maxKeys?: number },
+): Promise<PurgeResult> {
   const maxKeys = options.maxKeys ?? 5000;
   const dueBy = now.toISOString();
   let read = 0;
@@ -27,7 +31,11 @@ export async function purgeDueKeys(store: { keys: KeyRepository; changes: Change
     read += page.items.length;
     const outcomes = await Promise.all(
       page.items.map(async ({ keyId, tenant, purgeAt }) => {
-        const event = auditEvent({ tenant, action: 'key.purge', keyId, actor: PURGE_ACTOR, details: { purgeAt } }, now, options.auditRetentionDays);
+        const event = auditEvent(
+          { tenant, action: 'key.purge', keyId, actor: PURGE_ACTOR, details: { purgeAt } },
+          now,
+          options.auditRetentionDays,
+        );
         try {
           await store.changes.write([
             { kind: 'purgeKey', keyId, tenant, dueBy },

@@ -1,7 +1,12 @@
 import { KeywardError } from '../errors.ts';
 import type { TenantDirectory, TenantPolicy } from '../ports.ts';
 
-export const defaultTenantPolicy: TenantPolicy = { maxLifetimeDays: null, requireExpiry: false, maxGracePeriodSeconds: 604_800, allowedIps: null };
+export const defaultTenantPolicy: TenantPolicy = {
+  maxLifetimeDays: null,
+  requireExpiry: false,
+  maxGracePeriodSeconds: 604_800,
+  allowedIps: null,
+};
 
 /** A policy change reaches every warm function within this long; each function reads a tenant's policy at most this often. */
 export const POLICY_CACHE_MS = 10_000;
@@ -10,7 +15,9 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** Names the rule a change breaks, so the caller knows what to fix or whom to ask. */
 export const policyViolation = (rule: keyof TenantPolicy, path: string, message: string) =>
-  new KeywardError('policy.violation', `The tenant policy's ${rule} rule refuses this: ${message}.`, { details: [{ path, message: `${message} (tenant policy: ${rule})` }] });
+  new KeywardError('policy.violation', `The tenant policy's ${rule} rule refuses this: ${message}.`, {
+    details: [{ path, message: `${message} (tenant policy: ${rule})` }],
+  });
 
 /**
  * Tenant policies as functions see them: read from the tenant item, kept for
@@ -46,7 +53,11 @@ export function checkNewKeyExpiry(policy: TenantPolicy, expiresAt: string | unde
   if (policy.maxLifetimeDays !== null) {
     const latest = now.getTime() + policy.maxLifetimeDays * DAY_MS;
     if (expiresAt === undefined || Date.parse(expiresAt) > latest) {
-      throw policyViolation('maxLifetimeDays', 'expiresAt', `keys may live at most ${policy.maxLifetimeDays} days: send an expiry no later than ${new Date(latest).toISOString()}`);
+      throw policyViolation(
+        'maxLifetimeDays',
+        'expiresAt',
+        `keys may live at most ${policy.maxLifetimeDays} days: send an expiry no later than ${new Date(latest).toISOString()}`,
+      );
     }
   }
 }
@@ -54,6 +65,10 @@ export function checkNewKeyExpiry(policy: TenantPolicy, expiresAt: string | unde
 /** The grace rule of a regenerate. */
 export function checkGracePeriod(policy: TenantPolicy, gracePeriodSeconds: number): void {
   if (gracePeriodSeconds > policy.maxGracePeriodSeconds) {
-    throw policyViolation('maxGracePeriodSeconds', 'gracePeriodSeconds', `the old secret may keep working at most ${policy.maxGracePeriodSeconds} seconds`);
+    throw policyViolation(
+      'maxGracePeriodSeconds',
+      'gracePeriodSeconds',
+      `the old secret may keep working at most ${policy.maxGracePeriodSeconds} seconds`,
+    );
   }
 }

@@ -30,6 +30,7 @@ export function tokenTimesProblem(payload: JWTPayload, now: Date): string | unde
   const issuedAt = iat as number;
   const expires = exp as number;
   if (issuedAt > Math.floor(now.getTime() / 1000) + CLOCK_LEEWAY_SECONDS) return 'iat is in the future';
-  if (expires <= issuedAt || expires - issuedAt > MAX_TOKEN_LIFETIME_SECONDS) return `the lifetime must be at most ${MAX_TOKEN_LIFETIME_SECONDS} s`;
+  if (expires <= issuedAt || expires - issuedAt > MAX_TOKEN_LIFETIME_SECONDS)
+    return `the lifetime must be at most ${MAX_TOKEN_LIFETIME_SECONDS} s`;
   return undefined;
 }

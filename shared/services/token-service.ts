@@ -32,7 +32,10 @@ interface SigningKeys {
 const activeAt = (keys: StoredSigningKey[], now: number) => keys.find((key) => Date.parse(key.activatesAt) <= now);
 
 const invalidToken = () =>
-  new KeywardError('auth.invalid_token', 'The bearer token is not a valid Keyward token: send a token from POST /v1/authentication, or your API key in x-api-key.');
+  new KeywardError(
+    'auth.invalid_token',
+    'The bearer token is not a valid Keyward token: send a token from POST /v1/authentication, or your API key in x-api-key.',
+  );
 
 const sealContext = (kid: string): SealContext => ({ tenant: '*', keyId: kid, purpose: 'signing-key' });
 
@@ -45,7 +48,6 @@ export interface TokenClaims {
   /** What the token was granted: all of its key's scopes, or the subset it asked for. */
   scopes: string[];
 }
-
 
 export interface TokenSettings {
   issuer: string;
@@ -76,14 +78,17 @@ export class TokenService {
     const now = Date.now();
     const fresh = force ? FORCED_REFRESH_MIN_MS : this.settings.refreshSeconds * 1000;
     if (this.loaded && now - this.loaded.at < fresh) return this.loaded;
-    let setting: Awaited<ReturnType<SettingsStore['get']>> & { value: SigningKeys } | undefined;
+    let setting: (Awaited<ReturnType<SettingsStore['get']>> & { value: SigningKeys }) | undefined;
     try {
       setting = await this.settingsStore.get<SigningKeys>(SIGNING_KEYS_SETTING);
     } catch (error) {
       // The store is not answering: a periodic refresh keeps the keys last read (a rotation is
       // published a day before it signs) and tries the store again in 30 s; an unknown kid fails.
       if (!this.loaded || force) throw error;
-      logger.warn('signing keys refresh failed; serving the keys last read', { cause: (error as Error).name, readAt: new Date(this.loaded.at).toISOString() });
+      logger.warn('signing keys refresh failed; serving the keys last read', {
+        cause: (error as Error).name,
+        readAt: new Date(this.loaded.at).toISOString(),
+      });
       this.loaded = { ...this.loaded, at: now - Math.max(0, this.settings.refreshSeconds * 1000 - FORCED_REFRESH_MIN_MS) };
       return this.loaded;
     }
@@ -156,7 +161,14 @@ export class TokenService {
           if (!key) throw new joseErrors.JWKSNoMatchingKey();
           return key;
         },
-        { algorithms: [ALGORITHM], typ: TOKEN_TYPE, issuer: this.settings.issuer, audience: this.settings.audience, requiredClaims: ['exp', 'iat', 'sub', 'tenant'], currentDate: now },
+        {
+          algorithms: [ALGORITHM],
+          typ: TOKEN_TYPE,
+          issuer: this.settings.issuer,
+          audience: this.settings.audience,
+          requiredClaims: ['exp', 'iat', 'sub', 'tenant'],
+          currentDate: now,
+        },
       );
       if (typeof payload.sub !== 'string' || typeof payload.tenant !== 'string' || tokenTimesProblem(payload, now) !== undefined) {
         return { ok: false, refusal: invalidToken() };
@@ -174,7 +186,10 @@ export class TokenService {
     } catch (error) {
       // jose's own verdicts; anything else (the store failing) is not the token's fault.
       if (error instanceof joseErrors.JWTExpired) {
-        return { ok: false, refusal: new KeywardError('auth.token_expired', 'The token has expired: authenticate again with your API key to get a new one.') };
+        return {
+          ok: false,
+          refusal: new KeywardError('auth.token_expired', 'The token has expired: authenticate again with your API key to get a new one.'),
+        };
       }
       if (error instanceof joseErrors.JOSEError) return { ok: false, refusal: invalidToken() };
       throw error;
@@ -216,7 +231,12 @@ async function newSigningKey(cipher: Cipher, activatesAt: Date, now: Date): Prom
  * longest token lifetime (1 hour). Returns the new key id, or undefined when another
  * rotation won the race.
  */
-export async function rotateSigningKey(store: SettingsStore, cipher: Cipher, now: Date, activationSeconds: number): Promise<string | undefined> {
+export async function rotateSigningKey(
+  store: SettingsStore,
+  cipher: Cipher,
+  now: Date,
+  activationSeconds: number,
+): Promise<string | undefined> {
   const setting = await store.get<SigningKeys>(SIGNING_KEYS_SETTING);
   const current = setting && activeAt(setting.value.keys, now.getTime());
   const fresh = await newSigningKey(cipher, new Date(now.getTime() + activationSeconds * 1000), now);

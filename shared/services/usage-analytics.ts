@@ -1,7 +1,16 @@
 import { KeywardError, keyNotFound } from '../errors.ts';
 import type { KeyRepository, UsageBucket, UsageLog } from '../ports.ts';
 import { keyIdPattern } from '../domain/api-key.ts';
-import { addCounts, bucketOf, bucketsBetween, emptyCounts, HOUR_MS, USAGE_RETENTION_DAYS, type Granularity, type UsageCounts } from '../domain/usage-analytics.ts';
+import {
+  addCounts,
+  bucketOf,
+  bucketsBetween,
+  emptyCounts,
+  HOUR_MS,
+  USAGE_RETENTION_DAYS,
+  type Granularity,
+  type UsageCounts,
+} from '../domain/usage-analytics.ts';
 import type { Caller } from './authenticator.ts';
 
 const DAY_MS = 24 * HOUR_MS;
@@ -17,9 +26,11 @@ export interface UsageQuery {
 function rangeOf(query: UsageQuery, now: Date): { from: Date; to: Date } {
   const to = query.to ? new Date(query.to) : now;
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
-  const refuse = (path: string, message: string) => new KeywardError('request.invalid', `The query string is not valid: ${path} ${message}.`, { details: [{ path, message }] });
+  const refuse = (path: string, message: string) =>
+    new KeywardError('request.invalid', `The query string is not valid: ${path} ${message}.`, { details: [{ path, message }] });
   if (from.getTime() > to.getTime()) throw refuse('from', 'must not be after to');
-  if (to.getTime() - from.getTime() > USAGE_RETENTION_DAYS * DAY_MS) throw refuse('from', `must be at most ${USAGE_RETENTION_DAYS} days before to`);
+  if (to.getTime() - from.getTime() > USAGE_RETENTION_DAYS * DAY_MS)
+    throw refuse('from', `must be at most ${USAGE_RETENTION_DAYS} days before to`);
   return { from, to };
 }
 
@@ -56,7 +67,10 @@ export class UsageAnalytics {
     const buckets = await this.deps.usage.ofTenant(caller.tenant, from, to);
     const validByKey = new Map<string, number>();
     for (const bucket of buckets) validByKey.set(bucket.keyId, (validByKey.get(bucket.keyId) ?? 0) + bucket.counts.valid);
-    const top = [...validByKey].filter(([, valid]) => valid > 0).sort((a, b) => b[1] - a[1]).slice(0, TOP_KEYS);
+    const top = [...validByKey]
+      .filter(([, valid]) => valid > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP_KEYS);
     const names = await Promise.all(top.map(async ([keyId]) => (await this.deps.keys.get(keyId))?.name ?? null));
     return {
       ...series(buckets, from, to, query.granularity),

@@ -9,14 +9,29 @@ import { showSecret } from './secret.ts';
 export function createKeyDialog() {
   const { dialog, body } = dialogShell('Create an API key');
   const name = field('Name', h('input', { type: 'text', name: 'name', required: true, maxlength: 100, autocomplete: 'off' }));
-  const typeGroup = h('fieldset', {}, h('legend', {}, 'Type'),
-    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'type', value: 'privileged', checked: true }),
-      ' Privileged: reads and manages keys (server-to-server, admins)'),
-    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'type', value: 'viewer' }),
-      ' Viewer: reads only (bots, channels, partners)'));
+  const typeGroup = h(
+    'fieldset',
+    {},
+    h('legend', {}, 'Type'),
+    h(
+      'label',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'type', value: 'privileged', checked: true }),
+      ' Privileged: reads and manages keys (server-to-server, admins)',
+    ),
+    h(
+      'label',
+      { class: 'choice' },
+      h('input', { type: 'radio', name: 'type', value: 'viewer' }),
+      ' Viewer: reads only (bots, channels, partners)',
+    ),
+  );
   const scopeList = h('datalist', { id: uid('scope-list') });
-  const scopes = field('Scopes', h('input', { type: 'text', name: 'scopes', autocomplete: 'off', class: 'mono', list: scopeList.id }),
-    'Optional, separated by spaces or commas, e.g. orders:read reports:write');
+  const scopes = field(
+    'Scopes',
+    h('input', { type: 'text', name: 'scopes', autocomplete: 'off', class: 'mono', list: scopeList.id }),
+    'Optional, separated by spaces or commas, e.g. orders:read reports:write',
+  );
   scopes.wrapper.append(scopeList);
   const description = field('Description', h('textarea', { name: 'description', rows: 2 }));
   const expiry = expiryField();
@@ -25,13 +40,24 @@ export function createKeyDialog() {
   const errors = formErrorBox();
   const submit = h('button', { type: 'submit' }, 'Create key');
   const close = () => dialog.close();
-  const form = h('form', { novalidate: true, method: 'dialog' },
-    name.wrapper, typeGroup, scopes.wrapper, description.wrapper, expiry.element,
-    h('div', { class: 'field checkbox' }, recoverable,
-      h('label', { for: recoverable.id }, 'Recoverable: admins can reveal the secret later')),
+  const form = h(
+    'form',
+    { novalidate: true, method: 'dialog' },
+    name.wrapper,
+    typeGroup,
+    scopes.wrapper,
+    description.wrapper,
+    expiry.element,
+    h(
+      'div',
+      { class: 'field checkbox' },
+      recoverable,
+      h('label', { for: recoverable.id }, 'Recoverable: admins can reveal the secret later'),
+    ),
     usage.element,
     errors,
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'), submit));
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: close }, 'Cancel'), submit),
+  );
   body.append(form);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -47,11 +73,19 @@ export function createKeyDialog() {
         ...expiry.forCreate(),
       });
       const { key, apiKey, keySecret } = created;
-      showSecret(body, { title: `Key “${key.name}” created`, keyId: key.id, apiKey, keySecret, once: true },
-        h('a', { class: 'button secondary', href: `#/keys/${encodeURIComponent(key.id)}`, onclick: close }, 'Open key'));
+      showSecret(
+        body,
+        { title: `Key “${key.name}” created`, keyId: key.id, apiKey, keySecret, once: true },
+        h('a', { class: 'button secondary', href: `#/keys/${encodeURIComponent(key.id)}`, onclick: close }, 'Open key'),
+      );
     } catch (error) {
       showFormError(errors, error, {
-        name, scopes, description, expiresInDays: expiry.target(), expiresAt: expiry.target(), ...usage.fieldErrors,
+        name,
+        scopes,
+        description,
+        expiresInDays: expiry.target(),
+        expiresAt: expiry.target(),
+        ...usage.fieldErrors,
       });
       submit.disabled = false;
     }
@@ -81,41 +115,54 @@ async function suggestScopes(input: HTMLInputElement, list: HTMLDataListElement)
 const DAY_MS = 86_400_000;
 
 const EXPIRY_PRESETS = [
-  { value: '7', label: 'In 7 days' }, { value: '30', label: 'In 30 days' }, { value: '90', label: 'In 90 days' },
-  { value: 'date', label: 'On a date' }, { value: 'never', label: 'Never' },
+  { value: '7', label: 'In 7 days' },
+  { value: '30', label: 'In 30 days' },
+  { value: '90', label: 'In 90 days' },
+  { value: 'date', label: 'On a date' },
+  { value: 'never', label: 'Never' },
 ];
 
 /** The expiry of a new key: 7, 30 or 90 days, a date, or never, within the tenant policy's limits. */
 function expiryField() {
   const baseHint = 'When the key stops working.';
-  const preset = field('Expires', h('select', { name: 'expiry' },
-    ...EXPIRY_PRESETS.map((p) => h('option', { value: p.value, selected: p.value === 'never' }, p.label))), baseHint);
+  const preset = field(
+    'Expires',
+    h('select', { name: 'expiry' }, ...EXPIRY_PRESETS.map((p) => h('option', { value: p.value, selected: p.value === 'never' }, p.label))),
+    baseHint,
+  );
   const hint = preset.wrapper.querySelector<HTMLElement>('.hint')!;
   const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
-  const date = field('Expiry date', h('input', { type: 'date', name: 'expiresAt', min: day(1), max: day(3650) }),
-    'The key stops working at the start of this day (UTC).');
+  const date = field(
+    'Expiry date',
+    h('input', { type: 'date', name: 'expiresAt', min: day(1), max: day(3650) }),
+    'The key stops working at the start of this day (UTC).',
+  );
   date.wrapper.hidden = true;
   preset.control.addEventListener('change', () => (date.wrapper.hidden = preset.control.value !== 'date'));
 
-  void api.getPolicy().then((policy) => {
-    const reasons: string[] = [];
-    const max = policy.maxLifetimeDays;
-    for (const option of preset.control.options) {
-      const days = Number(option.value);
-      option.disabled = (option.value === 'never' && (policy.requireExpiry || max !== null)) || (max !== null && days > max);
-    }
-    if (policy.requireExpiry) reasons.push('every key must expire');
-    if (max !== null) {
-      reasons.push(`keys may live at most ${max} days`);
-      date.control.max = day(max);
-    }
-    if (reasons.length) hint.textContent = `${baseHint} The tenant policy says ${reasons.join(' and ')}, so longer choices are turned off.`;
-    if (preset.control.selectedOptions[0]?.disabled) {
-      const allowed = [...preset.control.options].filter((o) => !o.disabled && o.value !== 'date');
-      preset.control.value = allowed.at(-1)?.value ?? 'date';
-      date.wrapper.hidden = preset.control.value !== 'date';
-    }
-  }, () => undefined); // Without the policy, the API still refuses what breaks it.
+  void api.getPolicy().then(
+    (policy) => {
+      const reasons: string[] = [];
+      const max = policy.maxLifetimeDays;
+      for (const option of preset.control.options) {
+        const days = Number(option.value);
+        option.disabled = (option.value === 'never' && (policy.requireExpiry || max !== null)) || (max !== null && days > max);
+      }
+      if (policy.requireExpiry) reasons.push('every key must expire');
+      if (max !== null) {
+        reasons.push(`keys may live at most ${max} days`);
+        date.control.max = day(max);
+      }
+      if (reasons.length)
+        hint.textContent = `${baseHint} The tenant policy says ${reasons.join(' and ')}, so longer choices are turned off.`;
+      if (preset.control.selectedOptions[0]?.disabled) {
+        const allowed = [...preset.control.options].filter((o) => !o.disabled && o.value !== 'date');
+        preset.control.value = allowed.at(-1)?.value ?? 'date';
+        date.wrapper.hidden = preset.control.value !== 'date';
+      }
+    },
+    () => undefined,
+  ); // Without the policy, the API still refuses what breaks it.
 
   return {
     element: h('div', {}, preset.wrapper, date.wrapper),

@@ -32,8 +32,14 @@ export function confirmDialog(options: {
   const { dialog, body } = dialogShell(options.title);
   const errors = formErrorBox();
   const submit = h('button', { type: 'submit', class: options.danger ? 'danger' : '' }, options.confirm);
-  const form = h('form', { novalidate: true }, h('p', {}, options.text), ...(options.fields ?? []), errors,
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), submit));
+  const form = h(
+    'form',
+    { novalidate: true },
+    h('p', {}, options.text),
+    ...(options.fields ?? []),
+    errors,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'), submit),
+  );
   const ready = () => options.ready?.() ?? true;
   submit.disabled = !ready();
   form.addEventListener('input', () => (submit.disabled = !ready()));

@@ -30,28 +30,49 @@ export function showSecret(body: HTMLElement, secret: Secret, ...actions: Node[]
     f.wrapper.append(h('div', { class: 'copy-buttons' }, ...buttons));
     return f;
   };
-  const apiKeyRow = row('API key', secret.apiKey, true, copyButton('Copy API key', secret.apiKey, 'API key'),
-    copyButton('Copy as environment variable', `KEYWARD_API_KEY=${secret.apiKey}`, 'Environment variable'));
+  const apiKeyRow = row(
+    'API key',
+    secret.apiKey,
+    true,
+    copyButton('Copy API key', secret.apiKey, 'API key'),
+    copyButton('Copy as environment variable', `KEYWARD_API_KEY=${secret.apiKey}`, 'Environment variable'),
+  );
   const close = () => dialog.close();
   const keepOpen = h('button', { type: 'button', class: 'secondary' }, 'Keep it open');
-  const ask = h('div', { class: 'warning confirm-close', hidden: true },
+  const ask = h(
+    'div',
+    { class: 'warning confirm-close', hidden: true },
     h('p', { role: 'alert' }, 'The secret will not be shown again. Close anyway?'),
-    h('div', { class: 'actions' }, keepOpen, h('button', { type: 'button', class: 'danger', onclick: close }, 'Close anyway')));
-  body.replaceChildren(h('div', { class: 'secret' },
-    h('h2', {}, secret.title),
-    h('p', { class: 'warning', role: 'alert' }, h('strong', {}, 'Copy the secret now. '),
-      secret.once ? 'It is shown only this once: Keyward keeps only a hash of it and cannot show it again.'
-        : 'Anyone who sees it can use the key; close this when you are done.'),
-    row('Key ID', secret.keyId, false, copyButton('Copy Key ID', secret.keyId, 'Key ID')).wrapper,
-    apiKeyRow.wrapper,
-    secret.keySecret
-      ? row('Key secret', secret.keySecret, true, copyButton('Copy Key secret', secret.keySecret, 'Key secret')).wrapper
-      : null,
-    status),
-  ask,
-  h('div', { class: 'actions' }, ...actions, h('button', { type: 'button', onclick: close }, 'Done')));
+    h('div', { class: 'actions' }, keepOpen, h('button', { type: 'button', class: 'danger', onclick: close }, 'Close anyway')),
+  );
+  body.replaceChildren(
+    h(
+      'div',
+      { class: 'secret' },
+      h('h2', {}, secret.title),
+      h(
+        'p',
+        { class: 'warning', role: 'alert' },
+        h('strong', {}, 'Copy the secret now. '),
+        secret.once
+          ? 'It is shown only this once: Keyward keeps only a hash of it and cannot show it again.'
+          : 'Anyone who sees it can use the key; close this when you are done.',
+      ),
+      row('Key ID', secret.keyId, false, copyButton('Copy Key ID', secret.keyId, 'Key ID')).wrapper,
+      apiKeyRow.wrapper,
+      secret.keySecret
+        ? row('Key secret', secret.keySecret, true, copyButton('Copy Key secret', secret.keySecret, 'Key secret')).wrapper
+        : null,
+      status,
+    ),
+    ask,
+    h('div', { class: 'actions' }, ...actions, h('button', { type: 'button', onclick: close }, 'Done')),
+  );
   const focusKey = () => apiKeyRow.control.focus();
-  keepOpen.addEventListener('click', () => { ask.hidden = true; focusKey(); });
+  keepOpen.addEventListener('click', () => {
+    ask.hidden = true;
+    focusKey();
+  });
   if (secret.once) {
     // Escape fires `cancel`: the first one asks (the key keeps focus), a second one closes.
     dialog.addEventListener('cancel', (event) => {

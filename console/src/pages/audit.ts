@@ -5,20 +5,41 @@ import { badge, capitalised, errorBox, keepInUrl, loading, pageTitle } from '../
 import { keyName, rememberKeys } from '../state.ts';
 
 const auditActions = [
-  'tenant.bootstrap', 'key.create', 'key.update', 'key.enable', 'key.disable', 'key.regenerate', 'key.revoke', 'key.delete', 'key.reveal',
-  'key.purge', 'key.expiring', 'authentication.failure', 'tenant.policy_update', 'tenant.revoke_all',
+  'tenant.bootstrap',
+  'key.create',
+  'key.update',
+  'key.enable',
+  'key.disable',
+  'key.regenerate',
+  'key.revoke',
+  'key.delete',
+  'key.reveal',
+  'key.purge',
+  'key.expiring',
+  'authentication.failure',
+  'tenant.policy_update',
+  'tenant.revoke_all',
 ];
 
 /** The tenant's audit log, filtered by key and action as the address says. */
 export async function auditPage(main: HTMLElement, query: URLSearchParams) {
   pageTitle(main, 'Audit log');
   const keyId = h('input', { type: 'text', name: 'keyId', autocomplete: 'off', class: 'mono', value: query.get('key') ?? '' });
-  const action = h('select', { name: 'action' }, h('option', { value: '' }, 'All actions'),
-    ...auditActions.map((a) => h('option', { value: a, selected: query.get('action') === a }, a)));
+  const action = h(
+    'select',
+    { name: 'action' },
+    h('option', { value: '' }, 'All actions'),
+    ...auditActions.map((a) => h('option', { value: a, selected: query.get('action') === a }, a)),
+  );
   const keyField = field('Filter by Key ID', keyId);
   const actionField = field('Action', action, 'Filters the events loaded so far, in the browser.');
-  const form = h('form', { class: 'filters audit-filters', role: 'search', 'aria-label': 'Filter the audit log' },
-    keyField.wrapper, actionField.wrapper, h('button', { type: 'submit' }, 'Filter'));
+  const form = h(
+    'form',
+    { class: 'filters audit-filters', role: 'search', 'aria-label': 'Filter the audit log' },
+    keyField.wrapper,
+    actionField.wrapper,
+    h('button', { type: 'submit' }, 'Filter'),
+  );
   const section = h('section', { 'aria-label': 'Audit events' });
   main.append(form, section);
   const show = () => auditList(section, keyId.value.trim() || undefined, keyField, action.value || undefined);
@@ -32,7 +53,10 @@ export async function auditPage(main: HTMLElement, query: URLSearchParams) {
   });
   action.addEventListener('change', apply);
   // Names for the ids in the log: one page of the newest keys is enough for most tenants.
-  await api.listKeys({ limit: '100' }).then((page) => rememberKeys(page.items), () => undefined);
+  await api.listKeys({ limit: '100' }).then(
+    (page) => rememberKeys(page.items),
+    () => undefined,
+  );
   show();
 }
 
@@ -61,15 +85,25 @@ export function auditList(section: HTMLElement, keyId?: string, filterField?: { 
       rows.append(...items.map(auditRow));
       const what = [action ? `${action} events` : 'Events', keyId ? `of key ${keyName(keyId) ?? keyId}` : null].filter(Boolean).join(' ');
       if (shown === 0) {
-        const none = action || keyId
-          ? `No ${what.toLowerCase().replace(/^events/, 'audit events')} ${cursor ? 'in the events loaded so far' : 'yet'}.`
-          : 'No audit events yet.';
+        const none =
+          action || keyId
+            ? `No ${what.toLowerCase().replace(/^events/, 'audit events')} ${cursor ? 'in the events loaded so far' : 'yet'}.`
+            : 'No audit events yet.';
         results.replaceChildren(h('p', { class: 'empty' }, none));
       } else {
-        results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
-          h('caption', {}, action || keyId ? `${what}, newest first` : 'Audit events, newest first'),
-          h('thead', {}, h('tr', {}, ...auditColumns.map((label) => h('th', { scope: 'col' }, label)))),
-          rows)));
+        results.replaceChildren(
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'stack' },
+              h('caption', {}, action || keyId ? `${what}, newest first` : 'Audit events, newest first'),
+              h('thead', {}, h('tr', {}, ...auditColumns.map((label) => h('th', { scope: 'col' }, label)))),
+              rows,
+            ),
+          ),
+        );
       }
       if (cursor) results.append(more);
     } catch (error) {
@@ -87,13 +121,30 @@ export function auditList(section: HTMLElement, keyId?: string, filterField?: { 
 
 /** `{reason: "x", gracePeriodSeconds: 300}` as "Reason: x; grace period seconds: 300". */
 function readable(details: Record<string, unknown>): string {
-  const words = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+  const words = (name: string) =>
+    name
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/_/g, ' ')
+      .toLowerCase();
   const value = (v: unknown): string =>
-    v === null || v === undefined ? 'none'
-      : Array.isArray(v) ? (v.length ? v.map(value).join(', ') : 'none')
-        : typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${words(k)} ${value(x)}`).join(', ')
-          : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
-  const text = Object.entries(details).map(([k, v]) => `${words(k)}: ${value(v)}`).join('; ');
+    v === null || v === undefined
+      ? 'none'
+      : Array.isArray(v)
+        ? v.length
+          ? v.map(value).join(', ')
+          : 'none'
+        : typeof v === 'object'
+          ? Object.entries(v)
+              .map(([k, x]) => `${words(k)} ${value(x)}`)
+              .join(', ')
+          : typeof v === 'boolean'
+            ? v
+              ? 'yes'
+              : 'no'
+            : String(v);
+  const text = Object.entries(details)
+    .map(([k, v]) => `${words(k)}: ${value(v)}`)
+    .join('; ');
   return text ? capitalised(text) : '';
 }
 
@@ -105,12 +156,15 @@ function keyLabel(id: string) {
 
 function auditRow(event: AuditEvent) {
   const cell = (index: number, ...children: (Node | string)[]) => h('td', { 'data-label': auditColumns[index]! }, ...children);
-  return h('tr', {},
+  return h(
+    'tr',
+    {},
     cell(0, timeElement(event.at)),
     cell(1, h('code', {}, event.action)),
     cell(2, event.keyId ? h('a', { href: `#/keys/${encodeURIComponent(event.keyId)}` }, keyLabel(event.keyId)) : ''),
     cell(3, keyLabel(event.actor)),
     cell(4, event.sourceIp ?? ''),
     cell(5, badge(event.outcome, event.outcome === 'success' ? 'active' : 'revoked')),
-    cell(6, readable(event.details)));
+    cell(6, readable(event.details)),
+  );
 }

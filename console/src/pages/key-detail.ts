@@ -1,7 +1,13 @@
 import { api, can, type KeyView } from '../api.ts';
 import { rangeQuery, usagePanel } from '../chart.ts';
 import {
-  deleteDialog, disableDialog, editDialog, regenerateDialog, revealDialog, revokeDialog, setEnabled,
+  deleteDialog,
+  disableDialog,
+  editDialog,
+  regenerateDialog,
+  revealDialog,
+  revokeDialog,
+  setEnabled,
 } from '../dialogs/key-actions.ts';
 import { expiresSoon, formatTime, h, relativeTime, timeElement } from '../dom.ts';
 import { badge, errorBox, expiryCell, loading, pageTitle, pendingNotice, readOnlyNotice, statusBadge, typeCell } from '../page.ts';
@@ -29,37 +35,56 @@ export async function keyDetailPage(main: HTMLElement, id: string) {
   const actions = actionButtons(key, usage.latest, actionStatus);
   const row = (label: string, ...value: (Node | string)[]) => [h('dt', {}, label), h('dd', {}, ...value)];
   const graceUntil = oldSecretWorksUntil(key.id);
-  main.append(...[
-    pendingNotice(),
-    readOnlyNotice(),
-    expiresSoon(key)
-      ? h('p', { class: 'warning' }, badge('Expires soon', 'soon'),
-        ` This key expires ${relativeTime(key.expiresAt!)} (${formatTime(key.expiresAt)}).`)
-      : null,
-    key.type === 'system'
-      ? h('p', { class: 'notice' }, badge('Protected', 'protected'),
-        ' This is the tenant’s system key: it cannot be disabled, revoked or deleted, only regenerated.')
-      : null,
-    actions.length ? h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Key actions' }, ...actions) : null,
-    actionStatus,
-    h('dl', { class: 'details' },
-      ...row('Key ID', h('code', {}, key.id)),
-      ...row('Preview', h('code', {}, key.preview)),
-      ...row('Type', ...typeCell(key)),
-      ...row('Status', statusBadge(key.status)),
-      ...row('Scopes', key.scopes.length ? h('ul', { class: 'scopes' }, ...key.scopes.map((s) => h('li', {}, h('code', {}, s)))) : 'None'),
-      ...row('Description', key.description || 'None'),
-      ...row('Recoverable', key.recoverable ? 'Yes' : 'No'),
-      ...row('Created', timeElement(key.createdAt), ` by ${key.createdBy}`),
-      ...row('Updated', timeElement(key.updatedAt)),
-      ...row('Last used', timeElement(key.lastUsedAt)),
-      ...row('Expires', ...expiryCell(key)),
-      ...(graceUntil ? row('Old secret works until', timeElement(graceUntil)) : []),
-      ...usage.rows,
-    ),
-    h('section', { 'aria-labelledby': 'usage-title' }, h('h2', { id: 'usage-title' }, 'Usage'),
-      usagePanel(`Uses of ${key.name}`, (range) => api.keyUsage(key.id, rangeQuery(range)), errorBox)),
-  ].filter((part) => part !== null));
+  main.append(
+    ...[
+      pendingNotice(),
+      readOnlyNotice(),
+      expiresSoon(key)
+        ? h(
+            'p',
+            { class: 'warning' },
+            badge('Expires soon', 'soon'),
+            ` This key expires ${relativeTime(key.expiresAt!)} (${formatTime(key.expiresAt)}).`,
+          )
+        : null,
+      key.type === 'system'
+        ? h(
+            'p',
+            { class: 'notice' },
+            badge('Protected', 'protected'),
+            ' This is the tenant’s system key: it cannot be disabled, revoked or deleted, only regenerated.',
+          )
+        : null,
+      actions.length ? h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Key actions' }, ...actions) : null,
+      actionStatus,
+      h(
+        'dl',
+        { class: 'details' },
+        ...row('Key ID', h('code', {}, key.id)),
+        ...row('Preview', h('code', {}, key.preview)),
+        ...row('Type', ...typeCell(key)),
+        ...row('Status', statusBadge(key.status)),
+        ...row(
+          'Scopes',
+          key.scopes.length ? h('ul', { class: 'scopes' }, ...key.scopes.map((s) => h('li', {}, h('code', {}, s)))) : 'None',
+        ),
+        ...row('Description', key.description || 'None'),
+        ...row('Recoverable', key.recoverable ? 'Yes' : 'No'),
+        ...row('Created', timeElement(key.createdAt), ` by ${key.createdBy}`),
+        ...row('Updated', timeElement(key.updatedAt)),
+        ...row('Last used', timeElement(key.lastUsedAt)),
+        ...row('Expires', ...expiryCell(key)),
+        ...(graceUntil ? row('Old secret works until', timeElement(graceUntil)) : []),
+        ...usage.rows,
+      ),
+      h(
+        'section',
+        { 'aria-labelledby': 'usage-title' },
+        h('h2', { id: 'usage-title' }, 'Usage'),
+        usagePanel(`Uses of ${key.name}`, (range) => api.keyUsage(key.id, rangeQuery(range)), errorBox),
+      ),
+    ].filter((part) => part !== null),
+  );
   const history = h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, 'Status history'));
   main.append(history);
   auditList(history, key.id);

@@ -22,20 +22,31 @@ export async function policyPage(main: HTMLElement) {
     return;
   }
 
-  const lifetime = field('Longest key lifetime in days',
+  const lifetime = field(
+    'Longest key lifetime in days',
     h('input', { type: 'number', name: 'maxLifetimeDays', min: 1, max: 3650, step: 1, inputmode: 'numeric', disabled: !admin }),
-    'New keys must expire within this many days (1 to 3650). Empty: no limit.');
+    'New keys must expire within this many days (1 to 3650). Empty: no limit.',
+  );
   lifetime.control.value = policy.maxLifetimeDays === null ? '' : String(policy.maxLifetimeDays);
-  const requireExpiry = h('input',
-    { type: 'checkbox', name: 'requireExpiry', id: uid('require-expiry'), checked: policy.requireExpiry, disabled: !admin });
-  const grace = field('Longest grace period in seconds',
+  const requireExpiry = h('input', {
+    type: 'checkbox',
+    name: 'requireExpiry',
+    id: uid('require-expiry'),
+    checked: policy.requireExpiry,
+    disabled: !admin,
+  });
+  const grace = field(
+    'Longest grace period in seconds',
     h('input', { type: 'number', name: 'maxGracePeriodSeconds', min: 0, max: 604_800, step: 1, inputmode: 'numeric', disabled: !admin }),
-    'How long a regenerate may keep the old secret working (0 to 604800): 3600 is an hour, 604800 a week.');
+    'How long a regenerate may keep the old secret working (0 to 604800): 3600 is an hour, 604800 a week.',
+  );
   grace.control.value = String(policy.maxGracePeriodSeconds);
-  const ips = field('Allowed IPs for every key',
+  const ips = field(
+    'Allowed IPs for every key',
     h('textarea', { name: 'allowedIps', rows: 4, class: 'mono', spellcheck: 'false', disabled: !admin }),
-    'One IPv4 or IPv6 address or CIDR block per line: every use of every key must come from one of them, on top of each key’s own list. '
-      + 'Include the addresses you manage keys from. Empty: any address.');
+    'One IPv4 or IPv6 address or CIDR block per line: every use of every key must come from one of them, on top of each key’s own list. ' +
+      'Include the addresses you manage keys from. Empty: any address.',
+  );
   ips.control.value = policy.allowedIps?.join('\n') ?? '';
 
   const errors = formErrorBox();
@@ -46,14 +57,17 @@ export async function policyPage(main: HTMLElement) {
     allowedIps: { setError: ips.setError, item: (index) => `“${ipList[Number(index)] ?? `entry ${Number(index) + 1}`}”` },
   };
   const save = h('button', { type: 'submit' }, 'Save policy');
-  const form = h('form', { class: 'card policy', novalidate: true, 'aria-label': 'Tenant policy' },
+  const form = h(
+    'form',
+    { class: 'card policy', novalidate: true, 'aria-label': 'Tenant policy' },
     admin ? null : h('p', { class: 'notice' }, 'Only a key with keys:admin can change the policy, so it is shown read-only here.'),
     lifetime.wrapper,
     h('div', { class: 'field checkbox' }, requireExpiry, h('label', { for: requireExpiry.id }, 'Every new key must have an expiry')),
     grace.wrapper,
     ips.wrapper,
     errors,
-    admin ? h('div', { class: 'actions' }, save) : null);
+    admin ? h('div', { class: 'actions' }, save) : null,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!admin) return;
@@ -65,7 +79,10 @@ export async function policyPage(main: HTMLElement) {
         problems.push({ path: 'maxGracePeriodSeconds', message: 'enter a number of seconds (0 for no grace period)' });
       }
       if (problems.length) throw new InputError(problems);
-      ipList = ips.control.value.split('\n').map((line) => line.trim()).filter(Boolean);
+      ipList = ips.control.value
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
       await api.putPolicy({
         maxLifetimeDays: lifetime.control.value.trim() === '' ? null : Number(lifetime.control.value),
         requireExpiry: requireExpiry.checked,
@@ -82,10 +99,19 @@ export async function policyPage(main: HTMLElement) {
   busy.replaceWith(form);
 
   if (admin) {
-    main.append(h('section', { class: 'danger-zone', 'aria-labelledby': 'revoke-all-title' },
-      h('h2', { id: 'revoke-all-title' }, 'Revoke keys in bulk'),
-      h('p', {}, 'Revoke every active or disabled key of this tenant at once, or only those of one owner or type: after a leak, '
-        + 'or when a customer leaves. The system key is never revoked.'),
-      h('button', { type: 'button', class: 'danger', onclick: () => revokeAllDialog(session.key.tenant) }, 'Revoke keys…')));
+    main.append(
+      h(
+        'section',
+        { class: 'danger-zone', 'aria-labelledby': 'revoke-all-title' },
+        h('h2', { id: 'revoke-all-title' }, 'Revoke keys in bulk'),
+        h(
+          'p',
+          {},
+          'Revoke every active or disabled key of this tenant at once, or only those of one owner or type: after a leak, ' +
+            'or when a customer leaves. The system key is never revoked.',
+        ),
+        h('button', { type: 'button', class: 'danger', onclick: () => revokeAllDialog(session.key.tenant) }, 'Revoke keys…'),
+      ),
+    );
   }
 }

@@ -8,11 +8,20 @@ import { redraw } from '../state.ts';
 export function signInPage(app: HTMLElement) {
   document.title = 'Sign in · Keyward console';
   const input = h('input', { type: 'password', name: 'apiKey', autocomplete: 'off', spellcheck: 'false', required: true, class: 'mono' });
-  const apiKey = field('API key', input,
-    'Paste a Keyward API key. The console exchanges it for a short-lived token and never stores the key.');
+  const apiKey = field(
+    'API key',
+    input,
+    'Paste a Keyward API key. The console exchanges it for a short-lived token and never stores the key.',
+  );
   const button = h('button', { type: 'submit' }, 'Sign in');
-  const form = h('form', { class: 'card signin', novalidate: true },
-    h('h1', {}, 'Sign in to Keyward'), pendingNotice(), apiKey.wrapper, button);
+  const form = h(
+    'form',
+    { class: 'card signin', novalidate: true },
+    h('h1', {}, 'Sign in to Keyward'),
+    pendingNotice(),
+    apiKey.wrapper,
+    button,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = input.value.trim();

@@ -7,8 +7,13 @@ import { rememberKeys } from '../state.ts';
 /** Uses of every key of the tenant over time, and the keys used most. */
 export function usagePage(main: HTMLElement) {
   pageTitle(main, 'Usage');
-  main.append(h('section', { 'aria-label': 'Uses of every key' },
-    usagePanel('Uses of every key', (range) => api.tenantUsage(rangeQuery(range)), errorBox, topKeys)));
+  main.append(
+    h(
+      'section',
+      { 'aria-label': 'Uses of every key' },
+      usagePanel('Uses of every key', (range) => api.tenantUsage(rangeQuery(range)), errorBox, topKeys),
+    ),
+  );
 }
 
 function topKeys(answer: TenantUsage) {
@@ -18,13 +23,35 @@ function topKeys(answer: TenantUsage) {
     section.append(h('p', { class: 'empty' }, 'No key was used in this time.'));
     return section;
   }
-  section.append(h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
-    h('caption', {}, 'The 10 keys with the most valid uses'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Valid uses'))),
-    h('tbody', {}, ...answer.topKeys.map((k) => h('tr', {},
-      h('th', { scope: 'row', 'data-label': 'Key' }, k.name
-        ? h('a', { href: `#/keys/${encodeURIComponent(k.keyId)}`, title: k.keyId }, k.name)
-        : h('span', { class: 'mono' }, `${k.keyId} (deleted)`)),
-      h('td', { 'data-label': 'Valid uses' }, new Intl.NumberFormat('en').format(k.valid))))))));
+  section.append(
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'stack' },
+        h('caption', {}, 'The 10 keys with the most valid uses'),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Valid uses'))),
+        h(
+          'tbody',
+          {},
+          ...answer.topKeys.map((k) =>
+            h(
+              'tr',
+              {},
+              h(
+                'th',
+                { scope: 'row', 'data-label': 'Key' },
+                k.name
+                  ? h('a', { href: `#/keys/${encodeURIComponent(k.keyId)}`, title: k.keyId }, k.name)
+                  : h('span', { class: 'mono' }, `${k.keyId} (deleted)`),
+              ),
+              h('td', { 'data-label': 'Valid uses' }, new Intl.NumberFormat('en').format(k.valid)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
   return section;
 }

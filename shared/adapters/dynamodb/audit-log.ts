@@ -8,7 +8,13 @@ const keyAuditPartition = (tenant: string, keyId: string) => `AUDIT#${tenant}#${
 /** The item of an audit event: in its tenant's log, and in its key's history when it names a key. */
 export function auditItem(event: AuditEvent): Record<string, unknown> {
   const { expiresAtEpoch, ...fields } = event;
-  const item: Record<string, unknown> = { pk: auditPartition(event.tenant), sk: `${event.at}#${event.id}`, entity: 'audit', ...fields, ttl: expiresAtEpoch };
+  const item: Record<string, unknown> = {
+    pk: auditPartition(event.tenant),
+    sk: `${event.at}#${event.id}`,
+    entity: 'audit',
+    ...fields,
+    ttl: expiresAtEpoch,
+  };
   if (event.keyId) {
     item[byTenant.partitionKey] = keyAuditPartition(event.tenant, event.keyId);
     item[byTenant.sortKey] = `${event.at}#${event.id}`;
@@ -34,7 +40,10 @@ export class DynamoDbAuditLog implements AuditLog {
     this.table = table;
   }
 
-  async list(tenant: string, options: { keyId?: string | undefined; limit: number; startKey?: PageKey | undefined }): Promise<Page<AuditEvent>> {
+  async list(
+    tenant: string,
+    options: { keyId?: string | undefined; limit: number; startKey?: PageKey | undefined },
+  ): Promise<Page<AuditEvent>> {
     const byKey = options.keyId !== undefined;
     const result = await this.table.db.send(
       new QueryCommand({
@@ -49,7 +58,9 @@ export class DynamoDbAuditLog implements AuditLog {
       }),
     );
     // A counted failure sits at the start of its minute in the table; order the page by when things happened.
-    const items = (result.Items ?? []).map(toAuditEvent).sort((a, b) => (a.at === b.at ? b.id.localeCompare(a.id) : b.at.localeCompare(a.at)));
+    const items = (result.Items ?? [])
+      .map(toAuditEvent)
+      .sort((a, b) => (a.at === b.at ? b.id.localeCompare(a.id) : b.at.localeCompare(a.at)));
     return { items, nextKey: result.LastEvaluatedKey };
   }
 
@@ -73,14 +84,25 @@ export class DynamoDbAuditLog implements AuditLog {
     const { expiresAtEpoch, at, details, ...fields } = event;
     const set: Record<string, unknown> = { entity: 'audit', ...fields, lastAt: at, [byTenant.partitionKey]: indexPartition };
     const names: Record<string, string> = { '#at': 'at', '#details': 'details', '#ttl': 'ttl', '#gsk': byTenant.sortKey };
-    const values: Record<string, unknown> = { ':at': at, ':details': details, ':ttl': expiresAtEpoch, ':gsk': `${at}#${event.id}`, ':one': 1 };
+    const values: Record<string, unknown> = {
+      ':at': at,
+      ':details': details,
+      ':ttl': expiresAtEpoch,
+      ':gsk': `${at}#${event.id}`,
+      ':one': 1,
+    };
     const sets = Object.entries(set).map(([field, value], i) => {
       names[`#f${i}`] = field;
       values[`:v${i}`] = value;
       return `#f${i} = :v${i}`;
     });
     // The index orders the event by its first failure exactly; the table's sort key had to be known before it.
-    sets.push('#at = if_not_exists(#at, :at)', '#details = if_not_exists(#details, :details)', '#ttl = if_not_exists(#ttl, :ttl)', '#gsk = if_not_exists(#gsk, :gsk)');
+    sets.push(
+      '#at = if_not_exists(#at, :at)',
+      '#details = if_not_exists(#details, :details)',
+      '#ttl = if_not_exists(#ttl, :ttl)',
+      '#gsk = if_not_exists(#gsk, :gsk)',
+    );
     await this.table.db.send(
       new UpdateCommand({
         TableName: this.table.name,

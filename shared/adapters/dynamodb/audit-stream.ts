@@ -25,7 +25,11 @@ export function eventOfStreamRecord(record: StreamRecord): KeywardEvent | undefi
   const item = unmarshall(withEmptyMaps(image));
   if (item.entity !== 'audit') return undefined;
   const { id, tenant, at, action, keyId, actor, sourceIp, outcome, details } = item as AuditEvent;
-  return { source: 'keyward', detailType: action, detail: { id, tenant, at, action, keyId: keyId ?? null, actor, sourceIp: sourceIp ?? null, outcome, details: details ?? {} } };
+  return {
+    source: 'keyward',
+    detailType: action,
+    detail: { id, tenant, at, action, keyId: keyId ?? null, actor, sourceIp: sourceIp ?? null, outcome, details: details ?? {} },
+  };
 }
 
 /** Some stream readers drop the `M` of an empty map (`"details": {}`); read it as the empty map it was. */

@@ -44,7 +44,11 @@ export class DynamoDbChangeWriter implements ChangeWriter {
         return { Put: { TableName, Item: keyItem(op.key), ConditionExpression: 'attribute_not_exists(pk)' } };
       case 'createTenant':
         return {
-          Put: { TableName, Item: { ...itemKeys.tenant(op.tenant.tenant), entity: 'tenant', ...op.tenant }, ConditionExpression: 'attribute_not_exists(pk)' },
+          Put: {
+            TableName,
+            Item: { ...itemKeys.tenant(op.tenant.tenant), entity: 'tenant', ...op.tenant },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
         };
       case 'audit':
         return { Put: { TableName, Item: auditItem(op.event) } };
@@ -71,7 +75,12 @@ export class DynamoDbChangeWriter implements ChangeWriter {
             UpdateExpression: clauses.join(' '),
             ConditionExpression: 'attribute_exists(pk) AND #tenant = :tenant AND #version = :expected',
             ExpressionAttributeNames: { ...names, '#tenant': 'tenant', '#version': 'version' },
-            ExpressionAttributeValues: { ...values, ':tenant': op.tenant, ':expected': op.expectedVersion, ':next': op.expectedVersion + 1 },
+            ExpressionAttributeValues: {
+              ...values,
+              ':tenant': op.tenant,
+              ':expected': op.expectedVersion,
+              ':next': op.expectedVersion + 1,
+            },
           },
         };
       }
@@ -96,7 +105,12 @@ export class DynamoDbChangeWriter implements ChangeWriter {
             UpdateExpression: `SET ${op.notices.map((notice) => `${attribute(notice)} = :now`).join(', ')}`,
             ConditionExpression: `attribute_exists(pk) AND #tenant = :tenant AND expiresAt = :expiresAt AND #status <> :revoked AND attribute_not_exists(${attribute(op.notices[0] ?? '7d')})`,
             ExpressionAttributeNames: { '#tenant': 'tenant', '#status': 'status' },
-            ExpressionAttributeValues: { ':now': new Date().toISOString(), ':tenant': op.tenant, ':expiresAt': op.expiresAt, ':revoked': 'revoked' },
+            ExpressionAttributeValues: {
+              ':now': new Date().toISOString(),
+              ':tenant': op.tenant,
+              ':expiresAt': op.expiresAt,
+              ':revoked': 'revoked',
+            },
           },
         };
       }

@@ -6,7 +6,10 @@ import { byPurgeTime, byTenant, epochSeconds, itemKeys } from './table.ts';
 const TTL_SLACK_SECONDS = 7 * 24 * 3600;
 
 /** Attributes derived from a key's fields: index keys, lower-cased name, TTL. */
-export function derivedKeyAttributes(fields: { name?: string | null | undefined; purgeAt?: string | null | undefined }): Record<string, unknown> {
+export function derivedKeyAttributes(fields: {
+  name?: string | null | undefined;
+  purgeAt?: string | null | undefined;
+}): Record<string, unknown> {
   const derived: Record<string, unknown> = {};
   if (fields.name != null) derived.nameLower = fields.name.toLowerCase();
   if (fields.purgeAt != null) {
@@ -31,10 +34,39 @@ export function keyItem(key: KeyRecord): Record<string, unknown> {
 }
 
 const keyFields = [
-  'keyId', 'tenant', 'name', 'description', 'type', 'scopes', 'status', 'secretHash', 'secretVersion', 'previousSecretHash',
-  'previousSecretValidUntil', 'recoverable', 'sealedApiKey', 'previewTail', 'createdAt', 'createdBy', 'updatedAt',
-  'lastUsedAt', 'expiresAt', 'revokedAt', 'revokeReason', 'purgeAt', 'version', 'ownerId', 'meta', 'allowedIps',
-  'rateLimit', 'rateWindowStart', 'rateCount', 'credits', 'creditsPeriod', 'expiryNotice7d', 'expiryNotice1d',
+  'keyId',
+  'tenant',
+  'name',
+  'description',
+  'type',
+  'scopes',
+  'status',
+  'secretHash',
+  'secretVersion',
+  'previousSecretHash',
+  'previousSecretValidUntil',
+  'recoverable',
+  'sealedApiKey',
+  'previewTail',
+  'createdAt',
+  'createdBy',
+  'updatedAt',
+  'lastUsedAt',
+  'expiresAt',
+  'revokedAt',
+  'revokeReason',
+  'purgeAt',
+  'version',
+  'ownerId',
+  'meta',
+  'allowedIps',
+  'rateLimit',
+  'rateWindowStart',
+  'rateCount',
+  'credits',
+  'creditsPeriod',
+  'expiryNotice7d',
+  'expiryNotice1d',
 ] as const satisfies readonly (keyof KeyRecord)[];
 
 export function toKeyRecord(item: Record<string, unknown>): KeyRecord {

@@ -17,11 +17,16 @@ export class DynamoDbKeyRepository implements KeyRepository {
   }
 
   async get(keyId: string): Promise<KeyRecord | undefined> {
-    const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: itemKeys.key(keyId), ConsistentRead: true }));
+    const { Item } = await this.table.db.send(
+      new GetCommand({ TableName: this.table.name, Key: itemKeys.key(keyId), ConsistentRead: true }),
+    );
     return Item ? toKeyRecord(Item) : undefined;
   }
 
-  async list(tenant: string, options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date }): Promise<Page<KeyRecord>> {
+  async list(
+    tenant: string,
+    options: { limit: number; startKey?: PageKey | undefined; filter: KeyFilter; order: 'desc' | 'asc'; now: Date },
+  ): Promise<Page<KeyRecord>> {
     const base: QueryCommandInput = {
       TableName: this.table.name,
       IndexName: byTenant.name,
@@ -36,7 +41,9 @@ export class DynamoDbKeyRepository implements KeyRepository {
     // Limit counts items read before the filter, so asking for only what is still missing
     // means a page never holds more matches than fit, and LastEvaluatedKey is the exact resume point.
     for (let page = 0; page < MAX_PAGES_PER_LIST && items.length < options.limit; page++) {
-      const result = await this.table.db.send(new QueryCommand({ ...base, Limit: options.limit - items.length, ExclusiveStartKey: startKey }));
+      const result = await this.table.db.send(
+        new QueryCommand({ ...base, Limit: options.limit - items.length, ExclusiveStartKey: startKey }),
+      );
       items.push(...(result.Items ?? []).map(toKeyRecord));
       startKey = result.LastEvaluatedKey;
       if (!startKey) break;
@@ -64,7 +71,11 @@ export class DynamoDbKeyRepository implements KeyRepository {
         ExclusiveStartKey: options.startKey,
       }),
     );
-    const items = (result.Items ?? []).map((item) => ({ keyId: item.keyId as string, tenant: item.tenant as string, purgeAt: item[byPurgeTime.sortKey] as string }));
+    const items = (result.Items ?? []).map((item) => ({
+      keyId: item.keyId as string,
+      tenant: item.tenant as string,
+      purgeAt: item[byPurgeTime.sortKey] as string,
+    }));
     return { items, nextKey: result.LastEvaluatedKey };
   }
 
@@ -139,7 +150,10 @@ export class DynamoDbKeyRepository implements KeyRepository {
       const counted = toKeyRecord(result.Attributes ?? {});
       // An increment returns only the count: its window is the one the plan counted in.
       const rateWindowStart = counted.rateWindowStart ?? (counted.rateCount !== undefined ? rate?.windowStart : undefined);
-      return { ok: true, counted: { rateWindowStart, rateCount: counted.rateCount, credits: counted.credits, creditsPeriod: counted.creditsPeriod } };
+      return {
+        ok: true,
+        counted: { rateWindowStart, rateCount: counted.rateCount, credits: counted.credits, creditsPeriod: counted.creditsPeriod },
+      };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return { ok: false, current: error.Item ? toKeyRecord(unmarshall(error.Item)) : undefined };

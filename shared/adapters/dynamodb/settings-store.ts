@@ -12,7 +12,9 @@ export class DynamoDbSettingsStore implements SettingsStore {
   }
 
   async get<T>(name: string): Promise<{ value: T; version: number } | undefined> {
-    const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: itemKeys.setting(name), ConsistentRead: true }));
+    const { Item } = await this.table.db.send(
+      new GetCommand({ TableName: this.table.name, Key: itemKeys.setting(name), ConsistentRead: true }),
+    );
     return Item ? { value: Item.value as T, version: Item.version as number } : undefined;
   }
 
@@ -23,7 +25,9 @@ export class DynamoDbSettingsStore implements SettingsStore {
           TableName: this.table.name,
           Item: { ...itemKeys.setting(name), entity: 'setting', value, version: expectedVersion + 1 },
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
-          ...(expectedVersion === 0 ? {} : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          ...(expectedVersion === 0
+            ? {}
+            : { ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': expectedVersion } }),
         }),
       );
     } catch (error) {

@@ -16,7 +16,9 @@ class DynamoDbTenantDirectory implements TenantDirectory {
   }
 
   async get(tenant: string): Promise<TenantRecord | undefined> {
-    const { Item } = await this.table.db.send(new GetCommand({ TableName: this.table.name, Key: itemKeys.tenant(tenant), ConsistentRead: true }));
+    const { Item } = await this.table.db.send(
+      new GetCommand({ TableName: this.table.name, Key: itemKeys.tenant(tenant), ConsistentRead: true }),
+    );
     return Item ? { tenant: Item.tenant, systemKeyId: Item.systemKeyId, createdAt: Item.createdAt, policy: Item.policy } : undefined;
   }
 }

@@ -60,12 +60,17 @@ export class DynamoDbUsageLog implements UsageLog {
     // One transaction per chunk: its counters, and a mark that the chunk was added, which
     // makes a retried delivery of the same batch a no-op.
     for (let first = 0, chunk = 0; first < counters.length; first += COUNTERS_PER_TRANSACTION, chunk++) {
-      const mark = { TableName: this.table.name, Item: { pk: `USEBATCH#${batchId}#${chunk}`, sk: 'USEBATCH', entity: 'use-batch', ttl: markExpiry() }, ConditionExpression: 'attribute_not_exists(pk)' };
+      const mark = {
+        TableName: this.table.name,
+        Item: { pk: `USEBATCH#${batchId}#${chunk}`, sk: 'USEBATCH', entity: 'use-batch', ttl: markExpiry() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
       const updates = counters.slice(first, first + COUNTERS_PER_TRANSACTION).map((counter) => ({ Update: this.counterUpdate(counter) }));
       try {
         await this.table.db.send(new TransactWriteCommand({ TransactItems: [{ Put: mark }, ...updates] }));
       } catch (error) {
-        const alreadyAdded = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+        const alreadyAdded =
+          error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
         if (!alreadyAdded) throw error;
       }
     }
@@ -79,7 +84,13 @@ export class DynamoDbUsageLog implements UsageLog {
       TableName: this.table.name,
       Key: { pk: keyPartition(keyId, shard), sk: hour },
       UpdateExpression: `SET entity = :entity, tenant = :tenant, keyId = :keyId, #hour = :hour, #gpk = :gpk, #gsk = :gsk, #ttl = :ttl ADD ${outcomes.map((outcome) => `#${outcome} :${outcome}`).join(', ')}`,
-      ExpressionAttributeNames: { '#hour': 'hour', '#gpk': byTenant.partitionKey, '#gsk': byTenant.sortKey, '#ttl': 'ttl', ...Object.fromEntries(outcomes.map((outcome) => [`#${outcome}`, outcome])) },
+      ExpressionAttributeNames: {
+        '#hour': 'hour',
+        '#gpk': byTenant.partitionKey,
+        '#gsk': byTenant.sortKey,
+        '#ttl': 'ttl',
+        ...Object.fromEntries(outcomes.map((outcome) => [`#${outcome}`, outcome])),
+      },
       ExpressionAttributeValues: {
         ':entity': 'usage',
         ':tenant': tenant,
