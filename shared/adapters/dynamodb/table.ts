@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  ResourceInUseException,
   ResourceNotFoundException,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
@@ -46,7 +47,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+  } catch (error) {
+    // A first attempt that outlasted its timeout was sent again by the SDK, and had made the table.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
