@@ -12,6 +12,7 @@ import { functionNames } from '../../cdk/function-access.ts';
 import { lambdaContext, matchRoute, toProxyEvent } from '#local/proxy-event.ts';
 import { getAdapters } from '#shared/runtime.ts';
 import { routeList, type RouteId } from '#shared/http/routes.ts';
+import { purgeDueKeys } from '#shared/services/purge.ts';
 import { newTenant } from '../support/api.ts';
 import { ageKey, justNow } from '../support/time-travel.ts';
 
@@ -24,7 +25,11 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 /** Synthesizes the stack with real esbuild bundling and finds each function's asset, as `cdk deploy` would upload it. */
 beforeAll(async () => {
   const app = new App({ outdir, context: { stage: 'dev', 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:enable-path-metadata': true } });
-  const stack = new KeywardStack(app, 'Keyward-dev', { stage: 'dev', config: stageConfig('dev'), env: { account: '123456789012', region: 'eu-west-1' } });
+  const stack = new KeywardStack(app, 'Keyward-dev', {
+    stage: 'dev',
+    config: stageConfig('dev'),
+    env: { account: '123456789012', region: 'eu-west-1' },
+  });
   const assembly = app.synth();
   const template = JSON.parse(readFileSync(join(assembly.directory, `${stack.artifactId}.template.json`), 'utf8')) as {
     Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
@@ -56,7 +61,10 @@ async function send(method: string, url: string, options: { apiKey?: string; tok
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const event: APIGatewayProxyEvent = toProxyEvent({ method, url, headers, body: options.json === undefined ? '' : JSON.stringify(options.json), sourceIp: '198.51.100.4' }, match);
+  const event: APIGatewayProxyEvent = toProxyEvent(
+    { method, url, headers, body: options.json === undefined ? '' : JSON.stringify(options.json), sourceIp: '198.51.100.4' },
+    match,
+  );
   const handler = await bundled(match.route.handler);
   const result = (await handler(event, lambdaContext(match.route.handler))) as APIGatewayProxyResult;
   return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
@@ -78,18 +86,29 @@ describe('the bundles the stack deploys', () => {
       return { code: readFileSync(join(dir, 'index.mjs'), 'utf8'), sources };
     };
     // The discovery documents give the JWKS's and the token endpoint's paths, so they hold those two routes.
-    const named: Partial<Record<RouteId, RouteId[]>> = { openIdConfiguration: ['jwks', 'oauthToken'], oauthAuthorizationServer: ['jwks', 'oauthToken'] };
+    const named: Partial<Record<RouteId, RouteId[]>> = {
+      openIdConfiguration: ['jwks', 'oauthToken'],
+      oauthAuthorizationServer: ['jwks', 'oauthToken'],
+    };
     for (const route of routeList.filter((r) => r.id !== 'openApi')) {
       const { code, sources } = bundle(route.handler);
-      expect(sources.filter((source) => source.endsWith('shared/http/routes.ts')), route.handler).toEqual([]);
+      expect(
+        sources.filter((source) => source.endsWith('shared/http/routes.ts')),
+        route.handler,
+      ).toEqual([]);
       const held = routeList.filter((other) => code.includes(other.summary)).map((other) => other.id);
       expect(held.sort(), route.handler).toEqual([route.id, ...(named[route.id] ?? [])].sort());
     }
     // A schema built for one route only (the create-key body) is in that route's bundle, and in the OpenAPI document's.
-    const withCreateKeyBody = [...bundleDirs.keys()].filter((name) => bundle(name).code.includes('system keys are created only by bootstrap'));
+    const withCreateKeyBody = [...bundleDirs.keys()].filter((name) =>
+      bundle(name).code.includes('system keys are created only by bootstrap'),
+    );
     expect(withCreateKeyBody.sort()).toEqual(['create-key', 'openapi']);
     for (const name of ['openapi', 'openid-configuration', 'oauth-authorization-server']) {
-      expect(bundle(name).sources.filter((source) => /(DynamoDB|KMS)Client\.js$|shared\/runtime\.ts$/.test(source)), name).toEqual([]);
+      expect(
+        bundle(name).sources.filter((source) => /(DynamoDB|KMS)Client\.js$|shared\/runtime\.ts$/.test(source)),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -110,7 +129,9 @@ describe('the bundles the stack deploys', () => {
 
     const regenerated = await send('POST', `/v1/keys/${keyId}/regenerate`, { token, json: { gracePeriodSeconds: 0 } });
     expect(regenerated.status).toBe(200);
-    expect((await send('POST', '/v1/authentication', { json: { apiKey: created.body.apiKey } })).body.code).toBe('authentication.invalid_api_key');
+    expect((await send('POST', '/v1/authentication', { json: { apiKey: created.body.apiKey } })).body.code).toBe(
+      'authentication.invalid_api_key',
+    );
     expect((await send('POST', '/v1/authentication', { json: { apiKey: regenerated.body.apiKey } })).status).toBe(200);
 
     const revoked = await send('POST', `/v1/keys/${keyId}/revoke`, { token, json: { reason: 'bundle test' } });
@@ -119,31 +140,62 @@ describe('the bundles the stack deploys', () => {
     const doomed = await send('POST', '/v1/keys', { token, json: { name: 'to delete', type: 'viewer' } });
     expect((await send('DELETE', `/v1/keys/${doomed.body.key.id}`, { token })).status).toBe(204);
 
-    // The revoked key's retention is over: the bundled purge job removes it.
+    // The revoked key's retention is over: the bundled purge job removes it (and nothing else is due).
+    await purgeDueKeys(getAdapters().store, new Date(), { auditRetentionDays: 90 });
     await ageKey(keyId, { purgeAt: justNow() });
     const purge = await bundled('purge-expired-keys');
     expect(await purge({}, lambdaContext('purge-expired-keys'))).toMatchObject({ purged: 1 });
     expect(await getAdapters().store.keys.get(keyId)).toBeUndefined();
 
     const audit = await send('GET', `/v1/audit?keyId=${keyId}`, { token });
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(['key.purge', 'key.revoke', 'authentication.failure', 'key.regenerate', 'key.create']);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'key.purge',
+      'key.revoke',
+      'authentication.failure',
+      'key.regenerate',
+      'key.create',
+    ]);
   });
 
   it('include a key authorizer that applies every usage control to each request, and passes the caller on', async () => {
     const tenant = await newTenant('bundle-key-authorizer');
     const created = await send('POST', '/v1/keys', {
       apiKey: tenant.apiKey,
-      json: { name: 'downstream', type: 'viewer', ownerId: 'customer-7', meta: { plan: 'pro' }, rateLimit: { limit: 2, windowSeconds: 86400 } },
+      json: {
+        name: 'downstream',
+        type: 'viewer',
+        ownerId: 'customer-7',
+        meta: { plan: 'pro' },
+        rateLimit: { limit: 2, windowSeconds: 86400 },
+      },
     });
     const apiKey = created.body.apiKey as string;
     const authorize = await bundled('key-authorizer');
     const methodArn = 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/GET/orders';
-    const request = (key: string) => ({ type: 'REQUEST', methodArn, headers: { 'X-Api-Key': key }, requestContext: { identity: { sourceIp: '198.51.100.4' } } });
-    const first = (await authorize(request(apiKey), lambdaContext('key-authorizer'))) as { policyDocument: { Statement: { Effect: string }[] }; context: Record<string, unknown> };
+    const request = (key: string) => ({
+      type: 'REQUEST',
+      methodArn,
+      headers: { 'X-Api-Key': key },
+      requestContext: { identity: { sourceIp: '198.51.100.4' } },
+    });
+    const first = (await authorize(request(apiKey), lambdaContext('key-authorizer'))) as {
+      policyDocument: { Statement: { Effect: string }[] };
+      context: Record<string, unknown>;
+    };
     expect(first.policyDocument.Statement[0]!.Effect).toBe('Allow');
-    expect(first.context).toMatchObject({ keyId: created.body.key.id, tenant: 'bundle-key-authorizer', scopes: 'keys:read', ownerId: 'customer-7', meta: '{"plan":"pro"}', rateLimitRemaining: 1 });
+    expect(first.context).toMatchObject({
+      keyId: created.body.key.id,
+      tenant: 'bundle-key-authorizer',
+      scopes: 'keys:read',
+      ownerId: 'customer-7',
+      meta: '{"plan":"pro"}',
+      rateLimitRemaining: 1,
+    });
     await authorize(request(apiKey), lambdaContext('key-authorizer'));
-    const third = (await authorize(request(apiKey), lambdaContext('key-authorizer'))) as { policyDocument: { Statement: { Effect: string }[] }; context: Record<string, unknown> };
+    const third = (await authorize(request(apiKey), lambdaContext('key-authorizer'))) as {
+      policyDocument: { Statement: { Effect: string }[] };
+      context: Record<string, unknown>;
+    };
     expect(third.policyDocument.Statement[0]!.Effect).toBe('Deny');
     expect(third.context.reason).toBe('authentication.rate_limited');
     await expect(authorize(request(`${apiKey.slice(0, -1)}x`), lambdaContext('key-authorizer'))).rejects.toThrow('Unauthorized');
@@ -154,16 +206,23 @@ describe('the bundles the stack deploys', () => {
     const tenant = await newTenant('bundle-uses');
     const created = await send('POST', '/v1/keys', { apiKey: tenant.apiKey, json: { name: 'counted', type: 'viewer' } });
     const keyId = created.body.key.id as string;
-    for (let i = 0; i < 2; i++) expect((await send('POST', '/v1/authentication', { json: { apiKey: created.body.apiKey } })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await send('POST', '/v1/authentication', { json: { apiKey: created.body.apiKey } })).status).toBe(200);
     // What the bundled functions wrote (to standard output in Lambda; to this file here), as a log subscription delivers it.
-    const lines = readFileSync(process.env.KEYWARD_USES_FILE!, 'utf8').split('\n').filter((line) => line.includes(keyId));
+    const lines = readFileSync(process.env.KEYWARD_USES_FILE!, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(keyId));
     expect(lines).toHaveLength(2);
     const messages = ['START RequestId: 7c1f Version: $LATEST', ...lines];
     const delivery = (messageType: string) => ({
       awslogs: {
         data: gzipSync(
           JSON.stringify({
-            messageType, owner: '123456789012', logGroup: '/aws/lambda/authenticate', logStream: '2026/11/23/[$LATEST]abc', subscriptionFilters: ['uses'],
+            messageType,
+            owner: '123456789012',
+            logGroup: '/aws/lambda/authenticate',
+            logStream: '2026/11/23/[$LATEST]abc',
+            subscriptionFilters: ['uses'],
             logEvents: messages.map((message, i) => ({ id: `3${keyId.length}${i}`.padEnd(56, '0'), timestamp: Date.now(), message })),
           }),
         ).toString('base64'),
@@ -179,6 +238,8 @@ describe('the bundles the stack deploys', () => {
   });
 
   it('serve the discovery documents and rotate the signing key', async () => {
+    // The table, the pepper and the first signing key exist once a tenant is bootstrapped.
+    await newTenant('bundle-discovery');
     expect((await send('GET', '/.well-known/jwks.json')).body.keys.length).toBeGreaterThan(0);
     expect((await send('GET', '/.well-known/openid-configuration')).body.issuer).toBe('https://keyward.test');
     expect((await send('GET', '/openapi.json')).body.openapi).toBe('3.1.0');

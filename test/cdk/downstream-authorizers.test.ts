@@ -6,7 +6,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Keyward } from '../../cdk/keyward.ts';
 import { stageConfig } from '../../cdk/stages.ts';
 
-const cdkJsonContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+const cdkJsonContext =
+  (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
 
 /** Your own REST API in the same app, protected by Keyward's two downstream authorizers. */
 function consumerTemplate(options: { cacheTtl?: Duration } = {}) {
@@ -14,9 +15,22 @@ function consumerTemplate(options: { cacheTtl?: Duration } = {}) {
   const stack = new Stack(app, 'Orders', { env: { region: 'us-east-1' } });
   const keys = new Keyward(stack, 'Keys', { stage: 'dev', config: stageConfig('dev') });
   const api = new apigateway.RestApi(stack, 'OrdersApi');
-  const integration = new apigateway.MockIntegration({ integrationResponses: [{ statusCode: '200' }], requestTemplates: { 'application/json': '{"statusCode": 200}' } });
-  api.root.addResource('by-key').addMethod('GET', integration, { authorizer: keys.createKeyAuthorizer(stack, 'KeyAuthorizer', options), methodResponses: [{ statusCode: '200' }] });
-  api.root.addResource('by-token').addMethod('GET', integration, { authorizer: keys.createTokenAuthorizer(stack, 'TokenAuthorizer'), methodResponses: [{ statusCode: '200' }] });
+  const integration = new apigateway.MockIntegration({
+    integrationResponses: [{ statusCode: '200' }],
+    requestTemplates: { 'application/json': '{"statusCode": 200}' },
+  });
+  api.root
+    .addResource('by-key')
+    .addMethod('GET', integration, {
+      authorizer: keys.createKeyAuthorizer(stack, 'KeyAuthorizer', options),
+      methodResponses: [{ statusCode: '200' }],
+    });
+  api.root
+    .addResource('by-token')
+    .addMethod('GET', integration, {
+      authorizer: keys.createTokenAuthorizer(stack, 'TokenAuthorizer'),
+      methodResponses: [{ statusCode: '200' }],
+    });
   return Template.fromStack(stack);
 }
 

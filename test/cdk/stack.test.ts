@@ -31,11 +31,30 @@ const wafStages: readonly StageName[] = ['staging', 'prod'];
 /** The functions that sign tokens: the only ones that may open a signing key. Written out, not taken from cdk/function-access.ts. */
 const tokenSigners = ['authenticate', 'oauth-token'];
 /** Every function the stack must deploy: one per route, one per job, and the downstream authorizer. */
-const functionNames = [...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer', 'key-authorizer', 'shape-audit-events', 'count-uses'])];
+const functionNames = [
+  ...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer', 'key-authorizer', 'shape-audit-events', 'count-uses']),
+];
 /** The functions that judge a key's secret, and so record uses in their logs: every credentialed route and the key authorizer. */
 const useRecorders = [
-  'authenticate', 'oauth-token', 'create-key', 'list-keys', 'get-key', 'update-key', 'delete-key', 'regenerate-key', 'revoke-key', 'reveal-key',
-  'verify-key', 'whoami', 'revoke-all-keys', 'get-tenant-policy', 'key-usage', 'tenant-usage', 'put-tenant-policy', 'audit', 'key-authorizer',
+  'authenticate',
+  'oauth-token',
+  'create-key',
+  'list-keys',
+  'get-key',
+  'update-key',
+  'delete-key',
+  'regenerate-key',
+  'revoke-key',
+  'reveal-key',
+  'verify-key',
+  'whoami',
+  'revoke-all-keys',
+  'get-tenant-policy',
+  'key-usage',
+  'tenant-usage',
+  'put-tenant-policy',
+  'audit',
+  'key-authorizer',
 ];
 
 interface ExpectedGrants {
@@ -54,7 +73,12 @@ interface ExpectedGrants {
 const expectedGrants = {
   authenticate: { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper', 'signing-key'], encrypt: [] },
   'oauth-token': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper', 'signing-key'], encrypt: [] },
-  'create-key': { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], query: [], decrypt: ['pepper', 'idempotent-response'], encrypt: ['recoverable-key', 'idempotent-response'] },
+  'create-key': {
+    items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    query: [],
+    decrypt: ['pepper', 'idempotent-response'],
+    encrypt: ['recoverable-key', 'idempotent-response'],
+  },
   'list-keys': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byTenant'], decrypt: ['pepper'], encrypt: [] },
   'get-key': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   'update-key': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
@@ -90,7 +114,8 @@ function expectedGrantsOf(name: string): ExpectedGrants {
 }
 /** Every sealing purpose of the cipher, and one the code does not know, which an unconstrained grant also admits. */
 const sealPurposes = ['pepper', 'signing-key', 'recoverable-key', 'idempotent-response', 'any-other-purpose'];
-const cdkJsonContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+const cdkJsonContext =
+  (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
 
 // ---------------------------------------------------------------- template shapes
 
@@ -201,7 +226,9 @@ function resourcesOfType(json: TemplateJson, type: string): [string, Resource][]
 
 /** The queue that gets the batches count-uses gave up on: its failure destination. */
 function countUsesDeadLetterQueue(s: Synthesized): string {
-  const configs = resourcesOfType(s.json, 'AWS::Lambda::EventInvokeConfig').filter(([, config]) => show(config.Properties!.FunctionName) === `{${s.ids.functions['count-uses']}}`);
+  const configs = resourcesOfType(s.json, 'AWS::Lambda::EventInvokeConfig').filter(
+    ([, config]) => show(config.Properties!.FunctionName) === `{${s.ids.functions['count-uses']}}`,
+  );
   expect(configs).toHaveLength(1);
   const destination = show(configs[0]![1].Properties!.DestinationConfig?.OnFailure?.Destination);
   const queueId = /^\{(.+)\.Arn\}$/.exec(destination)?.[1];
@@ -236,7 +263,13 @@ function allStatements(json: TemplateJson): { id: string; type: string; statemen
 
 /** True when an IAM action pattern (with `*` and `?`) covers `action`. */
 function covers(pattern: string, action: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return regex.test(action);
 }
 
@@ -254,7 +287,8 @@ function functionPolicy(s: Synthesized, name: string): { roleId: string; stateme
     statements.push(...inline.PolicyDocument.Statement);
   }
   const managedPolicies: unknown[] = [...asList(roleResource.Properties?.ManagedPolicyArns as unknown[] | undefined)];
-  const attached = (res: Resource) => asList(res.Properties?.Roles as unknown[] | undefined).some((r) => JSON.stringify(r) === JSON.stringify(refTo(roleId)));
+  const attached = (res: Resource) =>
+    asList(res.Properties?.Roles as unknown[] | undefined).some((r) => JSON.stringify(r) === JSON.stringify(refTo(roleId)));
   for (const [, policy] of resourcesOfType(s.json, 'AWS::IAM::Policy')) {
     if (attached(policy)) statements.push(...(policy.Properties!.PolicyDocument.Statement as Statement[]));
   }
@@ -269,7 +303,8 @@ function grantsOf(statements: Statement[]): Grant[] {
   const grants: Grant[] = [];
   for (const statement of statements) {
     if (statement.Effect !== 'Allow') continue;
-    if (statement.NotAction !== undefined || statement.NotResource !== undefined) throw new Error(`Allow with NotAction/NotResource: ${JSON.stringify(statement)}`);
+    if (statement.NotAction !== undefined || statement.NotResource !== undefined)
+      throw new Error(`Allow with NotAction/NotResource: ${JSON.stringify(statement)}`);
     for (const action of asList(statement.Action)) {
       for (const res of asList(statement.Resource)) grants.push({ action, resource: show(res), condition: statement.Condition });
     }
@@ -297,7 +332,8 @@ function admittedPurposes(condition: Statement['Condition'], purposes: string[])
 /** Whether an Allow statement allows `action` (NotAction counts as allowing everything it does not name). */
 function allowsAction(statement: Statement, action: string): boolean {
   if (statement.Effect !== 'Allow') return false;
-  if (statement.NotAction !== undefined) return !asList(statement.NotAction as string | string[]).some((pattern) => covers(pattern, action));
+  if (statement.NotAction !== undefined)
+    return !asList(statement.NotAction as string | string[]).some((pattern) => covers(pattern, action));
   return asList(statement.Action).some((pattern) => covers(pattern, action));
 }
 
@@ -325,15 +361,20 @@ function secretsKeyPrincipals(s: Synthesized, action: string, purpose: string): 
     if (!allowsAction(statement, action) || !admittedPurposes(statement.Condition, [purpose]).length) continue;
     const principal = statement.Principal as string | Record<string, unknown>;
     if (principal === '*') found.add('*');
-    else for (const [kind, value] of Object.entries(principal)) for (const one of asList(value)) found.add(kind === 'AWS' ? label(one) : `${kind}:${show(one)}`);
+    else
+      for (const [kind, value] of Object.entries(principal))
+        for (const one of asList(value)) found.add(kind === 'AWS' ? label(one) : `${kind}:${show(one)}`);
   }
   const attachedTo = (res: Resource, id: string): string[] =>
     res.Type === 'AWS::IAM::Role'
       ? [id]
-      : ['Roles', 'Users', 'Groups'].flatMap((kind) => asList(res.Properties?.[kind] as unknown[] | undefined).map((ref) => show(ref).replace(/^\{(.+)\}$/, '$1')));
+      : ['Roles', 'Users', 'Groups'].flatMap((kind) =>
+          asList(res.Properties?.[kind] as unknown[] | undefined).map((ref) => show(ref).replace(/^\{(.+)\}$/, '$1')),
+        );
   for (const { id, type, statement } of allStatements(s.json)) {
     if (type === 'AWS::KMS::Key' || !type.startsWith('AWS::IAM::')) continue;
-    const reaches = statement.NotResource !== undefined || asList(statement.Resource).some((r) => show(r) === secretsKeyArn || show(r).includes('*'));
+    const reaches =
+      statement.NotResource !== undefined || asList(statement.Resource).some((r) => show(r) === secretsKeyArn || show(r).includes('*'));
     if (!reaches || !allowsAction(statement, action) || !admittedPurposes(statement.Condition, [purpose]).length) continue;
     for (const principal of attachedTo(resource(s.json, id), id)) found.add(principal);
   }
@@ -343,18 +384,24 @@ function secretsKeyPrincipals(s: Synthesized, action: string, purpose: string): 
 /** Metrics an alarm watches, whether a single metric or metric math. */
 function alarmMetrics(alarm: Resource): { namespace: string; metricName: string; dimensions: Record<string, string> }[] {
   const props = alarm.Properties ?? {};
-  const dims = (list: unknown) => Object.fromEntries(asList(list as { Name: string; Value: unknown }[] | undefined).map((d) => [d.Name, show(d.Value)]));
+  const dims = (list: unknown) =>
+    Object.fromEntries(asList(list as { Name: string; Value: unknown }[] | undefined).map((d) => [d.Name, show(d.Value)]));
   if (props.MetricName) return [{ namespace: props.Namespace, metricName: props.MetricName, dimensions: dims(props.Dimensions) }];
   return asList(props.Metrics as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: unknown } } }[] | undefined)
     .filter((m) => m.MetricStat)
-    .map((m) => ({ namespace: m.MetricStat!.Metric.Namespace, metricName: m.MetricStat!.Metric.MetricName, dimensions: dims(m.MetricStat!.Metric.Dimensions) }));
+    .map((m) => ({
+      namespace: m.MetricStat!.Metric.Namespace,
+      metricName: m.MetricStat!.Metric.MetricName,
+      dimensions: dims(m.MetricStat!.Metric.Dimensions),
+    }));
 }
 
 function alarmsWatching(json: TemplateJson, namespace: string, metricName: string, dimensions: Record<string, string> = {}): string[] {
   return resourcesOfType(json, 'AWS::CloudWatch::Alarm')
     .filter(([, alarm]) =>
       alarmMetrics(alarm).some(
-        (m) => m.namespace === namespace && m.metricName === metricName && Object.entries(dimensions).every(([k, v]) => m.dimensions[k] === v),
+        (m) =>
+          m.namespace === namespace && m.metricName === metricName && Object.entries(dimensions).every(([k, v]) => m.dimensions[k] === v),
       ),
     )
     .map(([id]) => id);
@@ -368,17 +415,24 @@ function wafMatches(statement: Record<string, any>, uriPath: string): boolean {
   const byteMatch = statement.ByteMatchStatement as Record<string, any> | undefined;
   if (!byteMatch?.FieldToMatch?.UriPath) throw new Error(`not a URI path rule: ${JSON.stringify(statement)}`);
   let value = uriPath;
-  for (const { Type } of [...(byteMatch.TextTransformations as { Priority: number; Type: string }[])].sort((a, b) => a.Priority - b.Priority)) {
+  for (const { Type } of [...(byteMatch.TextTransformations as { Priority: number; Type: string }[])].sort(
+    (a, b) => a.Priority - b.Priority,
+  )) {
     if (Type === 'LOWERCASE') value = value.toLowerCase();
     else if (Type !== 'NONE') throw new Error(`unexpected text transformation ${Type}`);
   }
   const search = String(byteMatch.SearchString);
   switch (byteMatch.PositionalConstraint) {
-    case 'EXACTLY': return value === search;
-    case 'STARTS_WITH': return value.startsWith(search);
-    case 'ENDS_WITH': return value.endsWith(search);
-    case 'CONTAINS': return value.includes(search);
-    default: throw new Error(`unexpected positional constraint ${byteMatch.PositionalConstraint}`);
+    case 'EXACTLY':
+      return value === search;
+    case 'STARTS_WITH':
+      return value.startsWith(search);
+    case 'ENDS_WITH':
+      return value.endsWith(search);
+    case 'CONTAINS':
+      return value.includes(search);
+    default:
+      throw new Error(`unexpected positional constraint ${byteMatch.PositionalConstraint}`);
   }
 }
 
@@ -455,12 +509,18 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect(props.GlobalSecondaryIndexes).toEqual([
         {
           IndexName: byTenant.name,
-          KeySchema: [{ AttributeName: byTenant.partitionKey, KeyType: 'HASH' }, { AttributeName: byTenant.sortKey, KeyType: 'RANGE' }],
+          KeySchema: [
+            { AttributeName: byTenant.partitionKey, KeyType: 'HASH' },
+            { AttributeName: byTenant.sortKey, KeyType: 'RANGE' },
+          ],
           Projection: { ProjectionType: 'ALL' },
         },
         {
           IndexName: byPurgeTime.name,
-          KeySchema: [{ AttributeName: byPurgeTime.partitionKey, KeyType: 'HASH' }, { AttributeName: byPurgeTime.sortKey, KeyType: 'RANGE' }],
+          KeySchema: [
+            { AttributeName: byPurgeTime.partitionKey, KeyType: 'HASH' },
+            { AttributeName: byPurgeTime.sortKey, KeyType: 'RANGE' },
+          ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...byPurgeTime.nonKeyAttributes] },
         },
       ]);
@@ -495,9 +555,15 @@ describe.each(stageNames)('the %s stack', (stage) => {
   describe('KMS', () => {
     it('rotates both customer-managed keys and names them with per-stage aliases', () => {
       const s = synthesized(stage);
-      expect(resourcesOfType(s.json, 'AWS::KMS::Key').map(([id]) => id).sort()).toEqual([s.ids.secretsKey, s.ids.tableKey].sort());
+      expect(
+        resourcesOfType(s.json, 'AWS::KMS::Key')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual([s.ids.secretsKey, s.ids.tableKey].sort());
       for (const id of [s.ids.secretsKey, s.ids.tableKey]) expect(resource(s.json, id).Properties!.EnableKeyRotation).toBe(true);
-      const aliases = Object.fromEntries(resourcesOfType(s.json, 'AWS::KMS::Alias').map(([, alias]) => [alias.Properties!.AliasName, show(alias.Properties!.TargetKeyId)]));
+      const aliases = Object.fromEntries(
+        resourcesOfType(s.json, 'AWS::KMS::Alias').map(([, alias]) => [alias.Properties!.AliasName, show(alias.Properties!.TargetKeyId)]),
+      );
       expect(aliases).toEqual({
         [`alias/keyward-${stage}`]: show(arnOf(s.ids.secretsKey)),
         [`alias/keyward-${stage}-table`]: show(arnOf(s.ids.tableKey)),
@@ -514,12 +580,29 @@ describe.each(stageNames)('the %s stack', (stage) => {
 
     it('the secrets key policy lets the account administer the key and provision only, and each function use it only for its purposes', () => {
       const s = synthesized(stage);
-      const statements = (resource(s.json, s.ids.secretsKey).Properties!.KeyPolicy.Statement as Statement[]).filter((st) => st.Effect === 'Allow');
-      const crypto = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'];
-      const purposesOf = (st: Statement) => asList((st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals?.['kms:EncryptionContext:purpose'] as string | string[]).sort();
+      const statements = (resource(s.json, s.ids.secretsKey).Properties!.KeyPolicy.Statement as Statement[]).filter(
+        (st) => st.Effect === 'Allow',
+      );
+      const crypto = [
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+      ];
+      const purposesOf = (st: Statement) =>
+        asList(
+          (st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals?.['kms:EncryptionContext:purpose'] as
+            | string
+            | string[],
+        ).sort();
       for (const st of statements) {
         const actions = asList(st.Action);
-        expect(actions.some((action) => action === '*' || action === 'kms:*'), JSON.stringify(st)).toBe(false);
+        expect(
+          actions.some((action) => action === '*' || action === 'kms:*'),
+          JSON.stringify(st),
+        ).toBe(false);
         const usesKey = actions.some((action) => crypto.some((c) => covers(action, c)));
         if (usesKey) expect(purposesOf(st).length, `unconditioned use: ${JSON.stringify(st)}`).toBeGreaterThan(0);
       }
@@ -531,11 +614,17 @@ describe.each(stageNames)('the %s stack', (stage) => {
         };
         const granted = statements.filter((st) => principals(st).includes(roleArn));
         const access = expectedGrantsOf(name);
-        for (const [action, purposes] of [['kms:Decrypt', access.decrypt], ['kms:Encrypt', access.encrypt]] as const) {
+        for (const [action, purposes] of [
+          ['kms:Decrypt', access.decrypt],
+          ['kms:Encrypt', access.encrypt],
+        ] as const) {
           const forAction = granted.filter((st) => asList(st.Action).includes(action));
           expect(forAction.flatMap(purposesOf).sort(), `${name} ${action}`).toEqual([...purposes].sort());
         }
-        expect(granted.every((st) => asList(st.Action).every((action) => action === 'kms:Decrypt' || action === 'kms:Encrypt')), name).toBe(true);
+        expect(
+          granted.every((st) => asList(st.Action).every((action) => action === 'kms:Decrypt' || action === 'kms:Encrypt')),
+          name,
+        ).toBe(true);
       }
     });
 
@@ -554,13 +643,24 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const s = synthesized(stage);
       // What the CLI's bootstrap calls: Encrypt {pepper, signing-key}, then Decrypt {pepper} to hash the system key.
       const keyUse = [
-        'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:CreateGrant',
-        'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext',
-        'kms:GenerateMac', 'kms:Sign', 'kms:DeriveSharedSecret',
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+        'kms:CreateGrant',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:GenerateDataKeyPair',
+        'kms:GenerateDataKeyPairWithoutPlaintext',
+        'kms:GenerateMac',
+        'kms:Sign',
+        'kms:DeriveSharedSecret',
       ];
       const account: Record<string, string[]> = {};
       for (const action of keyUse) {
-        const purposes = sealPurposes.filter((purpose) => secretsKeyPrincipals(s, action, purpose).some((p) => p === 'account' || p === '*'));
+        const purposes = sealPurposes.filter((purpose) =>
+          secretsKeyPrincipals(s, action, purpose).some((p) => p === 'account' || p === '*'),
+        );
         if (purposes.length > 0) account[action] = purposes.sort();
       }
       expect(account).toEqual({ 'kms:Encrypt': ['pepper', 'signing-key'], 'kms:Decrypt': ['pepper'] });
@@ -574,10 +674,14 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect(statements.length).toBeGreaterThan(functionNames.length);
       // The one exception: the table key's default policy lets the account's IAM decide (kms:* for the account root, checked above).
       const isKeyPolicyDelegation = ({ id, statement }: (typeof statements)[number]) =>
-        id === s.ids.tableKey && show((statement.Principal as { AWS?: unknown } | undefined)?.AWS) === 'arn:{AWS::Partition}:iam::{AWS::AccountId}:root';
+        id === s.ids.tableKey &&
+        show((statement.Principal as { AWS?: unknown } | undefined)?.AWS) === 'arn:{AWS::Partition}:iam::{AWS::AccountId}:root';
       const broad = statements
         .filter((entry) => entry.statement.Effect === 'Allow' && !isKeyPolicyDelegation(entry))
-        .filter(({ statement }) => statement.NotAction !== undefined || asList(statement.Action).some((action) => action === '*' || action.endsWith(':*')))
+        .filter(
+          ({ statement }) =>
+            statement.NotAction !== undefined || asList(statement.Action).some((action) => action === '*' || action.endsWith(':*')),
+        )
         .map(({ id, statement }) => `${id}: ${JSON.stringify(statement)}`);
       expect(broad).toEqual([]);
     });
@@ -588,7 +692,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const offending = allStatements(s.json)
         .filter(({ statement }) => statement.Effect === 'Allow')
         .flatMap(({ id, statement }) =>
-          asList(statement.Action).filter((action) => forbidden.some((f) => covers(action, f))).map((action) => `${id}: ${action}`),
+          asList(statement.Action)
+            .filter((action) => forbidden.some((f) => covers(action, f)))
+            .map((action) => `${id}: ${action}`),
         );
       expect(offending).toEqual([]);
     });
@@ -609,7 +715,8 @@ describe.each(stageNames)('the %s stack', (stage) => {
 
       // Only logs (its own group), X-Ray, DynamoDB and KMS; and for count-uses, sending a batch it gave up on to its dead-letter queue.
       const deadLetters = name === 'count-uses' ? show(arnOf(countUsesDeadLetterQueue(s))) : undefined;
-      const sendsDeadLetters = (g: Grant) => g.resource === deadLetters && ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].includes(g.action);
+      const sendsDeadLetters = (g: Grant) =>
+        g.resource === deadLetters && ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'].includes(g.action);
       expect(grants.filter((g) => !/^(logs|xray|dynamodb|kms):/.test(g.action) && !sendsDeadLetters(g))).toEqual([]);
       const logGroup = show(arnOf(show(resource(s.json, s.ids.functions[name]!).Properties!.LoggingConfig.LogGroup).slice(1, -1)));
       expect(grants.filter((g) => g.action.startsWith('logs:') && g.resource !== logGroup)).toEqual([]);
@@ -617,7 +724,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
       // DynamoDB: exactly the listed item actions on the table and Query on the listed targets; no conditions needed, no wildcards.
       const expectedDynamo = [
         ...access.items.map((action) => `dynamodb:${action} ${tableArn}`),
-        ...access.query.map((target) => `dynamodb:Query ${target === 'table' ? tableArn : `${tableArn}/index/${keywardTable.indexes[target].name}`}`),
+        ...access.query.map(
+          (target) => `dynamodb:Query ${target === 'table' ? tableArn : `${tableArn}/index/${keywardTable.indexes[target].name}`}`,
+        ),
       ];
       const actualDynamo = grants.filter((g) => g.action.startsWith('dynamodb:')).map((g) => `${g.action} ${g.resource}`);
       expect(new Set(actualDynamo)).toEqual(new Set(expectedDynamo));
@@ -625,13 +734,20 @@ describe.each(stageNames)('the %s stack', (stage) => {
       // Secrets key: Decrypt and Encrypt each only for the listed purposes, always bound to the encryption context.
       const secrets = grants.filter((g) => g.resource === secretsKeyArn);
       expect(secrets.filter((g) => g.action !== 'kms:Decrypt' && g.action !== 'kms:Encrypt')).toEqual([]);
-      for (const [action, purposes] of [['kms:Decrypt', access.decrypt], ['kms:Encrypt', access.encrypt]] as const) {
+      for (const [action, purposes] of [
+        ['kms:Decrypt', access.decrypt],
+        ['kms:Encrypt', access.encrypt],
+      ] as const) {
         const granted = secrets.filter((g) => g.action === action);
         for (const g of granted) {
-          expect(Object.keys(g.condition ?? {}), `${action} on the secrets key without an encryption-context condition`).toEqual(['StringEquals']);
+          expect(Object.keys(g.condition ?? {}), `${action} on the secrets key without an encryption-context condition`).toEqual([
+            'StringEquals',
+          ]);
           expect(Object.keys(g.condition!.StringEquals!)).toEqual(['kms:EncryptionContext:purpose']);
         }
-        const allowedPurposes = granted.flatMap((g) => asList(g.condition!.StringEquals!['kms:EncryptionContext:purpose'] as string | string[]));
+        const allowedPurposes = granted.flatMap((g) =>
+          asList(g.condition!.StringEquals!['kms:EncryptionContext:purpose'] as string | string[]),
+        );
         expect(new Set(allowedPurposes), `${action} purposes`).toEqual(new Set(purposes));
       }
 
@@ -671,7 +787,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
     });
 
     it('authenticate may read keys and record lastUsedAt, but not delete, query or scan', () => {
-      const actions = grantsOf(functionPolicy(synthesized(stage), 'authenticate').statements).filter((g) => g.action.startsWith('dynamodb:')).map((g) => g.action);
+      const actions = grantsOf(functionPolicy(synthesized(stage), 'authenticate').statements)
+        .filter((g) => g.action.startsWith('dynamodb:'))
+        .map((g) => g.action);
       expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
       expect(actions.filter((a) => ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan'].includes(a))).toEqual([]);
     });
@@ -679,10 +797,15 @@ describe.each(stageNames)('the %s stack', (stage) => {
     it('jwks may only GetItem, and the public discovery functions and the token authorizer touch neither DynamoDB nor KMS', () => {
       const s = synthesized(stage);
       const dataActions = (name: string) =>
-        grantsOf(functionPolicy(s, name).statements).filter((g) => /^(dynamodb|kms):/.test(g.action) && !g.resource.includes(s.ids.tableKey));
+        grantsOf(functionPolicy(s, name).statements).filter(
+          (g) => /^(dynamodb|kms):/.test(g.action) && !g.resource.includes(s.ids.tableKey),
+        );
       expect([...new Set(dataActions('jwks').map((g) => g.action))]).toEqual(['dynamodb:GetItem']);
       for (const name of ['openapi', 'openid-configuration', 'token-authorizer']) {
-        expect(grantsOf(functionPolicy(s, name).statements).filter((g) => /^(dynamodb|kms):/.test(g.action)), name).toEqual([]);
+        expect(
+          grantsOf(functionPolicy(s, name).statements).filter((g) => /^(dynamodb|kms):/.test(g.action)),
+          name,
+        ).toEqual([]);
       }
     });
   });
@@ -692,7 +815,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const s = synthesized(stage);
       expect(Object.keys(s.ids.functions).sort()).toEqual([...functionNames].sort());
       // Besides them, only CDK's own handler that copies the console into its bucket at deploy time.
-      const others = resourcesOfType(s.json, 'AWS::Lambda::Function').map(([id]) => id).filter((id) => !Object.values(s.ids.functions).includes(id));
+      const others = resourcesOfType(s.json, 'AWS::Lambda::Function')
+        .map(([id]) => id)
+        .filter((id) => !Object.values(s.ids.functions).includes(id));
       expect(others).toHaveLength(1);
       expect(others[0]).toMatch(/^CustomCDKBucketDeployment/);
     });
@@ -746,9 +871,13 @@ describe.each(stageNames)('the %s stack', (stage) => {
     it('has one method per route of the route table, each integrated with its handler, on a regional endpoint', () => {
       const s = synthesized(stage);
       const methods = apiMethods(s.json);
-      expect([...methods.keys()].filter((key) => !key.startsWith('OPTIONS ')).sort()).toEqual(routeList.map((route) => `${route.method} ${route.path}`).sort());
+      expect([...methods.keys()].filter((key) => !key.startsWith('OPTIONS ')).sort()).toEqual(
+        routeList.map((route) => `${route.method} ${route.path}`).sort(),
+      );
       for (const route of routeList) {
-        expect(methods.get(`${route.method} ${route.path}`), `${route.method} ${route.path}`).toContain(`{${s.ids.functions[route.handler]}.Arn}`);
+        expect(methods.get(`${route.method} ${route.path}`), `${route.method} ${route.path}`).toContain(
+          `{${s.ids.functions[route.handler]}.Arn}`,
+        );
       }
       s.template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
       expect(resource(s.json, s.ids.api).Properties!.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
@@ -762,7 +891,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const preflights = resourcesOfType(s.json, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.HttpMethod === 'OPTIONS');
       expect(preflights.length).toBe(new Set(routeList.map((route) => route.path)).size);
       for (const [, method] of preflights) {
-        const allowed = (method.Properties!.Integration.IntegrationResponses as Record<string, any>[])[0]!.ResponseParameters['method.response.header.Access-Control-Allow-Origin'];
+        const allowed = (method.Properties!.Integration.IntegrationResponses as Record<string, any>[])[0]!.ResponseParameters[
+          'method.response.header.Access-Control-Allow-Origin'
+        ];
         expect(show(allowed)).toBe(`'${consoleOrigin}'`);
       }
       for (const id of Object.values(s.ids.functions)) {
@@ -791,7 +922,12 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const buckets = resourcesOfType(s.json, 'AWS::S3::Bucket');
       expect(buckets.length).toBe(2);
       for (const [, bucket] of buckets) {
-        expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+        expect(bucket.Properties!.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
         expect(bucket.Properties!.BucketEncryption).toBeDefined();
       }
       const deployments = resourcesOfType(s.json, 'Custom::CDKBucketDeployment');
@@ -830,13 +966,19 @@ describe.each(stageNames)('the %s stack', (stage) => {
 
     it('answers its own errors as JSON with code, message and requestId', () => {
       const s = synthesized(stage);
-      const responses = new Map(resourcesOfType(s.json, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]));
+      const responses = new Map(
+        resourcesOfType(s.json, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => [r.Properties!.ResponseType as string, r.Properties!]),
+      );
       for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX', 'THROTTLED', 'MISSING_AUTHENTICATION_TOKEN']) {
         const response = responses.get(type);
         expect(response, type).toBeDefined();
         expect(show(response!.RestApiId)).toBe(`{${s.ids.api}}`);
         const body = JSON.parse(response!.ResponseTemplates['application/json'] as string) as Record<string, unknown>;
-        expect(body, type).toEqual({ code: expect.stringMatching(/\S/), message: expect.stringMatching(/\S/), requestId: '$context.requestId' });
+        expect(body, type).toEqual({
+          code: expect.stringMatching(/\S/),
+          message: expect.stringMatching(/\S/),
+          requestId: '$context.requestId',
+        });
       }
     });
   });
@@ -919,14 +1061,20 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect(targets.map((t) => show(t.Arn)).sort()).toEqual(
         ['purge-expired-keys', 'rotate-signing-key', 'notify-expiring-keys'].map((name) => show(arnOf(s.ids.functions[name]!))).sort(),
       );
-      const notices = schedules.find(([, schedule]) => show((schedule.Properties!.Target as Record<string, any>).Arn) === show(arnOf(s.ids.functions['notify-expiring-keys']!)));
+      const notices = schedules.find(
+        ([, schedule]) =>
+          show((schedule.Properties!.Target as Record<string, any>).Arn) === show(arnOf(s.ids.functions['notify-expiring-keys']!)),
+      );
       expect(notices![1].Properties!.ScheduleExpression).toBe('rate(1 day)');
       for (const target of targets) {
         const queueId = /^\{(.+)\.Arn\}$/.exec(show(target.DeadLetterConfig?.Arn))?.[1];
         expect(queueId, 'DeadLetterConfig').toBeDefined();
         expect(resource(s.json, queueId!).Type).toBe('AWS::SQS::Queue');
         expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) });
-        expect(alarmsWatching(s.json, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: `{${queueId}.QueueName}` }), `dead letters of ${queueId}`).not.toEqual([]);
+        expect(
+          alarmsWatching(s.json, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: `{${queueId}.QueueName}` }),
+          `dead letters of ${queueId}`,
+        ).not.toEqual([]);
       }
     });
 
@@ -940,7 +1088,10 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect(pipes).toHaveLength(1);
       const pipe = pipes[0]![1].Properties!;
       expect(show(pipe.Source)).toContain('StreamArn');
-      expect(JSON.parse(pipe.SourceParameters.FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['audit'] } } } });
+      expect(JSON.parse(pipe.SourceParameters.FilterCriteria.Filters[0].Pattern)).toEqual({
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { entity: { S: ['audit'] } } },
+      });
       expect(pipe.SourceParameters.DynamoDBStreamParameters.DeadLetterConfig.Arn).toBeDefined();
       expect(show(pipe.Enrichment)).toBe(show(arnOf(s.ids.functions['shape-audit-events']!)));
       expect(show(pipe.Target)).toContain(resourcesOfType(s.json, 'AWS::Events::EventBus')[0]![0]);
@@ -949,13 +1100,25 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const role = show(pipe.RoleArn).match(/\{(\w+)\.Arn\}/)![1]!;
       const actions = resourcesOfType(s.json, 'AWS::IAM::Policy')
         .filter(([, policy]) => JSON.stringify(policy.Properties!.Roles).includes(role))
-        .flatMap(([, policy]) => (policy.Properties!.PolicyDocument.Statement as Statement[]).flatMap((statement) => [statement.Action].flat()));
+        .flatMap(([, policy]) =>
+          (policy.Properties!.PolicyDocument.Statement as Statement[]).flatMap((statement) => [statement.Action].flat()),
+        );
       expect([...new Set(actions)].sort()).toEqual(
-        ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'events:PutEvents', 'kms:Decrypt', 'lambda:InvokeFunction', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
+        [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'events:PutEvents',
+          'kms:Decrypt',
+          'lambda:InvokeFunction',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:SendMessage',
+        ].sort(),
       );
     });
 
-    it('counts uses off the request path: each key-judging function\'s log group feeds count-uses, which retries, then keeps what fails in an alarmed queue', () => {
+    it("counts uses off the request path: each key-judging function's log group feeds count-uses, which retries, then keeps what fails in an alarmed queue", () => {
       const s = synthesized(stage);
       const logGroupOf = (name: string) => show(resource(s.json, s.ids.functions[name]!).Properties!.LoggingConfig.LogGroup);
       const filters = resourcesOfType(s.json, 'AWS::Logs::SubscriptionFilter').map(([, filter]) => filter.Properties!);
@@ -968,9 +1131,14 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect(config.MaximumRetryAttempts).toBe(2);
       const queueId = countUsesDeadLetterQueue(s);
       expect(resource(s.json, queueId).Type).toBe('AWS::SQS::Queue');
-      expect(alarmsWatching(s.json, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: `{${queueId}.QueueName}` }), 'count-uses dead letters').not.toEqual([]);
+      expect(
+        alarmsWatching(s.json, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: `{${queueId}.QueueName}` }),
+        'count-uses dead letters',
+      ).not.toEqual([]);
       // CloudWatch Logs may invoke count-uses only from the subscribed log groups.
-      const invokers = resourcesOfType(s.json, 'AWS::Lambda::Permission').map(([, permission]) => permission.Properties!).filter((permission) => show(permission.FunctionName) === show(arnOf(s.ids.functions['count-uses']!)));
+      const invokers = resourcesOfType(s.json, 'AWS::Lambda::Permission')
+        .map(([, permission]) => permission.Properties!)
+        .filter((permission) => show(permission.FunctionName) === show(arnOf(s.ids.functions['count-uses']!)));
       expect(invokers.map((permission) => permission.Principal)).toEqual(useRecorders.map(() => 'logs.amazonaws.com'));
       expect(invokers.every((permission) => permission.SourceArn !== undefined)).toBe(true);
     });
@@ -980,18 +1148,29 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const apiName = { ApiName: resource(s.json, s.ids.api).Properties!.Name as string };
       expect(alarmsWatching(s.json, 'AWS/ApiGateway', '5XXError', apiName), '5xx').not.toEqual([]);
       const env = resource(s.json, s.ids.functions.authenticate!).Properties!.Environment.Variables as Record<string, string>;
-      expect(alarmsWatching(s.json, env.POWERTOOLS_METRICS_NAMESPACE!, 'AuthenticationFailure', { service: env.POWERTOOLS_SERVICE_NAME! }), 'authentication failures').not.toEqual([]);
+      expect(
+        alarmsWatching(s.json, env.POWERTOOLS_METRICS_NAMESPACE!, 'AuthenticationFailure', { service: env.POWERTOOLS_SERVICE_NAME! }),
+        'authentication failures',
+      ).not.toEqual([]);
       for (const dependency of ['dynamodb', 'kms']) {
-        expect(alarmsWatching(s.json, 'Keyward', 'DependencyUnavailable', { service: 'keyward', dependency }), `${dependency} unavailable`).not.toEqual([]);
+        expect(
+          alarmsWatching(s.json, 'Keyward', 'DependencyUnavailable', { service: 'keyward', dependency }),
+          `${dependency} unavailable`,
+        ).not.toEqual([]);
       }
       for (const Operation of ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems']) {
-        expect(alarmsWatching(s.json, 'AWS/DynamoDB', 'ThrottledRequests', { TableName: `{${s.ids.table}}`, Operation }), `DynamoDB ${Operation} throttles`).not.toEqual([]);
+        expect(
+          alarmsWatching(s.json, 'AWS/DynamoDB', 'ThrottledRequests', { TableName: `{${s.ids.table}}`, Operation }),
+          `DynamoDB ${Operation} throttles`,
+        ).not.toEqual([]);
       }
       for (const [name, id] of Object.entries(s.ids.functions)) {
         expect(alarmsWatching(s.json, 'AWS/Lambda', 'Errors', { FunctionName: `{${id}}` }), `${name} errors`).not.toEqual([]);
         expect(alarmsWatching(s.json, 'AWS/Lambda', 'Throttles', { FunctionName: `{${id}}` }), `${name} throttles`).not.toEqual([]);
       }
-      const purgeFailures = alarmsWatching(s.json, 'AWS/Lambda', 'Errors', { FunctionName: `{${s.ids.functions[jobs.purgeExpiredKeys.handler]}}` });
+      const purgeFailures = alarmsWatching(s.json, 'AWS/Lambda', 'Errors', {
+        FunctionName: `{${s.ids.functions[jobs.purgeExpiredKeys.handler]}}`,
+      });
       expect(purgeFailures, 'purge failures').not.toEqual([]);
     });
 
@@ -1014,7 +1193,11 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const elsewhere = alarms
         .filter(([, alarm]) => {
           const actions = asList(alarm.Properties!.AlarmActions as unknown[] | undefined);
-          const all = [...actions, ...asList(alarm.Properties!.OKActions as unknown[] | undefined), ...asList(alarm.Properties!.InsufficientDataActions as unknown[] | undefined)];
+          const all = [
+            ...actions,
+            ...asList(alarm.Properties!.OKActions as unknown[] | undefined),
+            ...asList(alarm.Properties!.InsufficientDataActions as unknown[] | undefined),
+          ];
           return actions.length === 0 || all.some((action) => show(action) !== `{${s.ids.topic}}`);
         })
         .map(([id]) => id);
@@ -1040,7 +1223,13 @@ describe.each(stageNames)('the %s stack', (stage) => {
       expect(value(outputNames.jwksUrl)).toBe(`${value(outputNames.issuer)}${routes.jwks.path}`);
       expect(outputs[outputNames.tableName]!.Value).toEqual(refTo(s.ids.table));
       expect(outputs[outputNames.keyArn]!.Value).toEqual(arnOf(s.ids.secretsKey));
-      expect([outputNames.apiUrl, outputNames.issuer, outputNames.jwksUrl, outputNames.tableName, outputNames.keyArn]).toEqual(['ApiUrl', 'Issuer', 'JwksUrl', 'TableName', 'KeyArn']);
+      expect([outputNames.apiUrl, outputNames.issuer, outputNames.jwksUrl, outputNames.tableName, outputNames.keyArn]).toEqual([
+        'ApiUrl',
+        'Issuer',
+        'JwksUrl',
+        'TableName',
+        'KeyArn',
+      ]);
     });
   });
 
@@ -1054,7 +1243,8 @@ describe.each(stageNames)('the %s stack', (stage) => {
     it('reports no unsuppressed errors or warnings', () => {
       const s = synthesized(stage);
       const annotations = Annotations.fromStack(s.stack);
-      const format = (entries: ReturnType<typeof annotations.findError>) => entries.map((entry) => `${entry.id}: ${String(entry.entry.data)}`);
+      const format = (entries: ReturnType<typeof annotations.findError>) =>
+        entries.map((entry) => `${entry.id}: ${String(entry.entry.data)}`);
       const errors = format(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')));
       const warnings = format(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')));
       expect({ errors, warnings }).toEqual({ errors: [], warnings: [] });
@@ -1064,7 +1254,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const s = synthesized(stage);
       const suppressions = suppressionsIn(s.json);
       expect(suppressions.length).toBeGreaterThan(0);
-      const weak = suppressions.filter(({ suppression }) => typeof suppression.reason !== 'string' || suppression.reason.trim().length < 20);
+      const weak = suppressions.filter(
+        ({ suppression }) => typeof suppression.reason !== 'string' || suppression.reason.trim().length < 20,
+      );
       expect(weak.map(({ where, suppression }) => `${where}: ${suppression.id}: ${JSON.stringify(suppression.reason)}`)).toEqual([]);
     });
   });

@@ -45,7 +45,13 @@ beforeAll(async () => {
   const port = await freePort();
   await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
   // A plain shell where `keyward` is the CLI and the API key comes from the environment, as in CI.
-  const env = [`PS1=$ `, `XDG_CONFIG_HOME=${configHome}`, `KEYWARD_ENDPOINT=http://127.0.0.1:${port}`, `KEYWARD_API_KEY=${systemKey}`, 'NO_COLOR=1'];
+  const env = [
+    `PS1=$ `,
+    `XDG_CONFIG_HOME=${configHome}`,
+    `KEYWARD_ENDPOINT=http://127.0.0.1:${port}`,
+    `KEYWARD_API_KEY=${systemKey}`,
+    'NO_COLOR=1',
+  ];
   tmux('new-session', '-d', '-s', 'cli', '-x', '200', '-y', '40', 'env', '-i', `PATH=${process.env.PATH}`, 'TERM=xterm', ...env, 'sh');
   type(`keyward() { '${process.execPath}' '${entry}' "$@"; }`);
   press('Enter');
@@ -98,7 +104,8 @@ describe('keys list on a terminal', () => {
     press('Enter');
     const first = await waitFor(/More keys: (keyward keys list .*)$/m);
     const hint = /More keys: (keyward keys list .*)$/m.exec(first)![1]!;
-    for (const kept of ['--type viewer', '--status active', "--search 'paged viewer'", '--order asc', '--limit 1']) expect(hint).toContain(kept);
+    for (const kept of ['--type viewer', '--status active', "--search 'paged viewer'", '--order asc', '--limit 1'])
+      expect(hint).toContain(kept);
     expect(first).toContain('paged viewer 0');
     await clear();
     type(hint);
@@ -117,7 +124,9 @@ describe('keys revoke-all on a terminal', () => {
     type(`keyward keys revoke-all --owner contractor --reason 'contract ended'`);
     press('Enter');
     const asked = await waitFor(/Type the tenant id to confirm: $/m);
-    expect(asked).toContain("This revokes every active or disabled privileged and viewer key of owner 'contractor' in tenant 'cli-terminal' for good.");
+    expect(asked).toContain(
+      "This revokes every active or disabled privileged and viewer key of owner 'contractor' in tenant 'cli-terminal' for good.",
+    );
     type('cli-termina');
     press('Enter');
     await waitFor(/Not revoked: what you typed is not the tenant id\./);

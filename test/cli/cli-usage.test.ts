@@ -8,14 +8,12 @@ import { cliRunner, type CliRun } from '../support/cli-process.ts';
 
 // The CLI's usage controls, tenant policy and revoke-all, run as a process against the local server.
 
-
 const { run } = cliRunner('cli-usage');
 type Run = CliRun;
 
 const server = createLocalServer();
 let endpoint: string;
 let systemKey: string;
-
 
 /** Runs the CLI, not on a terminal, with the system key as KEYWARD_API_KEY. */
 const cli = (args: string[]): Promise<Run> => run(args, { KEYWARD_API_KEY: systemKey, KEYWARD_ENDPOINT: endpoint });
@@ -37,7 +35,11 @@ async function fails(args: string[], message: string | RegExp): Promise<Run> {
 const json = async <T = any>(args: string[]): Promise<T> => JSON.parse((await ok([...args, '--json'])).stdout) as T;
 
 async function authenticate(apiKey: string): Promise<number> {
-  const response = await fetch(`${endpoint}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
+  const response = await fetch(`${endpoint}/v1/authentication`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ apiKey }),
+  });
   await response.body?.cancel();
   return response.status;
 }
@@ -54,12 +56,36 @@ afterAll(() => new Promise((done) => server.close(done)));
 describe('keys create, get and update with usage controls', () => {
   it('takes every usage option, shows the live window and credits, and removes each control with --no-…', async () => {
     const created = await json<{ key: KeyView; apiKey: string }>([
-      'keys', 'create', '--name', 'metered', '--type', 'viewer',
-      '--owner', 'customer-42',
-      '--meta', 'plan=pro', '--meta', 'seats=5', '--meta', 'beta=true', '--meta', 'note=null', '--meta', 'zip="02134"', '--meta', 'code="5"', '--meta', 'motto=a=b c',
-      '--rate-limit', '100/1m',
-      '--credits', '1000', '--refill', '1000/monthly',
-      '--allowed-ips', '127.0.0.1, 10.0.0.0/8,::1',
+      'keys',
+      'create',
+      '--name',
+      'metered',
+      '--type',
+      'viewer',
+      '--owner',
+      'customer-42',
+      '--meta',
+      'plan=pro',
+      '--meta',
+      'seats=5',
+      '--meta',
+      'beta=true',
+      '--meta',
+      'note=null',
+      '--meta',
+      'zip="02134"',
+      '--meta',
+      'code="5"',
+      '--meta',
+      'motto=a=b c',
+      '--rate-limit',
+      '100/1m',
+      '--credits',
+      '1000',
+      '--refill',
+      '1000/monthly',
+      '--allowed-ips',
+      '127.0.0.1, 10.0.0.0/8,::1',
     ]);
     const id = created.key.id;
     expect(created.key).toMatchObject({
@@ -70,18 +96,37 @@ describe('keys create, get and update with usage controls', () => {
       allowedIps: ['127.0.0.1/32', '10.0.0.0/8', '::1/128'],
     });
 
+    // Windows start at every whole minute: one that begins between the use and the view is a fresh one.
+    const minute = () => Math.floor(Date.now() / 60_000);
+    const usedIn = minute();
     expect(await authenticate(created.apiKey)).toBe(200);
     const shown = (await ok(['keys', 'get', id])).stdout;
+    const sameWindow = minute() === usedIn;
     expect(shown).toMatch(/^Owner:\s+customer-42$/m);
     // Sorted by name; text that --meta would read as a number is quoted, so it can be typed back as shown.
     expect(shown).toMatch(/^Meta:\s+beta=true, code="5", motto=a=b c, note=null, plan=pro, seats=5, zip=02134$/m);
-    expect(shown).toMatch(/^Rate limit:\s+99 of 100 left in this window, resets in \d+ s \(100\/1m\)$/m);
+    if (sameWindow) expect(shown).toMatch(/^Rate limit:\s+99 of 100 left in this window, resets in (\d+ s|1 min) \(100\/1m\)$/m);
+    else expect(shown).toMatch(/^Rate limit:\s+100 of 100 left in this window, resets in (\d+ s|1 min) \(100\/1m\)$/m);
     expect(shown).toMatch(/^Credits:\s+999 left, refilled to 1,000 monthly$/m);
     expect(shown).toMatch(/^Allowed IPs:\s+127\.0\.0\.1\/32, 10\.0\.0\.0\/8, ::1\/128$/m);
     // Every line is one label and its value, as before.
     for (const line of shown.split('\n').filter(Boolean)) expect(line).toMatch(/^[A-Z][A-Za-z ]*:\s/);
 
-    const changed = await json<KeyView>(['keys', 'update', id, '--owner', 'customer-43', '--meta', 'plan=team', '--rate-limit', '5/30s', '--credits', '10', '--allowed-ips', '127.0.0.0/8,::1']);
+    const changed = await json<KeyView>([
+      'keys',
+      'update',
+      id,
+      '--owner',
+      'customer-43',
+      '--meta',
+      'plan=team',
+      '--rate-limit',
+      '5/30s',
+      '--credits',
+      '10',
+      '--allowed-ips',
+      '127.0.0.0/8,::1',
+    ]);
     expect(changed).toMatchObject({
       ownerId: 'customer-43',
       meta: { plan: 'team' },
@@ -91,7 +136,10 @@ describe('keys create, get and update with usage controls', () => {
     });
     // Credits are set whole: without --refill the refill is gone.
     expect(changed.credits).not.toHaveProperty('refill');
-    expect(await json<KeyView>(['keys', 'update', id, '--rate-limit', '100/1d'])).toMatchObject({ rateLimit: { limit: 100, windowSeconds: 86_400 }, ownerId: 'customer-43' });
+    expect(await json<KeyView>(['keys', 'update', id, '--rate-limit', '100/1d'])).toMatchObject({
+      rateLimit: { limit: 100, windowSeconds: 86_400 },
+      ownerId: 'customer-43',
+    });
 
     const cleared = await ok(['keys', 'update', id, '--no-owner', '--no-meta', '--no-rate-limit', '--no-credits', '--no-allowed-ips']);
     expect(cleared.stdout).toContain(`Updated key ${id}.`);
@@ -104,7 +152,8 @@ describe('keys create, get and update with usage controls', () => {
 
   it('refuses a malformed --rate-limit, --meta or --refill with a clear message, and shows the API verdict on the rest', async () => {
     const create = ['keys', 'create', '--name', 'x', '--type', 'viewer'];
-    for (const bad of ['100', '100/60', '100/60x', 'abc', '/1m', '100/1w']) await fails([...create, '--rate-limit', bad], /not a rate limit: write uses\/window .* 100\/60s, 100\/1m, 1000\/1h, 10000\/1d/);
+    for (const bad of ['100', '100/60', '100/60x', 'abc', '/1m', '100/1w'])
+      await fails([...create, '--rate-limit', bad], /not a rate limit: write uses\/window .* 100\/60s, 100\/1m, 1000\/1h, 10000\/1d/);
     await fails([...create, '--rate-limit', '0/1m'], 'the number of uses must be from 1 to 1000000');
     await fails([...create, '--rate-limit', '10/2d'], 'the window must be from 1s to 1d');
     await fails([...create, '--meta', 'novalue'], 'write key=value');
@@ -122,7 +171,11 @@ describe('keys create, get and update with usage controls', () => {
 
 describe('keys list --owner', () => {
   it('lists only the keys of one owner, and keeps the filter in the next-page command', async () => {
-    const alice = await Promise.all([1, 2].map((n) => json<{ key: KeyView }>(['keys', 'create', '--name', `alice ${n}`, '--type', 'viewer', '--owner', 'alice@example.com'])));
+    const alice = await Promise.all(
+      [1, 2].map((n) =>
+        json<{ key: KeyView }>(['keys', 'create', '--name', `alice ${n}`, '--type', 'viewer', '--owner', 'alice@example.com']),
+      ),
+    );
     await json(['keys', 'create', '--name', 'bob', '--type', 'viewer', '--owner', 'bob']);
     const listed = await json<{ items: KeyView[] }>(['keys', 'list', '--owner', 'alice@example.com']);
     expect(listed.items.map((key) => key.id).sort()).toEqual(alice.map(({ key }) => key.id).sort());
@@ -133,7 +186,12 @@ describe('keys list --owner', () => {
 
 describe('policy get and set', () => {
   it('prints the policy, changes only the given rules (writing the rest back as they were), and the API enforces it', async () => {
-    expect(await json(['policy', 'get'])).toEqual({ maxLifetimeDays: null, requireExpiry: false, maxGracePeriodSeconds: 604_800, allowedIps: null });
+    expect(await json(['policy', 'get'])).toEqual({
+      maxLifetimeDays: null,
+      requireExpiry: false,
+      maxGracePeriodSeconds: 604_800,
+      allowedIps: null,
+    });
     const shown = (await ok(['policy', 'get'])).stdout;
     expect(shown).toMatch(/^Max lifetime:\s+no limit$/m);
     expect(shown).toMatch(/^Require expiry:\s+no$/m);
@@ -158,7 +216,20 @@ describe('policy get and set', () => {
     await fails(['policy', 'set'], 'Nothing to change');
     await fails(['policy', 'set', '--allowed-ips', 'nowhere'], /allowedIps.*\(request\.invalid\)/);
 
-    expect(await json(['policy', 'set', '--max-lifetime-days', 'none', '--require-expiry', 'false', '--max-grace-period', '604800', '--allowed-ips', 'none'])).toEqual({
+    expect(
+      await json([
+        'policy',
+        'set',
+        '--max-lifetime-days',
+        'none',
+        '--require-expiry',
+        'false',
+        '--max-grace-period',
+        '604800',
+        '--allowed-ips',
+        'none',
+      ]),
+    ).toEqual({
       maxLifetimeDays: null,
       requireExpiry: false,
       maxGracePeriodSeconds: 604_800,
@@ -169,19 +240,45 @@ describe('policy get and set', () => {
 
 describe('keys revoke-all', () => {
   it('refuses without --yes off a terminal, and with --yes revokes the matching keys only', async () => {
-    const contractor = await Promise.all([1, 2].map((n) => json<{ key: KeyView; apiKey: string }>(['keys', 'create', '--name', `contractor ${n}`, '--type', 'privileged', '--owner', 'contractor'])));
-    const employee = await json<{ key: KeyView; apiKey: string }>(['keys', 'create', '--name', 'employee', '--type', 'privileged', '--owner', 'employee']);
+    const contractor = await Promise.all(
+      [1, 2].map((n) =>
+        json<{ key: KeyView; apiKey: string }>([
+          'keys',
+          'create',
+          '--name',
+          `contractor ${n}`,
+          '--type',
+          'privileged',
+          '--owner',
+          'contractor',
+        ]),
+      ),
+    );
+    const employee = await json<{ key: KeyView; apiKey: string }>([
+      'keys',
+      'create',
+      '--name',
+      'employee',
+      '--type',
+      'privileged',
+      '--owner',
+      'employee',
+    ]);
 
     await fails(['keys', 'revoke-all', '--owner', 'contractor', '--reason', 'contract ended'], '--yes');
     await fails(['keys', 'revoke-all', '--owner', 'contractor', '--yes'], "required option '--reason <text>'");
     await fails(['keys', 'revoke-all', '--type', 'system', '--reason', 'x', '--yes'], 'privileged, viewer');
     expect(await json(['keys', 'get', contractor[0]!.key.id])).toMatchObject({ status: 'active' });
 
-    expect((await ok(['keys', 'revoke-all', '--owner', 'contractor', '--reason', 'contract ended', '--yes'])).stdout).toBe('Revoked 2 keys.\n');
+    expect((await ok(['keys', 'revoke-all', '--owner', 'contractor', '--reason', 'contract ended', '--yes'])).stdout).toBe(
+      'Revoked 2 keys.\n',
+    );
     for (const { key } of contractor) expect(await json(['keys', 'get', key.id])).toMatchObject({ status: 'revoked' });
     expect(await json(['keys', 'get', employee.key.id])).toMatchObject({ status: 'active' });
     expect(await json(['keys', 'revoke-all', '--owner', 'contractor', '--reason', 'again', '--yes'])).toEqual({ revoked: 0 });
-    expect(await json(['keys', 'revoke-all', '--type', 'viewer', '--owner', 'employee', '--reason', 'none of these', '--yes'])).toEqual({ revoked: 0 });
+    expect(await json(['keys', 'revoke-all', '--type', 'viewer', '--owner', 'employee', '--reason', 'none of these', '--yes'])).toEqual({
+      revoked: 0,
+    });
     expect(await json(['keys', 'get', employee.key.id])).toMatchObject({ status: 'active' });
     expect(await authenticate(systemKey)).toBe(200);
 
@@ -192,16 +289,38 @@ describe('keys revoke-all', () => {
 
 describe('help and output', () => {
   it('has --help for the new commands, naming the options that remove a control', async () => {
-    const commands = [['policy'], ['policy', 'get'], ['policy', 'set'], ['keys', 'revoke-all'], ['keys', 'update'], ['keys', 'create'], ['keys', 'list']];
+    const commands = [
+      ['policy'],
+      ['policy', 'get'],
+      ['policy', 'set'],
+      ['keys', 'revoke-all'],
+      ['keys', 'update'],
+      ['keys', 'create'],
+      ['keys', 'list'],
+    ];
     const runs = await Promise.all(commands.map((command) => cli([...command, '--help'])));
     runs.forEach((run, index) => {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`Usage: keyward ${commands[index]!.join(' ')}`);
     });
     const [, , set, revokeAll, update, create, list] = runs.map((run) => run.stdout);
-    for (const option of ['--max-lifetime-days <days|none>', '--require-expiry <true|false>', '--max-grace-period <seconds>', '--allowed-ips <list|none>', '--json']) expect(set).toContain(option);
+    for (const option of [
+      '--max-lifetime-days <days|none>',
+      '--require-expiry <true|false>',
+      '--max-grace-period <seconds>',
+      '--allowed-ips <list|none>',
+      '--json',
+    ])
+      expect(set).toContain(option);
     for (const option of ['--reason <text>', '--owner <id>', '--type <type>', '--yes', '--json']) expect(revokeAll).toContain(option);
-    for (const option of ['--owner <id>', '--meta <key=value>', '--rate-limit <uses/window>', '--credits <n>', '--refill <amount/interval>', '--allowed-ips <list>']) {
+    for (const option of [
+      '--owner <id>',
+      '--meta <key=value>',
+      '--rate-limit <uses/window>',
+      '--credits <n>',
+      '--refill <amount/interval>',
+      '--allowed-ips <list>',
+    ]) {
       expect(create).toContain(option);
       expect(update).toContain(option);
     }
@@ -245,7 +364,15 @@ describe('keys usage and usage', () => {
     // Not a terminal: no sparkline.
     expect(hourly.stdout).not.toMatch(/[▁▂▃▄▅▆▇█]/);
 
-    const daily = await json(['keys', 'usage', created.key.id, '--granularity', 'day', '--from', new Date(Date.now() - 6 * 86_400_000).toISOString()]);
+    const daily = await json([
+      'keys',
+      'usage',
+      created.key.id,
+      '--granularity',
+      'day',
+      '--from',
+      new Date(Date.now() - 6 * 86_400_000).toISOString(),
+    ]);
     expect(daily.totals).toEqual({ valid: 3, rateLimited: 0, usageExceeded: 0, ipNotAllowed: 0, refused: 0 });
     expect(daily.items.length).toBeGreaterThanOrEqual(7);
     expect((await ok(['keys', 'usage', created.key.id, '--granularity', 'day'])).stdout).toMatch(/^DAY \(UTC\)/m);

@@ -7,14 +7,12 @@ import { createLocalServer } from '#local/server.ts';
 import { newTenant } from '../support/api.ts';
 import { cliRunner, type CliRun } from '../support/cli-process.ts';
 
-
 const { configHome, run } = cliRunner('cli');
 type Run = CliRun;
 
 const server = createLocalServer();
 let endpoint: string;
 let systemKey: string;
-
 
 async function ok(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   const run = await cli(args, env);
@@ -23,9 +21,13 @@ async function ok(args: string[], env: Record<string, string | undefined> = {}):
 }
 
 /** Runs the CLI with the system key as KEYWARD_API_KEY unless `env` says otherwise. */
-const cli = (args: string[], env: Record<string, string | undefined> = {}): Promise<Run> => run(args, { KEYWARD_API_KEY: systemKey, ...env });
+const cli = (args: string[], env: Record<string, string | undefined> = {}): Promise<Run> =>
+  run(args, { KEYWARD_API_KEY: systemKey, ...env });
 
 const json = async <T = any>(args: string[]): Promise<T> => JSON.parse((await ok([...args, '--json'])).stdout) as T;
+
+/** `keyward login` with the system key: saves the token (and the endpoint) the commands after it use. */
+const login = () => ok(['login', '--endpoint', endpoint]);
 
 beforeAll(async () => {
   const port = await freePort();
@@ -38,7 +40,7 @@ afterAll(() => new Promise((done) => server.close(done)));
 
 describe('keyward CLI', () => {
   it('logs in with KEYWARD_API_KEY and saves only a token, readable by the user alone', async () => {
-    const run = await ok(['login', '--endpoint', endpoint]);
+    const run = await login();
     expect(run.stdout).toContain('Logged in to');
     expect(run.stdout).toContain("tenant 'cli-tenant'");
     const file = join(configHome, 'keyward/credentials.json');
@@ -53,12 +55,16 @@ describe('keyward CLI', () => {
   });
 
   it('refuses to log in without a key when not on a terminal', async () => {
-    const run = await cli(['login', '--endpoint', endpoint], { KEYWARD_API_KEY: undefined, XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'keyward-cli-none-')) });
+    const run = await cli(['login', '--endpoint', endpoint], {
+      KEYWARD_API_KEY: undefined,
+      XDG_CONFIG_HOME: mkdtempSync(join(tmpdir(), 'keyward-cli-none-')),
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('KEYWARD_API_KEY');
   });
 
   it('says who is logged in, using the saved token', async () => {
+    await login();
     // No API key in the environment: only the saved token can answer.
     const run = await ok(['whoami'], { KEYWARD_API_KEY: undefined });
     expect(run.stdout).toContain('cli-tenant');
@@ -69,12 +75,34 @@ describe('keyward CLI', () => {
   });
 
   it('manages a key through its whole life', async () => {
-    const created = await ok(['keys', 'create', '--name', 'billing-sync', '--type', 'privileged', '--scopes', 'billing:read, billing:write', '--expires-in-days', '90']);
+    await login();
+    const created = await ok([
+      'keys',
+      'create',
+      '--name',
+      'billing-sync',
+      '--type',
+      'privileged',
+      '--scopes',
+      'billing:read, billing:write',
+      '--expires-in-days',
+      '90',
+    ]);
     expect(created.stdout).toMatch(/kw_[A-Za-z0-9]{54}/);
     expect(created.stdout).toContain('only time the full key is shown');
     expect(created.stdout).toContain('Key ID');
 
-    const body = await json<{ key: { id: string; scopes: string[] }; apiKey: string }>(['keys', 'create', '--name', 'orders-bot', '--type', 'viewer', '--description', 'reads orders', '--recoverable']);
+    const body = await json<{ key: { id: string; scopes: string[] }; apiKey: string }>([
+      'keys',
+      'create',
+      '--name',
+      'orders-bot',
+      '--type',
+      'viewer',
+      '--description',
+      'reads orders',
+      '--recoverable',
+    ]);
     const id = body.key.id;
     expect(body.apiKey).toMatch(/^kw_/);
 
@@ -97,7 +125,10 @@ describe('keyward CLI', () => {
     expect((await ok(['keys', 'get', id])).stdout).toMatch(/Name:\s+orders-bot/);
     expect(await json(['keys', 'get', id])).toMatchObject({ id, name: 'orders-bot', description: 'reads orders', recoverable: true });
 
-    expect(await json(['keys', 'update', id, '--name', 'orders-bot-2', '--scopes', 'orders:read'])).toMatchObject({ name: 'orders-bot-2', scopes: ['orders:read'] });
+    expect(await json(['keys', 'update', id, '--name', 'orders-bot-2', '--scopes', 'orders:read'])).toMatchObject({
+      name: 'orders-bot-2',
+      scopes: ['orders:read'],
+    });
     expect((await ok(['keys', 'update', id, '--description', 'new'])).stdout).toContain('Updated key');
 
     expect((await ok(['keys', 'disable', id])).stdout).toContain('now disabled');
@@ -118,7 +149,16 @@ describe('keyward CLI', () => {
     expect((await ok(['keys', 'delete', id, '--yes'])).stdout).toContain(`Deleted key ${id}`);
 
     const audit = await ok(['audit', '--key-id', id]);
-    for (const action of ['key.create', 'key.update', 'key.disable', 'key.enable', 'key.regenerate', 'key.reveal', 'key.revoke', 'key.delete']) {
+    for (const action of [
+      'key.create',
+      'key.update',
+      'key.disable',
+      'key.enable',
+      'key.regenerate',
+      'key.reveal',
+      'key.revoke',
+      'key.delete',
+    ]) {
       expect(audit.stdout).toContain(action);
     }
     const events = await json<{ items: { action: string }[] }>(['audit', '--limit', '100']);
@@ -126,6 +166,7 @@ describe('keyward CLI', () => {
   }, 90_000);
 
   it("fails with exit code 1 and the API's message", async () => {
+    await login();
     const missing = await cli(['keys', 'get', 'AAAAAAAAAAAAAAAA']);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
@@ -150,7 +191,10 @@ describe('keyward CLI', () => {
     const expiredHome = mkdtempSync(join(tmpdir(), 'keyward-cli-expired-'));
     await ok(['login', '--endpoint', endpoint], { XDG_CONFIG_HOME: expiredHome });
     const file = join(expiredHome, 'keyward/credentials.json');
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), tokenExpiresAt: new Date(Date.now() - 1000).toISOString() }));
+    writeFileSync(
+      file,
+      JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), tokenExpiresAt: new Date(Date.now() - 1000).toISOString() }),
+    );
     const expired = await cli(['keys', 'list'], { XDG_CONFIG_HOME: expiredHome });
     expect(expired.code).toBe(1);
     expect(expired.stderr).toMatch(/expired.*keyward login/);
@@ -158,14 +202,26 @@ describe('keyward CLI', () => {
 
   it('has --help for every command', async () => {
     const commands = [
-      [], ['login'], ['whoami'], ['bootstrap'], ['audit'], ['keys'], ['policy'], ['policy', 'get'], ['policy', 'set'],
-      ...['create', 'list', 'get', 'update', 'enable', 'disable', 'regenerate', 'revoke', 'revoke-all', 'delete', 'reveal'].map((name) => ['keys', name]),
+      [],
+      ['login'],
+      ['whoami'],
+      ['bootstrap'],
+      ['audit'],
+      ['keys'],
+      ['policy'],
+      ['policy', 'get'],
+      ['policy', 'set'],
+      ...['create', 'list', 'get', 'update', 'enable', 'disable', 'regenerate', 'revoke', 'revoke-all', 'delete', 'reveal'].map((name) => [
+        'keys',
+        name,
+      ]),
     ];
     const runs = await Promise.all(commands.map((command) => cli([...command, '--help'])));
     runs.forEach((run, index) => {
       expect(run.code, commands[index]!.join(' ')).toBe(0);
       expect(run.stdout).toContain(`Usage: keyward ${commands[index]!.join(' ')}`.trimEnd());
-      if (commands[index]!.length > 1 || ['login', 'whoami', 'bootstrap', 'audit'].includes(commands[index]![0]!)) expect(run.stdout).toContain('--json');
+      if (commands[index]!.length > 1 || ['login', 'whoami', 'bootstrap', 'audit'].includes(commands[index]![0]!))
+        expect(run.stdout).toContain('--json');
     });
   }, 60_000);
 });

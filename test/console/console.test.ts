@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'vite';
@@ -15,7 +15,6 @@ const server = createLocalServer();
 let base: string;
 let browser: Browser;
 let page: Page;
-let systemKey: string;
 const cspViolations: string[] = [];
 const axeSource = readFileSync(resolve(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
@@ -27,25 +26,34 @@ async function axe(where: string) {
   // Evaluated rather than added as a script tag: the console's CSP rightly refuses inline scripts.
   if (!(await page.evaluate('typeof axe !== "undefined"'))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const result = await (globalThis as any).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return result.violations.map((v: any) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n: any) => `${n.target.join(' ')}: ${n.failureSummary}`) }));
+    const result = await (globalThis as any).axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.map((n: any) => `${n.target.join(' ')}: ${n.failureSummary}`),
+    }));
   });
   expect(violations, `${where}:\n${JSON.stringify(violations, null, 2)}`).toEqual([]);
 }
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  const [, tenant, port] = await Promise.all([
-    build({ configFile: resolve(root, 'console/vite.config.ts'), logLevel: 'warn' }),
-    newTenant('console'),
-    freePort(),
-  ]);
-  systemKey = tenant.apiKey;
+  const [, port] = await Promise.all([build({ configFile: resolve(root, 'console/vite.config.ts'), logLevel: 'warn' }), freePort()]);
   await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
   base = `http://127.0.0.1:${port}`;
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
@@ -54,6 +62,11 @@ beforeAll(async () => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
 }, 60_000);
+
+// Each test answers for the CSP violations of its own pages only.
+beforeEach(() => {
+  cspViolations.length = 0;
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -65,18 +78,27 @@ async function signIn(apiKey: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** Signs out if signed in, then signs in with `apiKey`. */
-async function signInAs(apiKey: string) {
+/** Opens the console signed out, whoever the browser was signed in as before. */
+async function signedOut() {
   await page.goto(base);
   const signOut = page.getByRole('button', { name: 'Sign out' });
   await visible(signOut.or(page.getByRole('heading', { name: 'Sign in to Keyward' })));
   if (await signOut.count()) await signOut.click();
+}
+
+/** Signs out if signed in, then signs in with `apiKey`. */
+async function signInAs(apiKey: string) {
+  await signedOut();
   await signIn(apiKey);
   await visible(page.getByRole('heading', { name: 'API keys' }));
 }
 
 async function authenticate(apiKey: string): Promise<number> {
-  const response = await fetch(`${base}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
+  const response = await fetch(`${base}/v1/authentication`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ apiKey }),
+  });
   await response.body?.cancel();
   return response.status;
 }
@@ -103,7 +125,8 @@ describe('admin console', () => {
   });
 
   it('walks a key through its whole life', async () => {
-    await page.goto(base);
+    const systemKey = (await newTenant('console-walk')).apiKey;
+    await signedOut();
     await visible(page.getByRole('heading', { name: 'Sign in to Keyward' }));
     await shot('sign-in');
 
@@ -132,7 +155,13 @@ describe('admin console', () => {
     await dialog.getByLabel('Name').fill('billing-sync');
     await dialog.getByLabel('Scopes').fill('orders:read, reports:write');
     await dialog.getByLabel('Description').fill('Nightly billing export');
-    expect(await dialog.getByLabel('Expires').locator('option').allTextContents()).toEqual(['In 7 days', 'In 30 days', 'In 90 days', 'On a date', 'Never']);
+    expect(await dialog.getByLabel('Expires').locator('option').allTextContents()).toEqual([
+      'In 7 days',
+      'In 30 days',
+      'In 90 days',
+      'On a date',
+      'Never',
+    ]);
     await dialog.getByLabel('Expires').selectOption('30');
     await dialog.getByLabel(/Recoverable/).check();
     await dialog.getByRole('button', { name: 'Create key' }).click();
@@ -189,7 +218,11 @@ describe('admin console', () => {
     await page.getByRole('dialog', { name: 'Disable “billing-sync”?' }).getByRole('button', { name: 'Disable key' }).click();
     await visible(page.getByText('Key disabled.'));
     await visible(details.getByText('Disabled', { exact: true }));
-    const refused = await fetch(`${base}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey }) });
+    const refused = await fetch(`${base}/v1/authentication`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey }),
+    });
     expect(((await refused.json()) as { code: string }).code).toBe('authentication.key_disabled');
     await page.getByRole('button', { name: 'Enable' }).click();
     await visible(page.getByText('Key enabled.'));
@@ -263,17 +296,22 @@ describe('admin console', () => {
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
     await signIn(systemKey);
     await visible(page.getByRole('heading', { name: 'API keys' }));
-    await page.route('**/v1/audit*', (route) =>
-      route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ code: 'auth.token_expired', message: 'The token has expired; get a new one.', requestId: 'x' }) }));
-    await page.getByRole('link', { name: 'Audit log' }).click();
-    await visible(page.getByText('Your session expired. Sign in again with your API key.'));
-    await visible(page.getByRole('heading', { name: 'Sign in to Keyward' }));
+    const expired = JSON.stringify({ code: 'auth.token_expired', message: 'The token has expired; get a new one.', requestId: 'x' });
+    await page.route('**/v1/audit*', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: expired }));
+    try {
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await visible(page.getByText('Your session expired. Sign in again with your API key.'));
+      await visible(page.getByRole('heading', { name: 'Sign in to Keyward' }));
+    } finally {
+      // The audit log answers again for whatever runs next.
+      await page.unroute('**/v1/audit*');
+    }
 
     expect(cspViolations).toEqual([]);
   }, 60_000);
 
   it('sets usage controls on a key, and shows the live window and credits', async () => {
-    await page.unroute('**/v1/audit*');
+    const systemKey = (await newTenant('console-usage-controls')).apiKey;
     await signInAs(systemKey);
 
     await page.getByRole('button', { name: 'Create key' }).click();
@@ -342,7 +380,12 @@ describe('admin console', () => {
     await visible(page.getByText('Key updated.'));
     await visible(details.getByText('(1,000 per hour)'));
     await visible(details.getByText('995 left, refilled to 1,000 every month (the 1st, 00:00 UTC)'));
-    expect(await apiGet(`/v1/keys/${keyId}`, systemKey)).toMatchObject({ ownerId: null, rateLimit: { limit: 1000, windowSeconds: 3600 }, credits: { remaining: 995 }, allowedIps: ['127.0.0.0/8', '::1/128'] });
+    expect(await apiGet(`/v1/keys/${keyId}`, systemKey)).toMatchObject({
+      ownerId: null,
+      rateLimit: { limit: 1000, windowSeconds: 3600 },
+      credits: { remaining: 995 },
+      allowedIps: ['127.0.0.0/8', '::1/128'],
+    });
 
     await page.getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('dialog').getByLabel('Preset').selectOption({ label: 'No rate limit' });
@@ -356,6 +399,7 @@ describe('admin console', () => {
   }, 60_000);
 
   it('edits the tenant policy as admin, and shows it read-only to others', async () => {
+    const systemKey = (await newTenant('console-policy')).apiKey;
     const viewer = await createKey(systemKey, { name: 'read-only viewer', type: 'viewer' });
     await signInAs(systemKey);
     await page.getByRole('link', { name: 'Policy', exact: true }).click();
@@ -372,7 +416,12 @@ describe('admin console', () => {
     await form.getByRole('button', { name: 'Save policy' }).click();
     await visible(page.getByText('Policy saved.'));
     expect(await form.getByLabel('Allowed IPs for every key').inputValue()).toBe('127.0.0.0/8\n::1/128');
-    expect(await apiGet('/v1/tenant/policy', systemKey)).toEqual({ maxLifetimeDays: 365, requireExpiry: false, maxGracePeriodSeconds: 86_400, allowedIps: ['127.0.0.0/8', '::1/128'] });
+    expect(await apiGet('/v1/tenant/policy', systemKey)).toEqual({
+      maxLifetimeDays: 365,
+      requireExpiry: false,
+      maxGracePeriodSeconds: 86_400,
+      allowedIps: ['127.0.0.0/8', '::1/128'],
+    });
     await visible(page.getByRole('button', { name: 'Revoke keys…' }));
     await shot('policy');
 
@@ -380,7 +429,12 @@ describe('admin console', () => {
     await page.getByRole('link', { name: 'Policy', exact: true }).click();
     await visible(page.getByText('shown read-only'));
     expect(await form.getByLabel('Longest key lifetime in days').inputValue()).toBe('365');
-    for (const label of ['Longest key lifetime in days', 'Every new key must have an expiry', 'Longest grace period in seconds', 'Allowed IPs for every key']) {
+    for (const label of [
+      'Longest key lifetime in days',
+      'Every new key must have an expiry',
+      'Longest grace period in seconds',
+      'Allowed IPs for every key',
+    ]) {
       expect(await form.getByLabel(label).isDisabled(), label).toBe(true);
     }
     expect(await page.getByRole('button', { name: /Save policy|Revoke keys/ }).count()).toBe(0);
@@ -388,7 +442,6 @@ describe('admin console', () => {
   }, 60_000);
 
   it('revokes keys in bulk only after the tenant id is typed exactly', async () => {
-    // A tenant of its own, so the keys above stay as they are.
     const admin = (await newTenant('console-revoke')).apiKey;
     const contractor = await Promise.all([1, 2].map((n) => createKey(admin, { name: `contractor ${n}`, ownerId: 'contractor' })));
     const employee = await createKey(admin, { name: 'employee', ownerId: 'employee' });
@@ -434,7 +487,11 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     await visible(page.getByRole('dialog', { name: 'Create an API key' }));
     // Expiry presets follow the tenant policy; scopes already in use are suggested.
-    const put = await fetch(`${base}/v1/tenant/policy`, { method: 'PUT', headers: { 'x-api-key': admin, 'content-type': 'application/json' }, body: JSON.stringify({ maxLifetimeDays: 60, requireExpiry: true, maxGracePeriodSeconds: 604_800, allowedIps: null }) });
+    const put = await fetch(`${base}/v1/tenant/policy`, {
+      method: 'PUT',
+      headers: { 'x-api-key': admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ maxLifetimeDays: 60, requireExpiry: true, maxGracePeriodSeconds: 604_800, allowedIps: null }),
+    });
     expect(put.status).toBe(200);
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     await page.locator('dialog').waitFor({ state: 'detached' });
@@ -505,10 +562,20 @@ describe('admin console', () => {
 
     // Phone: nothing scrolls sideways, tables stack, and the same pages pass axe.
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const [name, path, heading] of [['keys list', '#/keys', 'API keys'], ['key detail', `#/keys/${soon.key.id}`, 'expiring-soon'], ['usage', '#/usage', 'Usage'], ['audit', '#/audit', 'Audit log'], ['policy', '#/policy', 'Tenant policy']] as const) {
+    for (const [name, path, heading] of [
+      ['keys list', '#/keys', 'API keys'],
+      ['key detail', `#/keys/${soon.key.id}`, 'expiring-soon'],
+      ['usage', '#/usage', 'Usage'],
+      ['audit', '#/audit', 'Audit log'],
+      ['policy', '#/policy', 'Tenant policy'],
+    ] as const) {
       await page.goto(`${base}/${path}`);
       await visible(page.getByRole('heading', { name: heading, level: 1 }));
-      await page.locator('[aria-busy]').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+      await page
+        .locator('[aria-busy]')
+        .first()
+        .waitFor({ state: 'detached', timeout: 10_000 })
+        .catch(() => undefined);
       if (name === 'keys list') {
         await visible(page.locator('tbody tr', { hasText: 'expiring-soon' }));
         expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
@@ -517,7 +584,7 @@ describe('admin console', () => {
         await visible(page.getByRole('dialog', { name: 'Create an API key' }));
         await axe('create dialog, phone');
         await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
-    await page.locator('dialog').waitFor({ state: 'detached' });
+        await page.locator('dialog').waitFor({ state: 'detached' });
       }
       expect(await page.evaluate('document.documentElement.scrollWidth'), name).toBeLessThanOrEqual(390);
       await axe(`${name}, phone`);

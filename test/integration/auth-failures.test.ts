@@ -39,7 +39,8 @@ interface Holder {
 const credentialForms = ['x-api-key', 'bearer token'] as const;
 type CredentialForm = (typeof credentialForms)[number];
 
-const present = (holder: Holder, form: CredentialForm): Headers => (form === 'x-api-key' ? withKey(holder.apiKey) : withToken(holder.token));
+const present = (holder: Holder, form: CredentialForm): Headers =>
+  form === 'x-api-key' ? withKey(holder.apiKey) : withToken(holder.token);
 
 /** Every piece of a sent credential that must never come back: whole values, API key secrets, JWT payloads and signatures. */
 function secretsIn(values: string[]): string[] {
@@ -79,7 +80,6 @@ async function holderOf(apiKey: string): Promise<Holder> {
 async function newHolder(adminKey: string, input: Record<string, unknown>): Promise<Holder> {
   return holderOf((await createKey(adminKey, input)).apiKey);
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Fixture: a home tenant with callers of every type and state, and another tenant
@@ -142,13 +142,21 @@ beforeAll(async () => {
 
   forged.genuine = await sign(genuine, { alg: 'RS256', typ: 'at+jwt', kid }, privateKey);
   forged.expired = (await services.tokens.issue(systemRecord, 60, new Date(Date.now() - 3600_000))).token;
-  forged.foreignSignature = await sign(genuine, { alg: 'RS256', typ: 'at+jwt', kid }, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+  forged.foreignSignature = await sign(
+    genuine,
+    { alg: 'RS256', typ: 'at+jwt', kid },
+    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+  );
   const [viewerHeader, , viewerSignature] = home.viewer.token.split('.');
   const promoted = { ...decodeJwt(home.viewer.token), scope: 'keys:read keys:write keys:admin', key_type: 'system' };
   forged.editedPayload = `${viewerHeader}.${Buffer.from(JSON.stringify(promoted)).toString('base64url')}.${viewerSignature}`;
   forged.wrongTyp = await sign(genuine, { alg: 'RS256', typ: 'JWT', kid }, privateKey);
-  forged.wrongAudience = (await tokenServiceWith({ issuer: config.issuer, audience: 'another-api' }).issue(systemRecord, 300, new Date())).token;
-  forged.wrongIssuer = (await tokenServiceWith({ issuer: 'https://impostor.test', audience: config.audience }).issue(systemRecord, 300, new Date())).token;
+  forged.wrongAudience = (
+    await tokenServiceWith({ issuer: config.issuer, audience: 'another-api' }).issue(systemRecord, 300, new Date())
+  ).token;
+  forged.wrongIssuer = (
+    await tokenServiceWith({ issuer: 'https://impostor.test', audience: config.audience }).issue(systemRecord, 300, new Date())
+  ).token;
   forged.unsigned = new UnsecuredJWT(genuine).encode();
   const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
   forged.hmacWithPublicKey = await sign(genuine, { alg: 'HS256', typ: 'at+jwt', kid }, new TextEncoder().encode(publicPem));
@@ -245,8 +253,18 @@ const credentialFailures: AuthFailure[] = [
     headers: () => ({ authorization: `Basic ${Buffer.from(`${home.system.keyId}:${home.system.apiKey}`).toString('base64')}` }),
   },
   { name: 'a malformed API key', status: 401, code: 'authentication.invalid_api_key', headers: () => withKey('kw_not-a-real-key') },
-  { name: 'an API key with a bad checksum', status: 401, code: 'authentication.invalid_api_key', headers: () => withKey(flipLast(home.system.apiKey)) },
-  { name: 'a well-formed API key that does not exist', status: 401, code: 'authentication.invalid_api_key', headers: () => withKey(unknownKey) },
+  {
+    name: 'an API key with a bad checksum',
+    status: 401,
+    code: 'authentication.invalid_api_key',
+    headers: () => withKey(flipLast(home.system.apiKey)),
+  },
+  {
+    name: 'a well-formed API key that does not exist',
+    status: 401,
+    code: 'authentication.invalid_api_key',
+    headers: () => withKey(unknownKey),
+  },
   {
     name: 'a real key id with a wrong secret',
     status: 401,
@@ -255,23 +273,58 @@ const credentialFailures: AuthFailure[] = [
   },
   { name: 'a token sent in x-api-key', status: 401, code: 'authentication.invalid_api_key', headers: () => withKey(home.system.token) },
   { name: 'a token whose exp has passed', status: 401, code: 'auth.token_expired', headers: () => withToken(forged.expired) },
-  { name: 'a token signed by another RSA key under the service kid', status: 401, code: 'auth.invalid_token', headers: () => withToken(forged.foreignSignature) },
-  { name: 'a token whose payload was edited after signing', status: 401, code: 'auth.invalid_token', headers: () => withToken(forged.editedPayload) },
+  {
+    name: 'a token signed by another RSA key under the service kid',
+    status: 401,
+    code: 'auth.invalid_token',
+    headers: () => withToken(forged.foreignSignature),
+  },
+  {
+    name: 'a token whose payload was edited after signing',
+    status: 401,
+    code: 'auth.invalid_token',
+    headers: () => withToken(forged.editedPayload),
+  },
   { name: "a token of typ 'JWT' instead of 'at+jwt'", status: 401, code: 'auth.invalid_token', headers: () => withToken(forged.wrongTyp) },
   { name: 'a token for another audience', status: 401, code: 'auth.invalid_token', headers: () => withToken(forged.wrongAudience) },
   { name: 'a token from another issuer', status: 401, code: 'auth.invalid_token', headers: () => withToken(forged.wrongIssuer) },
   { name: "an unsigned token (alg 'none')", status: 401, code: 'auth.invalid_token', headers: () => withToken(forged.unsigned) },
-  { name: 'a token signed HS256 with the public key', status: 401, code: 'auth.invalid_token', headers: () => withToken(forged.hmacWithPublicKey) },
-  { name: "a token whose tenant is not its key's tenant", status: 401, code: 'auth.invalid_token', headers: () => withToken(forged.otherTenantClaim) },
+  {
+    name: 'a token signed HS256 with the public key',
+    status: 401,
+    code: 'auth.invalid_token',
+    headers: () => withToken(forged.hmacWithPublicKey),
+  },
+  {
+    name: "a token whose tenant is not its key's tenant",
+    status: 401,
+    code: 'auth.invalid_token',
+    headers: () => withToken(forged.otherTenantClaim),
+  },
   { name: 'a token of a key deleted since', status: 401, code: 'auth.invalid_token', headers: () => withToken(home.deleted.token) },
   { name: 'a garbage bearer token', status: 401, code: 'auth.invalid_token', headers: () => withToken('not.a.token') },
   { name: 'an API key sent as a bearer token', status: 401, code: 'auth.invalid_token', headers: () => withToken(home.system.apiKey) },
   { name: 'a revoked key', status: 401, code: 'authentication.key_revoked', headers: () => withKey(home.revoked.apiKey) },
-  { name: 'a token issued before its key was revoked', status: 401, code: 'authentication.key_revoked', headers: () => withToken(home.revoked.token) },
+  {
+    name: 'a token issued before its key was revoked',
+    status: 401,
+    code: 'authentication.key_revoked',
+    headers: () => withToken(home.revoked.token),
+  },
   { name: 'a disabled key', status: 401, code: 'authentication.key_disabled', headers: () => withKey(home.disabled.apiKey) },
-  { name: 'a token issued before its key was disabled', status: 401, code: 'authentication.key_disabled', headers: () => withToken(home.disabled.token) },
+  {
+    name: 'a token issued before its key was disabled',
+    status: 401,
+    code: 'authentication.key_disabled',
+    headers: () => withToken(home.disabled.token),
+  },
   { name: 'an expired key', status: 401, code: 'authentication.key_expired', headers: () => withKey(home.expired.apiKey) },
-  { name: 'a token issued before its key expired', status: 401, code: 'authentication.key_expired', headers: () => withToken(home.expired.token) },
+  {
+    name: 'a token issued before its key expired',
+    status: 401,
+    code: 'authentication.key_expired',
+    headers: () => withToken(home.expired.token),
+  },
 ];
 
 /** For routes without a key id: proof that the other tenant's keys and events never show, for a home caller. */
@@ -395,7 +448,8 @@ const allowedFor = (route: Route): readonly KeyType[] => {
 };
 
 /** The least powerful key type that may call the route. */
-const leastTypeFor = (route: Route): KeyType => (['viewer', 'privileged', 'system'] as const).find((type) => allowedFor(route).includes(type))!;
+const leastTypeFor = (route: Route): KeyType =>
+  (['viewer', 'privileged', 'system'] as const).find((type) => allowedFor(route).includes(type))!;
 
 describe.each(authenticatedRoutes)('$method $path (needs $access)', (route) => {
   it.each(credentialFailures)('refuses $name: $status $code', async ({ headers, status, code }) => {
@@ -429,7 +483,11 @@ describe.each(authenticatedRoutes)('$method $path (needs $access)', (route) => {
   }
 
   it(`accepts the same request from a ${leastTypeFor(route)} key, the least that holds '${route.access}'`, async () => {
-    const response = await send(route, present(holderOfType(leastTypeFor(route)), 'bearer token'), takesKeyId(route) ? await newTarget() : undefined);
+    const response = await send(
+      route,
+      present(holderOfType(leastTypeFor(route)), 'bearer token'),
+      takesKeyId(route) ? await newTarget() : undefined,
+    );
     expect(response.status, response.text).toBe(route.success.status);
     if (route.success.schema) route.success.schema.parse(response.body);
     else expect(response.text).toBe('');
@@ -439,6 +497,14 @@ describe.each(authenticatedRoutes)('$method $path (needs $access)', (route) => {
 
 describe('after every cross-tenant attempt', () => {
   it("the other tenant's key is untouched and still works", async () => {
+    // The attempts themselves, so this holds whatever ran before: every route that takes a key
+    // id, aimed at the other tenant's key by the home system key, in both credential forms.
+    for (const route of authenticatedRoutes.filter(takesKeyId)) {
+      for (const form of credentialForms) {
+        const sent = present(home.system, form);
+        expectError(await send(route, sent, other.key.keyId), 404, 'key.not_found', Object.values(sent));
+      }
+    }
     const seen = await call('GET', `/v1/keys/${other.key.keyId}`, { headers: withKey(other.system.apiKey) });
     expect(keyViewSchema.parse(seen.body)).toMatchObject({ name: other.key.name, status: 'active', recoverable: false });
     expect((await call('GET', '/v1/whoami', { headers: withKey(other.key.apiKey) })).status).toBe(200);
@@ -448,8 +514,13 @@ describe('after every cross-tenant attempt', () => {
 
   it('an unknown key, a bad checksum, a malformed key and a wrong secret all get one and the same answer', async () => {
     const answers = await Promise.all(
-      [unknownKey, flipLast(home.system.apiKey), 'kw_not-a-real-key', formatApiKey('kw', { keyId: home.system.keyId, secret: generateSecret() })].map(
-        async (apiKey) => expectError(await call('GET', '/v1/whoami', { headers: withKey(apiKey) }), 401, 'authentication.invalid_api_key', [apiKey]),
+      [
+        unknownKey,
+        flipLast(home.system.apiKey),
+        'kw_not-a-real-key',
+        formatApiKey('kw', { keyId: home.system.keyId, secret: generateSecret() }),
+      ].map(async (apiKey) =>
+        expectError(await call('GET', '/v1/whoami', { headers: withKey(apiKey) }), 401, 'authentication.invalid_api_key', [apiKey]),
       ),
     );
     expect(new Set(answers.map((body) => body.message)).size).toBe(1);
@@ -476,21 +547,34 @@ describe('no privilege escalation', () => {
   const viewOf = async (keyId: string) => keyViewSchema.parse((await call('GET', `/v1/keys/${keyId}`, { headers: as(esc.system) })).body);
 
   it.each(credentialForms)('a privileged key (as %s) cannot create a key with a custom scope it does not hold', async (form) => {
-    const response = await call('POST', '/v1/keys', { headers: as(esc.privileged, form), json: { name: 'wider', type: 'viewer', scopes: ['billing:read', 'billing:write'] } });
+    const response = await call('POST', '/v1/keys', {
+      headers: as(esc.privileged, form),
+      json: { name: 'wider', type: 'viewer', scopes: ['billing:read', 'billing:write'] },
+    });
     const body = expectError(response, 403, 'auth.forbidden');
     expect(body.message).toContain("'billing:write'");
     expect(body.message).not.toContain("'billing:read'");
   });
 
   it('a privileged key may create keys of its own rank with the custom scopes it holds', async () => {
-    const response = await call('POST', '/v1/keys', { headers: as(esc.privileged), json: { name: 'same', type: 'privileged', scopes: ['billing:read'] } });
+    const response = await call('POST', '/v1/keys', {
+      headers: as(esc.privileged),
+      json: { name: 'same', type: 'privileged', scopes: ['billing:read'] },
+    });
     expect(response.status, response.text).toBe(201);
-    expect(issuedKeyResponse.parse(response.body).key).toMatchObject({ type: 'privileged', scopes: ['billing:read'], createdBy: esc.privileged.keyId });
+    expect(issuedKeyResponse.parse(response.body).key).toMatchObject({
+      type: 'privileged',
+      scopes: ['billing:read'],
+      createdBy: esc.privileged.keyId,
+    });
   });
 
   it('a privileged key cannot add a custom scope it does not hold to an existing key', async () => {
     const { key } = await createKey(esc.privileged.apiKey, { name: 'narrow', type: 'viewer', scopes: ['billing:read'] });
-    const response = await call('PATCH', `/v1/keys/${key.id}`, { headers: as(esc.privileged), json: { scopes: ['billing:read', 'billing:admin'] } });
+    const response = await call('PATCH', `/v1/keys/${key.id}`, {
+      headers: as(esc.privileged),
+      json: { scopes: ['billing:read', 'billing:admin'] },
+    });
     expect(expectError(response, 403, 'auth.forbidden').message).toContain("'billing:admin'");
     expect((await viewOf(key.id)).scopes).toEqual(['billing:read']);
   });
@@ -505,7 +589,8 @@ describe('no privilege escalation', () => {
       call('POST', `/v1/keys/${key.id}/revoke`, { headers: caller, json: {} }),
       call('DELETE', `/v1/keys/${key.id}`, { headers: caller }),
     ];
-    for (const response of await Promise.all(attempts)) expect(expectError(response, 403, 'auth.forbidden').message).toContain("'ops:deploy'");
+    for (const response of await Promise.all(attempts))
+      expect(expectError(response, 403, 'auth.forbidden').message).toContain("'ops:deploy'");
     expect(await viewOf(key.id)).toMatchObject({ name: 'deployer', status: 'active', scopes: ['ops:deploy'] });
     expect((await call('GET', '/v1/whoami', { headers: withKey(apiKey) })).status).toBe(200);
   });
@@ -517,7 +602,8 @@ describe('no privilege escalation', () => {
       call('PATCH', `/v1/keys/${esc.system.keyId}`, { headers: caller, json: { name: 'mine now' } }),
       call('PATCH', `/v1/keys/${esc.system.keyId}`, { headers: caller, json: { scopes: ['billing:read'] } }),
     ];
-    for (const response of await Promise.all(attempts)) expect(expectError(response, 403, 'auth.forbidden').message).toContain("'keys:admin'");
+    for (const response of await Promise.all(attempts))
+      expect(expectError(response, 403, 'auth.forbidden').message).toContain("'keys:admin'");
     expect((await viewOf(esc.system.keyId)).name).toBe('System key');
     expect((await call('GET', '/v1/whoami', { headers: withKey(esc.system.apiKey) })).status).toBe(200);
   });
@@ -544,24 +630,36 @@ describe('no privilege escalation', () => {
   });
 
   it('a viewer key cannot change any key, not even itself', async () => {
-    const response = await call('PATCH', `/v1/keys/${esc.viewer.keyId}`, { headers: as(esc.viewer), json: { scopes: ['billing:read', 'billing:write'] } });
+    const response = await call('PATCH', `/v1/keys/${esc.viewer.keyId}`, {
+      headers: as(esc.viewer),
+      json: { scopes: ['billing:read', 'billing:write'] },
+    });
     expect(expectError(response, 403, 'auth.forbidden').message).toContain("'keys:write'");
     expect((await viewOf(esc.viewer.keyId)).scopes).toEqual(['billing:read']);
   });
 
   it('the system key (keys:admin) may grant any custom scope', async () => {
     const scopes = ['billing:write', 'anything.at_all', 'ops:deploy'];
-    const response = await call('POST', '/v1/keys', { headers: as(esc.system, 'bearer token'), json: { name: 'wide', type: 'privileged', scopes } });
+    const response = await call('POST', '/v1/keys', {
+      headers: as(esc.system, 'bearer token'),
+      json: { name: 'wide', type: 'privileged', scopes },
+    });
     expect(response.status, response.text).toBe(201);
     expect(issuedKeyResponse.parse(response.body).key.scopes).toEqual(scopes);
   });
 
-  it.each(['system', 'privileged'] as const)('nobody can create a system key over the API, not even a %s key: 400 request.invalid', async (type) => {
-    const response = await call('POST', '/v1/keys', { headers: as(type === 'system' ? esc.system : esc.privileged), json: { name: 'second root', type: 'system' } });
-    const body = expectError(response, 400, 'request.invalid');
-    expect(body.details?.map((detail) => detail.path)).toContain('type');
-    expect(body.message).toMatch(/system/);
-  });
+  it.each(['system', 'privileged'] as const)(
+    'nobody can create a system key over the API, not even a %s key: 400 request.invalid',
+    async (type) => {
+      const response = await call('POST', '/v1/keys', {
+        headers: as(type === 'system' ? esc.system : esc.privileged),
+        json: { name: 'second root', type: 'system' },
+      });
+      const body = expectError(response, 400, 'request.invalid');
+      expect(body.details?.map((detail) => detail.path)).toContain('type');
+      expect(body.message).toMatch(/system/);
+    },
+  );
 
   it('a key cannot be turned into a system key by an update', async () => {
     const { key } = await createKey(esc.system.apiKey, { name: 'plain', type: 'viewer' });
@@ -588,12 +686,13 @@ describe('no privilege escalation', () => {
   });
 
   it('the system key can be regenerated by itself, and then only its new secret works', async () => {
-    const response = await call('POST', `/v1/keys/${esc.system.keyId}/regenerate`, { headers: as(esc.system), json: {} });
+    // A tenant of its own: the system key the other tests here use keeps its secret.
+    const own = await holderOf((await newTenant('escalation-regenerate')).apiKey);
+    const response = await call('POST', `/v1/keys/${own.keyId}/regenerate`, { headers: as(own), json: {} });
     expect(response.status, response.text).toBe(200);
     const fresh = issuedKeyResponse.parse(response.body);
-    expect(fresh.key).toMatchObject({ id: esc.system.keyId, type: 'system', status: 'active' });
-    expectError(await call('GET', '/v1/whoami', { headers: withKey(esc.system.apiKey) }), 401, 'authentication.invalid_api_key', [esc.system.apiKey]);
+    expect(fresh.key).toMatchObject({ id: own.keyId, type: 'system', status: 'active' });
+    expectError(await call('GET', '/v1/whoami', { headers: withKey(own.apiKey) }), 401, 'authentication.invalid_api_key', [own.apiKey]);
     expect((await call('GET', '/v1/whoami', { headers: withKey(fresh.apiKey) })).status).toBe(200);
-    esc.system = await holderOf(fresh.apiKey);
   });
 });

@@ -54,12 +54,15 @@ function expectOAuthError(response: ApiResponse, status: number, error: z.infer<
 
 /** A route's error in the form that route answers: Keyward's own, or OAuth's. */
 function expectRouteError(route: Route, response: ApiResponse, status: number, code: ErrorCode, sent: string[] = []) {
-  if (route.errorFormat === 'oauth') return void expectOAuthError(response, status, status === 401 ? 'invalid_client' : 'invalid_request', sent);
+  if (route.errorFormat === 'oauth')
+    return void expectOAuthError(response, status, status === 401 ? 'invalid_client' : 'invalid_request', sent);
   expectError(response, status, code, sent);
 }
 
 const mentions = (body: { details?: { path: string; message: string }[] | undefined }, field: string) =>
-  (body.details ?? []).some((detail) => detail.path === field || detail.path.startsWith(`${field}.`) || detail.message.includes(`'${field}'`));
+  (body.details ?? []).some(
+    (detail) => detail.path === field || detail.path.startsWith(`${field}.`) || detail.message.includes(`'${field}'`),
+  );
 
 /** Replaces the character at `index` with another one of the base64url alphabet. */
 const flipAt = (text: string, index: number) => text.slice(0, index) + (text[index] === 'A' ? 'B' : 'A') + text.slice(index + 1);
@@ -74,7 +77,9 @@ const other = {} as { system: string };
 const cursors = { home: {} as Partial<Record<RouteId, string>>, other: {} as Partial<Record<RouteId, string>> };
 
 /** The paged listings: routes whose query takes a cursor. */
-const queryRoutes: Route[] = routeList.filter((route) => route.query !== undefined && 'cursor' in ((route.query as { shape?: object }).shape ?? {}));
+const queryRoutes: Route[] = routeList.filter(
+  (route) => route.query !== undefined && 'cursor' in ((route.query as { shape?: object }).shape ?? {}),
+);
 
 async function firstPageCursor(route: Route, apiKey: string): Promise<string> {
   const response = await call('GET', `${route.path}?limit=1`, { headers: withKey(apiKey) });
@@ -146,8 +151,19 @@ async function send(route: Route, change: Send = {}): Promise<ApiResponse> {
   const keyId = change.keyId ?? (takesKeyId(route) ? await sharedTarget(route) : undefined);
   const path = route.path.replace('{keyId}', encodeURIComponent(keyId ?? '')) + (change.query !== undefined ? `?${change.query}` : '');
   const body = change.body ?? validBodies[route.id]?.() ?? '';
-  const contentType = change.contentType === undefined ? (route.bodyType ? mediaTypes[route.bodyType] : body ? 'application/json' : null) : change.contentType;
-  const headers: Headers = { ...(route.access === 'public' ? {} : withKey(home.system)), ...(contentType ? { 'content-type': contentType } : {}), ...change.headers };
+  const contentType =
+    change.contentType === undefined
+      ? route.bodyType
+        ? mediaTypes[route.bodyType]
+        : body
+          ? 'application/json'
+          : null
+      : change.contentType;
+  const headers: Headers = {
+    ...(route.access === 'public' ? {} : withKey(home.system)),
+    ...(contentType ? { 'content-type': contentType } : {}),
+    ...change.headers,
+  };
   return call(route.method, path, { raw: body, headers });
 }
 
@@ -166,9 +182,12 @@ function padTo(route: Route, text: string, bytes: number): string {
 /** The fixture itself, checked once it is built: a route without a valid request here stops the file with what to add. */
 beforeAll(() => {
   for (const route of routeList) {
-    if ([...route.path.matchAll(/\{(\w+)\}/g)].some((match) => match[1] !== 'keyId')) throw new Error(`${route.id}: teach send() this path parameter`);
-    if (Boolean(route.bodyType) !== (validBodies[route.id] !== undefined)) throw new Error(`${route.id}: validBodies must hold a body exactly when the route takes one`);
-    if (route.bodyType === 'json' && !route.body!.safeParse(validJson(route)).success) throw new Error(`${route.id}: its valid body does not validate`);
+    if ([...route.path.matchAll(/\{(\w+)\}/g)].some((match) => match[1] !== 'keyId'))
+      throw new Error(`${route.id}: teach send() this path parameter`);
+    if (Boolean(route.bodyType) !== (validBodies[route.id] !== undefined))
+      throw new Error(`${route.id}: validBodies must hold a body exactly when the route takes one`);
+    if (route.bodyType === 'json' && !route.body!.safeParse(validJson(route)).success)
+      throw new Error(`${route.id}: its valid body does not validate`);
   }
 });
 
@@ -247,26 +266,29 @@ describe.each(jsonRoutes)('$method $path: JSON body', (route) => {
     { sentAs: 'application/x-www-form-urlencoded', contentType: 'application/x-www-form-urlencoded' },
     { sentAs: 'multipart/form-data', contentType: 'multipart/form-data; boundary=x' },
     { sentAs: 'no Content-Type at all', contentType: null },
-  ])(
-    'refuses a JSON body sent with $sentAs: 415 request.unsupported_media_type',
-    async ({ contentType }) => {
-      const body = expectError(await send(route, { contentType }), 415, 'request.unsupported_media_type');
-      expect(body.message).toContain('application/json');
+  ])('refuses a JSON body sent with $sentAs: 415 request.unsupported_media_type', async ({ contentType }) => {
+    const body = expectError(await send(route, { contentType }), 415, 'request.unsupported_media_type');
+    expect(body.message).toContain('application/json');
+  });
+
+  it.each(['{"name": "x"', "{'name': 'x'}", '{"name": "x",}', 'name=x', '{"a":1}{"b":2}'])(
+    'refuses malformed JSON %j: 400 request.malformed_json',
+    async (text) => {
+      expectError(await send(route, { body: text }), 400, 'request.malformed_json');
     },
   );
-
-  it.each(['{"name": "x"', "{'name': 'x'}", '{"name": "x",}', 'name=x', '{"a":1}{"b":2}'])('refuses malformed JSON %j: 400 request.malformed_json', async (text) => {
-    expectError(await send(route, { body: text }), 400, 'request.malformed_json');
-  });
 
   it('never echoes a malformed body, which may carry a key', async () => {
     const text = `{"apiKey": "${home.system}", `;
     expectError(await send(route, { body: text }), 400, 'request.malformed_json', [home.system]);
   });
 
-  it.each(['[]', '[{"name": "x"}]', '"a string"', '42', 'true', 'null'])('refuses %s instead of a JSON object: 400 request.invalid', async (text) => {
-    expectError(await send(route, { body: text }), 400, 'request.invalid');
-  });
+  it.each(['[]', '[{"name": "x"}]', '"a string"', '42', 'true', 'null'])(
+    'refuses %s instead of a JSON object: 400 request.invalid',
+    async (text) => {
+      expectError(await send(route, { body: text }), 400, 'request.invalid');
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -355,7 +377,9 @@ describe('query fields of their own', () => {
   });
 
   it('GET /v1/audit refuses a full API key as keyId, without echoing it', async () => {
-    const body = expectError(await send({ ...routes.audit, id: 'audit' }, { query: `keyId=${home.system}` }), 400, 'request.invalid', [home.system]);
+    const body = expectError(await send({ ...routes.audit, id: 'audit' }, { query: `keyId=${home.system}` }), 400, 'request.invalid', [
+      home.system,
+    ]);
     expect(mentions(body, 'keyId')).toBe(true);
   });
 });
@@ -392,7 +416,10 @@ describe.each(keyIdRoutes)('$method $path: key id', (route) => {
 
 describe('POST /v1/oauth/token', () => {
   const token = (body: string, headers: Headers = formHeaders) => call('POST', '/v1/oauth/token', { raw: body, headers });
-  const basic = (user: string, password: string) => ({ ...formHeaders, authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+  const basic = (user: string, password: string) => ({
+    ...formHeaders,
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  });
 
   it('issues a token for client_credentials in the body', async () => {
     const response = await token(form({ grant_type: 'client_credentials', client_id: home.viewerKeyId, client_secret: home.viewerSecret }));
@@ -411,7 +438,9 @@ describe('POST /v1/oauth/token', () => {
   });
 
   it('ignores unknown parameters, as RFC 6749 requires', async () => {
-    const response = await token(form({ grant_type: 'client_credentials', client_id: home.viewerKeyId, client_secret: home.viewerSecret, audience: 'x' }));
+    const response = await token(
+      form({ grant_type: 'client_credentials', client_id: home.viewerKeyId, client_secret: home.viewerSecret, audience: 'x' }),
+    );
     expect(response.status, response.text).toBe(200);
   });
 
@@ -423,7 +452,11 @@ describe('POST /v1/oauth/token', () => {
 
   it.each([
     ['no grant_type', () => form({ client_id: home.viewerKeyId, client_secret: home.viewerSecret })],
-    ['a repeated parameter', () => `${form({ grant_type: 'client_credentials', client_id: home.viewerKeyId, client_secret: home.viewerSecret })}&client_id=${home.viewerKeyId}`],
+    [
+      'a repeated parameter',
+      () =>
+        `${form({ grant_type: 'client_credentials', client_id: home.viewerKeyId, client_secret: home.viewerSecret })}&client_id=${home.viewerKeyId}`,
+    ],
   ])('refuses %s: 400 invalid_request', async (_, body) => {
     expectOAuthError(await token(body()), 400, 'invalid_request', [home.viewerSecret]);
   });
@@ -459,14 +492,20 @@ describe('POST /v1/oauth/token', () => {
   it('refuses a malformed Basic header: 401 invalid_client with a Basic challenge', async () => {
     const response = await token(form({ grant_type: 'client_credentials' }), { ...formHeaders, authorization: 'Basic !!!' });
     expectOAuthError(response, 401, 'invalid_client');
-    expect(response.headers, 'a 401 to a client that used Authorization must carry WWW-Authenticate').toHaveProperty('www-authenticate', expect.stringMatching(/^Basic /));
+    expect(response.headers, 'a 401 to a client that used Authorization must carry WWW-Authenticate').toHaveProperty(
+      'www-authenticate',
+      expect.stringMatching(/^Basic /),
+    );
   });
 
   it('refuses a wrong secret in Basic auth: 401 invalid_client with a Basic challenge (RFC 6749 5.2)', async () => {
     const secret = 'A'.repeat(32);
     const response = await token(form({ grant_type: 'client_credentials' }), basic(home.viewerKeyId, secret));
     expectOAuthError(response, 401, 'invalid_client', [secret]);
-    expect(response.headers, 'a 401 to a client that used Authorization must carry WWW-Authenticate').toHaveProperty('www-authenticate', expect.stringMatching(/^Basic /));
+    expect(response.headers, 'a 401 to a client that used Authorization must carry WWW-Authenticate').toHaveProperty(
+      'www-authenticate',
+      expect.stringMatching(/^Basic /),
+    );
   });
 });
 

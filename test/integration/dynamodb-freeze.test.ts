@@ -84,7 +84,12 @@ async function send(method: string, path: string, options: { json?: unknown; hea
       signal: AbortSignal.timeout(CONTRACT_BOUND_MS + 5_000),
     });
     const text = await response.text();
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: text ? JSON.parse(text) : undefined, ms: performance.now() - started };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: text ? JSON.parse(text) : undefined,
+      ms: performance.now() - started,
+    };
   } catch {
     return { status: 0, retryAfter: null, body: undefined, ms: performance.now() - started };
   }
@@ -122,7 +127,10 @@ describe('DynamoDB Local paused, resumed, then killed under a running server', (
     const [auth, list, create, ...published] = await Promise.all([
       authenticate(),
       send('GET', '/v1/keys', { headers }),
-      send('POST', '/v1/keys', { headers: { ...headers, 'idempotency-key': 'during-the-freeze' }, json: { name: 'frozen', type: 'viewer' } }),
+      send('POST', '/v1/keys', {
+        headers: { ...headers, 'idempotency-key': 'during-the-freeze' },
+        json: { name: 'frozen', type: 'viewer' },
+      }),
       ...publicPaths.map((path) => send('GET', path)),
     ]);
     expectUnavailable(auth!, 'POST /v1/authentication');

@@ -57,7 +57,11 @@ afterAll(async () => {
 
 describe('DynamoDB Local started by startDynamoDbLocal', () => {
   it('answers requests on 127.0.0.1', async () => {
-    const client = new DynamoDBClient({ endpoint: dynamoDb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: dynamoDb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       await expect(client.send(new ListTablesCommand({}))).resolves.toHaveProperty('TableNames');
     } finally {

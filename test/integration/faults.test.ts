@@ -6,7 +6,8 @@ process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 
 const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
-const { DynamoDBServiceException, InternalServerError, ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException } = await import('@aws-sdk/client-dynamodb');
+const { DynamoDBServiceException, InternalServerError, ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException } =
+  await import('@aws-sdk/client-dynamodb');
 const { call, createKey, newTenant, tokenFor, withKey, withToken } = await import('../support/api.ts');
 const { getAdapters, getServices } = await import('#shared/runtime.ts');
 const { dependencyLimits } = await import('#shared/adapters/aws-clients.ts');
@@ -16,18 +17,28 @@ const originals = { stdout: process.stdout.write.bind(process.stdout), stderr: p
 
 /** Text of AWS's own that must never reach a caller. */
 const AWS_TEXT = 'Rate of requests exceeds the allowed throughput on table keyward-prod';
-const leaks = /exceeds|keyward-prod|AWS-REQUEST-ID|ECONN|EPIPE|Timeout|Throttl|Provisioned|InternalServer|ServiceUnavailable|RequestLimit|\bat /;
+const leaks =
+  /exceeds|keyward-prod|AWS-REQUEST-ID|ECONN|EPIPE|Timeout|Throttl|Provisioned|InternalServer|ServiceUnavailable|RequestLimit|\bat /;
 const metadata = (httpStatusCode: number) => ({ $metadata: { httpStatusCode, requestId: 'AWS-REQUEST-ID-1234' } });
 const socketError = (code: string) => Object.assign(new Error(`${AWS_TEXT}: ${code} 10.0.0.1:443`), { code, syscall: 'connect' });
 
 /** Errors as the SDK throws them when DynamoDB cannot answer in time. */
 const dynamoDbFaults: Record<string, { error: () => Error; service: boolean }> = {
-  ProvisionedThroughputExceededException: { error: () => new ProvisionedThroughputExceededException({ message: AWS_TEXT, ...metadata(400) }), service: true },
+  ProvisionedThroughputExceededException: {
+    error: () => new ProvisionedThroughputExceededException({ message: AWS_TEXT, ...metadata(400) }),
+    service: true,
+  },
   ThrottlingException: { error: () => new ThrottlingException({ message: AWS_TEXT, ...metadata(400) }), service: true },
   RequestLimitExceeded: { error: () => new RequestLimitExceeded({ message: AWS_TEXT, ...metadata(400) }), service: true },
   InternalServerError: { error: () => new InternalServerError({ message: AWS_TEXT, ...metadata(500) }), service: true },
-  'a bare 503': { error: () => new DynamoDBServiceException({ name: 'ServiceUnavailable', $fault: 'server', message: AWS_TEXT, ...metadata(503) }), service: true },
-  TimeoutError: { error: () => Object.assign(new Error(`${AWS_TEXT}: requestTimeout`), { name: 'TimeoutError', code: 'ETIMEDOUT' }), service: false },
+  'a bare 503': {
+    error: () => new DynamoDBServiceException({ name: 'ServiceUnavailable', $fault: 'server', message: AWS_TEXT, ...metadata(503) }),
+    service: true,
+  },
+  TimeoutError: {
+    error: () => Object.assign(new Error(`${AWS_TEXT}: requestTimeout`), { name: 'TimeoutError', code: 'ETIMEDOUT' }),
+    service: false,
+  },
   ECONNREFUSED: { error: () => socketError('ECONNREFUSED'), service: false },
   ECONNRESET: { error: () => socketError('ECONNRESET'), service: false },
   EPIPE: { error: () => socketError('EPIPE'), service: false },
@@ -70,14 +81,23 @@ const requests = {
     }),
   'list keys': () => call('GET', '/v1/keys', { headers: withKey(tenant.apiKey) }),
   verify: () => call('POST', '/v1/keys/verify', { headers: withToken(token), json: { apiKey: member.apiKey } }),
-  'idempotent create': () => call('POST', '/v1/keys', { headers: { ...withKey(tenant.apiKey), 'idempotency-key': `fault-${Math.random()}` }, json: { name: 'never', type: 'viewer' } }),
+  'idempotent create': () =>
+    call('POST', '/v1/keys', {
+      headers: { ...withKey(tenant.apiKey), 'idempotency-key': `fault-${Math.random()}` },
+      json: { name: 'never', type: 'viewer' },
+    }),
 };
 
 function expectUnavailable(name: string, response: Awaited<ReturnType<typeof call>>) {
   expect(response.status, response.text).toBe(503);
   expect(response.headers['retry-after']).toBe(String(dependencyLimits.retryAfterSeconds));
   if (name === 'oauth token') expect(response.body).toEqual({ error: 'server_error', error_description: expect.any(String) });
-  else expect(response.body).toEqual({ code: 'service.unavailable', message: expect.any(String), requestId: response.headers['x-request-id'] });
+  else
+    expect(response.body).toEqual({
+      code: 'service.unavailable',
+      message: expect.any(String),
+      requestId: response.headers['x-request-id'],
+    });
   expect(response.text).not.toMatch(leaks);
 }
 
@@ -96,7 +116,11 @@ describe('DynamoDB not answering in time, as the SDK reports it', () => {
       const lines = logs.split('\n').filter((line) => line.includes('"dependency unavailable"'));
       expect(lines).toHaveLength(Object.keys(requests).length);
       for (const line of lines) {
-        expect(JSON.parse(line)).toMatchObject({ level: 'WARN', dependency: service ? 'dynamodb' : expect.any(String), cause: fault === 'a bare 503' ? 'ServiceUnavailable' : fault });
+        expect(JSON.parse(line)).toMatchObject({
+          level: 'WARN',
+          dependency: service ? 'dynamodb' : expect.any(String),
+          cause: fault === 'a bare 503' ? 'ServiceUnavailable' : fault,
+        });
       }
       expect(logs).toContain('"DependencyUnavailable"');
       expect(logs).not.toContain('"request failed"');
@@ -108,7 +132,9 @@ describe('DynamoDB not answering in time, as the SDK reports it', () => {
 
   it('anything else DynamoDB refuses stays a bare 500', async () => {
     const dynamoDb = mockClient(DynamoDBDocumentClient);
-    dynamoDb.onAnyCommand().rejects(new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', message: AWS_TEXT, ...metadata(400) }));
+    dynamoDb
+      .onAnyCommand()
+      .rejects(new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', message: AWS_TEXT, ...metadata(400) }));
     try {
       const response = await requests['list keys']();
       expect(response.status).toBe(500);
@@ -156,8 +182,17 @@ describe('the real client', () => {
     expectUnavailable('authenticate', response);
     expect(attempts).toBe(dependencyLimits.maxAttempts);
     expect(Date.now() - started).toBeLessThan(dependencyLimits.callBudgetMs + 500);
-    const line = output.slice(before).join('').split('\n').find((l) => l.includes('"dependency unavailable"'))!;
-    expect(JSON.parse(line)).toMatchObject({ dependency: 'dynamodb', kind: 'throttled', cause: 'ProvisionedThroughputExceededException', route: '/v1/authentication' });
+    const line = output
+      .slice(before)
+      .join('')
+      .split('\n')
+      .find((l) => l.includes('"dependency unavailable"'))!;
+    expect(JSON.parse(line)).toMatchObject({
+      dependency: 'dynamodb',
+      kind: 'throttled',
+      cause: 'ProvisionedThroughputExceededException',
+      route: '/v1/authentication',
+    });
   });
 
   it('cuts a call whose attempts keep timing out at its budget, and sends no attempt after it', async () => {
@@ -189,7 +224,10 @@ async function keysAndEvents(apiKey: string) {
   const audit = await call('GET', '/v1/audit?limit=100', { headers: withKey(apiKey) });
   expect(keys.body.nextCursor).toBeNull();
   expect(audit.body.nextCursor).toBeNull();
-  return { keys: keys.body.items as { id: string; name: string }[], events: audit.body.items as { action: string; keyId: string | null }[] };
+  return {
+    keys: keys.body.items as { id: string; name: string }[],
+    events: audit.body.items as { action: string; keyId: string | null }[],
+  };
 }
 
 const timeoutAfterWrite = () => Object.assign(new Error(`${AWS_TEXT}: requestTimeout`), { name: 'TimeoutError', code: 'ETIMEDOUT' });
@@ -230,7 +268,12 @@ describe('nothing partial', () => {
     // Every key has its creation event and every creation event its key.
     expect(keys.map((key) => key.id).sort()).toEqual([...created, ...bootstrapped].sort());
     // Writes refused before they reached the table left nothing; those cut off after it landed are whole.
-    expect(keys.map((key) => key.name).filter((name) => name.startsWith('attempt')).sort()).toEqual(['attempt after 0', 'attempt after 1']);
+    expect(
+      keys
+        .map((key) => key.name)
+        .filter((name) => name.startsWith('attempt'))
+        .sort(),
+    ).toEqual(['attempt after 0', 'attempt after 1']);
     const renames = events.filter((event) => event.action === 'key.update' && event.keyId === kept.id).length;
     const current = keys.find((key) => key.id === kept.id)!;
     expect(renames).toBe(2);

@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { call, createKey, newTenant, tokenFor, withKey, withToken } from '../support/api.ts';
-import { authenticationResponse, auditListResponse, issuedKeyResponse, keyListResponse, keyViewSchema, whoamiResponse } from '#shared/http/schemas.ts';
+import {
+  authenticationResponse,
+  auditListResponse,
+  issuedKeyResponse,
+  keyListResponse,
+  keyViewSchema,
+  whoamiResponse,
+} from '#shared/http/schemas.ts';
 
 let systemKey: string;
 
@@ -18,7 +25,14 @@ describe('a key from creation to deletion', () => {
     expect(body.key).toMatchObject({ type: 'system', tenant: 'acme' });
     expect(decodeProtectedHeader(body.token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
     const claims = decodeJwt(body.token);
-    expect(claims).toMatchObject({ iss: 'https://keyward.test', aud: 'keyward', sub: body.key.id, client_id: body.key.id, tenant: 'acme', key_type: 'system' });
+    expect(claims).toMatchObject({
+      iss: 'https://keyward.test',
+      aud: 'keyward',
+      sub: body.key.id,
+      client_id: body.key.id,
+      tenant: 'acme',
+      key_type: 'system',
+    });
     expect(claims.scope).toBe('keys:read keys:write keys:admin');
     expect(claims.exp! - claims.iat!).toBe(120);
     expect(typeof claims.jti).toBe('string');
@@ -36,7 +50,13 @@ describe('a key from creation to deletion', () => {
     const issued = issuedKeyResponse.parse(created.body);
     expect(issued.apiKey).toMatch(/^kw_[A-Za-z0-9]{54}$/);
     expect(issued.apiKey).toContain(issued.keySecret);
-    expect(issued.key).toMatchObject({ name: 'Billing sync', status: 'active', scopes: ['billing:read'], recoverable: false, lastUsedAt: null });
+    expect(issued.key).toMatchObject({
+      name: 'Billing sync',
+      status: 'active',
+      scopes: ['billing:read'],
+      recoverable: false,
+      lastUsedAt: null,
+    });
     expect(issued.key.preview).toBe(`kw_${issued.key.id}…${issued.apiKey.slice(-4)}`);
     expect(Date.parse(issued.key.expiresAt!) - Date.parse(issued.key.createdAt)).toBe(30 * 24 * 3600 * 1000);
     expect(created.text).not.toMatch(/secretHash|sealed/);
@@ -51,7 +71,10 @@ describe('a key from creation to deletion', () => {
     const fetched = await call('GET', `/v1/keys/${keyId}`, { headers: withToken(token) });
     expect(keyViewSchema.parse(fetched.body).name).toBe('Billing sync');
 
-    const renamed = await call('PATCH', `/v1/keys/${keyId}`, { headers: withToken(token), json: { name: 'Billing export', enabled: false } });
+    const renamed = await call('PATCH', `/v1/keys/${keyId}`, {
+      headers: withToken(token),
+      json: { name: 'Billing export', enabled: false },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: 'Billing export', status: 'disabled' });
     const disabledLogin = await call('POST', '/v1/authentication', { json: { apiKey: issued.apiKey } });
@@ -64,7 +87,9 @@ describe('a key from creation to deletion', () => {
     const fresh = issuedKeyResponse.parse(regenerated.body);
     expect(fresh.key.id).toBe(keyId);
     expect(fresh.apiKey).not.toBe(issued.apiKey);
-    expect((await call('POST', '/v1/authentication', { json: { apiKey: issued.apiKey } })).body.code).toBe('authentication.invalid_api_key');
+    expect((await call('POST', '/v1/authentication', { json: { apiKey: issued.apiKey } })).body.code).toBe(
+      'authentication.invalid_api_key',
+    );
     expect((await call('POST', '/v1/authentication', { json: { apiKey: fresh.apiKey } })).status).toBe(200);
 
     const revoked = await call('POST', `/v1/keys/${keyId}/revoke`, { headers: withToken(token), json: { reason: 'rotated out' } });
@@ -80,7 +105,15 @@ describe('a key from creation to deletion', () => {
     const audit = await call('GET', `/v1/audit?keyId=${keyId}`, { headers: withToken(token) });
     const actions = auditListResponse.parse(audit.body).items.map((e) => e.action);
     expect(actions).toEqual([
-      'key.delete', 'authentication.failure', 'key.revoke', 'authentication.failure', 'key.regenerate', 'key.enable', 'authentication.failure', 'key.disable', 'key.create',
+      'key.delete',
+      'authentication.failure',
+      'key.revoke',
+      'authentication.failure',
+      'key.regenerate',
+      'key.enable',
+      'authentication.failure',
+      'key.disable',
+      'key.create',
     ]);
   });
 
@@ -88,7 +121,9 @@ describe('a key from creation to deletion', () => {
     const { key, keySecret, apiKey } = await createKey(systemKey, { type: 'viewer' });
     expect((await call('POST', '/v1/authentication', { json: { keyId: key.id, keySecret } })).status).toBe(200);
     expect((await call('POST', '/v1/authentication', { json: { keyId: key.id, keySecret: apiKey } })).status).toBe(200);
-    const wrong = await call('POST', '/v1/authentication', { json: { keyId: key.id, keySecret: keySecret.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')) } });
+    const wrong = await call('POST', '/v1/authentication', {
+      json: { keyId: key.id, keySecret: keySecret.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')) },
+    });
     expect(wrong.body.code).toBe('authentication.invalid_api_key');
   });
 
@@ -112,7 +147,10 @@ describe('key lifetime', () => {
       expect(response.status).toBe(400);
       expect(response.body.details[0].path).toBe('expiresAt');
     }
-    const ok = await call('POST', '/v1/keys', { headers: withKey(systemKey), json: { name: 'x', type: 'viewer', expiresAt: new Date(Date.now() + 3649 * 24 * 3600 * 1000).toISOString() } });
+    const ok = await call('POST', '/v1/keys', {
+      headers: withKey(systemKey),
+      json: { name: 'x', type: 'viewer', expiresAt: new Date(Date.now() + 3649 * 24 * 3600 * 1000).toISOString() },
+    });
     expect(ok.status).toBe(201);
   });
 });

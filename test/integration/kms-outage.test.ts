@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DecryptCommand, DependencyTimeoutException, EncryptCommand, KMSClient, KMSInternalException, KMSServiceException, KeyUnavailableException } from '@aws-sdk/client-kms';
+import {
+  DecryptCommand,
+  DependencyTimeoutException,
+  EncryptCommand,
+  KMSClient,
+  KMSInternalException,
+  KMSServiceException,
+  KeyUnavailableException,
+} from '@aws-sdk/client-kms';
 import { LocalKeyringCipher } from '#shared/adapters/local-keyring-cipher.ts';
 import type { SealContext } from '#shared/ports.ts';
 
@@ -17,14 +25,21 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 const kms = mockClient(KMSClient);
 const keyring = new LocalKeyringCipher(randomBytes(32));
 let outage: (() => Error) | undefined;
-const contextOf = (context: Record<string, string>): SealContext => ({ tenant: context.tenant!, keyId: context.keyId!, purpose: context.purpose as SealContext['purpose'] });
+const contextOf = (context: Record<string, string>): SealContext => ({
+  tenant: context.tenant!,
+  keyId: context.keyId!,
+  purpose: context.purpose as SealContext['purpose'],
+});
 kms.on(EncryptCommand).callsFake(async (input) => {
   if (outage) throw outage();
   return { KeyId: input.KeyId, CiphertextBlob: Buffer.from(await keyring.seal(input.Plaintext, contextOf(input.EncryptionContext))) };
 });
 kms.on(DecryptCommand).callsFake(async (input) => {
   if (outage) throw outage();
-  return { KeyId: input.KeyId, Plaintext: await keyring.open(Buffer.from(input.CiphertextBlob).toString('utf8'), contextOf(input.EncryptionContext)) };
+  return {
+    KeyId: input.KeyId,
+    Plaintext: await keyring.open(Buffer.from(input.CiphertextBlob).toString('utf8'), contextOf(input.EncryptionContext)),
+  };
 });
 const kmsCalls = () => kms.calls().length;
 
@@ -34,7 +49,8 @@ const kmsFaults: Record<string, () => Error> = {
   KMSInternalException: () => new KMSInternalException({ message: AWS_TEXT, ...metadata(500) }),
   DependencyTimeoutException: () => new DependencyTimeoutException({ message: AWS_TEXT, ...metadata(503) }),
   KeyUnavailableException: () => new KeyUnavailableException({ message: AWS_TEXT, ...metadata(500) }),
-  ThrottlingException: () => new KMSServiceException({ name: 'ThrottlingException', $fault: 'client', message: AWS_TEXT, ...metadata(400) }),
+  ThrottlingException: () =>
+    new KMSServiceException({ name: 'ThrottlingException', $fault: 'client', message: AWS_TEXT, ...metadata(400) }),
   TimeoutError: () => Object.assign(new Error(`${AWS_TEXT}: requestTimeout`), { name: 'TimeoutError', code: 'ETIMEDOUT' }),
 };
 
@@ -63,17 +79,22 @@ const authenticate = (apiKey: string) => call('POST', '/v1/authentication', { js
 
 describe('KMS down', () => {
   it('on a cold start answers 503, and tries KMS again on the next request until it is back', async () => {
+    // A function that has served nothing yet, whatever else this file ran before: the runtime
+    // and the handlers are loaded afresh, so their first request is a cold start.
+    vi.resetModules();
+    const cold = await import('../support/api.ts');
+    const authenticateCold = (apiKey: string) => cold.call('POST', '/v1/authentication', { json: { apiKey } });
     outage = kmsFaults.KMSInternalException;
     const before = kmsCalls();
-    expectUnavailable(await authenticate(system.apiKey));
+    expectUnavailable(await authenticateCold(system.apiKey));
     const afterFirst = kmsCalls();
     expect(afterFirst).toBeGreaterThan(before);
     outage = kmsFaults.DependencyTimeoutException;
-    expectUnavailable(await authenticate(system.apiKey));
+    expectUnavailable(await authenticateCold(system.apiKey));
     // The failed start was not kept: the second request asked KMS again.
     expect(kmsCalls()).toBeGreaterThan(afterFirst);
     outage = undefined;
-    expect((await authenticate(system.apiKey)).status).toBe(200);
+    expect((await authenticateCold(system.apiKey)).status).toBe(200);
   });
 
   it('on a warm function: authentication, tokens, listing and verify go on with no KMS call; what must seal or open answers 503 and writes nothing', async () => {
@@ -100,15 +121,33 @@ describe('KMS down', () => {
       expect(kmsCalls(), `${fault}: a warm function asked KMS`).toBe(before);
 
       expectUnavailable(await call('GET', `/v1/keys/${recoverable.body.key.id}/secret`, { headers }));
-      expectUnavailable(await call('POST', '/v1/keys', { headers, json: { name: `recoverable during ${fault}`, type: 'viewer', recoverable: true } }));
-      expectUnavailable(await call('POST', '/v1/keys', { headers: { ...headers, 'idempotency-key': `during-${fault}` }, json: { name: `idempotent during ${fault}`, type: 'viewer' } }));
+      expectUnavailable(
+        await call('POST', '/v1/keys', { headers, json: { name: `recoverable during ${fault}`, type: 'viewer', recoverable: true } }),
+      );
+      expectUnavailable(
+        await call('POST', '/v1/keys', {
+          headers: { ...headers, 'idempotency-key': `during-${fault}` },
+          json: { name: `idempotent during ${fault}`, type: 'viewer' },
+        }),
+      );
     }
 
     outage = undefined;
     const names = ((await call('GET', '/v1/keys?limit=100', { headers })).body.items as { name: string }[]).map((key) => key.name);
-    expect(names.filter((name) => name.includes('during')).sort()).toEqual(Object.keys(kmsFaults).map((fault) => `plain during ${fault}`).sort());
+    expect(names.filter((name) => name.includes('during')).sort()).toEqual(
+      Object.keys(kmsFaults)
+        .map((fault) => `plain during ${fault}`)
+        .sort(),
+    );
     // Back: what needed KMS works again, with no restart.
     expect((await call('GET', `/v1/keys/${recoverable.body.key.id}/secret`, { headers })).status).toBe(200);
-    expect((await call('POST', '/v1/keys', { headers: { ...headers, 'idempotency-key': 'after' }, json: { name: 'idempotent after', type: 'viewer' } })).status).toBe(201);
+    expect(
+      (
+        await call('POST', '/v1/keys', {
+          headers: { ...headers, 'idempotency-key': 'after' },
+          json: { name: 'idempotent after', type: 'viewer' },
+        })
+      ).status,
+    ).toBe(201);
   });
 });

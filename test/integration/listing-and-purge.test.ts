@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, createKey, newTenant, withKey } from '../support/api.ts';
 import { getAdapters } from '#shared/runtime.ts';
 import { purgeDueKeys } from '#shared/services/purge.ts';
@@ -6,14 +6,7 @@ import { handler as purgeHandler } from '#functions/purge-expired-keys.ts';
 import { lambdaContext } from '#local/proxy-event.ts';
 import { ageKey } from '../support/time-travel.ts';
 
-let admin: string;
-
-beforeAll(async () => {
-  ({ apiKey: admin } = await newTenant('listing'));
-});
-
-const list = (query: string, apiKey = admin) => call('GET', `/v1/keys${query}`, { headers: withKey(apiKey) });
-
+const list = (query: string, apiKey: string) => call('GET', `/v1/keys${query}`, { headers: withKey(apiKey) });
 
 describe('listing keys', () => {
   it('pages newest first with an opaque cursor until nextCursor is null', async () => {
@@ -36,26 +29,32 @@ describe('listing keys', () => {
   });
 
   it('searches names case-insensitively by substring', async () => {
+    const { apiKey: admin } = await newTenant('searching');
     await createKey(admin, { name: 'Payments Gateway' });
     await createKey(admin, { name: 'Reporting' });
-    const response = await list('?search=GATE');
+    const response = await list('?search=GATE', admin);
     expect(response.body.items.map((k: { name: string }) => k.name)).toEqual(['Payments Gateway']);
   });
 
   it('finds a key by its full key, its preview or its key id', async () => {
+    const { apiKey: admin } = await newTenant('finding');
     const { key, apiKey } = await createKey(admin, { name: 'find me' });
     for (const term of [apiKey, key.preview as string, key.id]) {
-      const response = await list(`?search=${encodeURIComponent(term)}`);
-      expect(response.body.items.map((k: { id: string }) => k.id), term === apiKey ? 'full key' : term).toEqual([key.id]);
+      const response = await list(`?search=${encodeURIComponent(term)}`, admin);
+      expect(
+        response.body.items.map((k: { id: string }) => k.id),
+        term === apiKey ? 'full key' : term,
+      ).toEqual([key.id]);
       expect(response.body.nextCursor).toBeNull();
     }
   });
 
   it("never finds another tenant's key by searching for it", async () => {
+    const { apiKey: admin } = await newTenant('listing');
     const other = await newTenant('listing-other');
     const { apiKey } = await createKey(other.apiKey, { name: 'foreign' });
-    expect((await list(`?search=${apiKey}`)).body.items).toEqual([]);
-    expect((await list('?search=foreign')).body.items).toEqual([]);
+    expect((await list(`?search=${apiKey}`, admin)).body.items).toEqual([]);
+    expect((await list('?search=foreign', admin)).body.items).toEqual([]);
   });
 
   it('filters by type and status', async () => {
@@ -109,18 +108,26 @@ describe('purge', () => {
   });
 
   it('reads the purge index only: nothing that is not due', async () => {
+    const tenant = await newTenant('purge-reads');
     const { store } = getAdapters();
     await purgeDueKeys(store, new Date(), { auditRetentionDays: 90 });
-    const tenant = await newTenant('purge-reads');
     for (let i = 0; i < 3; i++) {
       const { key } = await createKey(tenant.apiKey, { expiresInDays: 1 });
-      if (i === 0) await ageKey(key.id, { expiresAt: new Date(Date.now() - 1000).toISOString(), purgeAt: new Date(Date.now() - 1000).toISOString() });
+      if (i === 0)
+        await ageKey(key.id, { expiresAt: new Date(Date.now() - 1000).toISOString(), purgeAt: new Date(Date.now() - 1000).toISOString() });
     }
     expect(await purgeDueKeys(store, new Date(), { auditRetentionDays: 90 })).toEqual({ read: 1, purged: 1 });
   });
 
   it('runs as a scheduled function', async () => {
+    const tenant = await newTenant('purge-scheduled');
+    // Nothing left due by other tests: then one key of this test's own is due.
+    const { store } = getAdapters();
+    await purgeDueKeys(store, new Date(), { auditRetentionDays: 90 });
+    const { key } = await createKey(tenant.apiKey, { expiresInDays: 1 });
+    await ageKey(key.id, { expiresAt: new Date(Date.now() - 1000).toISOString(), purgeAt: new Date(Date.now() - 1000).toISOString() });
     const result = await purgeHandler({}, lambdaContext('purge-expired-keys'));
-    expect(result).toEqual({ read: 0, purged: 0 });
+    expect(result).toEqual({ read: 1, purged: 1 });
+    expect(await store.keys.get(key.id)).toBeUndefined();
   });
 });

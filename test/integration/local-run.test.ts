@@ -8,7 +8,9 @@ import { freePort } from '#local/dynamodb-local.ts';
 const root = resolve(import.meta.dirname, '../..');
 const workDir = mkdtempSync(join(tmpdir(), 'keyward-local-'));
 // Only what a user's shell would have: the test harness's own settings must not leak in.
-const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_')));
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_')),
+);
 
 interface Started {
   child: ChildProcess;
@@ -19,7 +21,11 @@ interface Started {
 /** Runs `npm start`'s entry point in a fresh folder and waits until it serves. */
 async function start(): Promise<Started> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'local/start.ts')], { cwd: workDir, env: { ...env, PORT: String(port) }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [join(root, 'local/start.ts')], {
+    cwd: workDir,
+    env: { ...env, PORT: String(port) },
+    stdio: 'pipe',
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -38,7 +44,8 @@ async function stop({ child }: Started): Promise<number | null> {
   return exited;
 }
 
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'cli/keyward.ts'), ...args], { cwd: workDir, env, encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'cli/keyward.ts'), ...args], { cwd: workDir, env, encoding: 'utf8' });
 
 let first: Started;
 let systemKey: string;
@@ -54,7 +61,11 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('says in one line how to install Java when it is missing', () => {
-    const run = spawnSync(process.execPath, [join(root, 'local/start.ts')], { cwd: workDir, env: { ...env, PATH: '/nonexistent' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [join(root, 'local/start.ts')], {
+      cwd: workDir,
+      env: { ...env, PATH: '/nonexistent' },
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('apt-get install -y openjdk-17-jre-headless');
@@ -62,18 +73,34 @@ describe('npm start', () => {
 
   it('serves the README walk-through over HTTP', async () => {
     const json = { 'content-type': 'application/json' };
-    const auth = await fetch(`${first.base}/v1/authentication`, { method: 'POST', headers: json, body: JSON.stringify({ apiKey: systemKey }) });
+    const auth = await fetch(`${first.base}/v1/authentication`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ apiKey: systemKey }),
+    });
     expect(auth.status).toBe(200);
     const { token } = (await auth.json()) as { token: string };
     const bearer = { ...json, authorization: `Bearer ${token}` };
-    const created = await fetch(`${first.base}/v1/keys`, { method: 'POST', headers: bearer, body: JSON.stringify({ name: 'billing-sync', type: 'privileged', expiresInDays: 90 }) });
+    const created = await fetch(`${first.base}/v1/keys`, {
+      method: 'POST',
+      headers: bearer,
+      body: JSON.stringify({ name: 'billing-sync', type: 'privileged', expiresInDays: 90 }),
+    });
     expect(created.status).toBe(201);
     const { key } = (await created.json()) as { key: { id: string } };
     const listed = (await (await fetch(`${first.base}/v1/keys?limit=10`, { headers: bearer })).json()) as { items: { id: string }[] };
     expect(listed.items.map((k: { id: string }) => k.id)).toContain(key.id);
-    const regenerated = await fetch(`${first.base}/v1/keys/${key.id}/regenerate`, { method: 'POST', headers: bearer, body: JSON.stringify({ gracePeriodSeconds: 3600 }) });
+    const regenerated = await fetch(`${first.base}/v1/keys/${key.id}/regenerate`, {
+      method: 'POST',
+      headers: bearer,
+      body: JSON.stringify({ gracePeriodSeconds: 3600 }),
+    });
     expect(regenerated.status).toBe(200);
-    const revoked = await fetch(`${first.base}/v1/keys/${key.id}/revoke`, { method: 'POST', headers: bearer, body: JSON.stringify({ reason: 'demo' }) });
+    const revoked = await fetch(`${first.base}/v1/keys/${key.id}/revoke`, {
+      method: 'POST',
+      headers: bearer,
+      body: JSON.stringify({ reason: 'demo' }),
+    });
     expect(((await revoked.json()) as { status: string }).status).toBe('revoked');
 
     // Each of those changes also became an event, one JSON line each, in .data/events.ndjson.
@@ -83,7 +110,13 @@ describe('npm start', () => {
     let kinds: string[] = [];
     while (Date.now() < deadline && !wanted.every((kind) => kinds.includes(kind))) {
       await new Promise((done) => setTimeout(done, 250));
-      kinds = existsSync(eventsFile) ? readFileSync(eventsFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { 'detail-type': string })['detail-type']) : [];
+      kinds = existsSync(eventsFile)
+        ? readFileSync(eventsFile, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => (JSON.parse(line) as { 'detail-type': string })['detail-type'])
+        : [];
     }
     expect(kinds).toEqual(expect.arrayContaining(wanted));
   });
@@ -121,7 +154,11 @@ describe('npm start', () => {
     // The second start serves the other tests from here on, whatever order they run in.
     first = await start();
     expect(first.output()).not.toMatch(/kw_[A-Za-z0-9]{54}/);
-    const auth = await fetch(`${first.base}/v1/authentication`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: systemKey }) });
+    const auth = await fetch(`${first.base}/v1/authentication`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey: systemKey }),
+    });
     expect(auth.status).toBe(200);
   }, 90_000);
 });

@@ -41,7 +41,15 @@ interface Send {
 function send(port: number, path: string, options: Send = {}): Promise<Answer> {
   return new Promise((done, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress, agent: false },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        localAddress: options.localAddress,
+        agent: false,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -83,7 +91,11 @@ function expectApiError(answer: Answer, status: number, code: string) {
   expect(answer.status, answer.text).toBe(status);
   expect(answer.headers['content-type']).toMatch(/^application\/json/);
   expect(answer.body).toMatchObject({ code, message: expect.any(String), requestId: expect.any(String) });
-  expect(Object.keys(answer.body).filter((name) => name !== 'details').sort()).toEqual(['code', 'message', 'requestId']);
+  expect(
+    Object.keys(answer.body)
+      .filter((name) => name !== 'details')
+      .sort(),
+  ).toEqual(['code', 'message', 'requestId']);
   expect(answer.body.message.length).toBeGreaterThan(10);
   expect(answer.headers['x-request-id']).toBe(answer.body.requestId);
 }
@@ -112,7 +124,14 @@ afterAll(() => Promise.all(servers.map(close)));
 describe('local server: requests it cannot route as they are', () => {
   it('treats a query parameter named like an Object.prototype member as an unknown parameter', async () => {
     const auth = { 'x-api-key': systemKey };
-    for (const query of ['__proto__=1', '__proto__=1&__proto__=2', 'constructor=1', 'hasOwnProperty=1', 'toString=1&limit=5', '__proto__[limit]=1']) {
+    for (const query of [
+      '__proto__=1',
+      '__proto__=1&__proto__=2',
+      'constructor=1',
+      'hasOwnProperty=1',
+      'toString=1&limit=5',
+      '__proto__[limit]=1',
+    ]) {
       const answer = await send(port, `/v1/keys?${query}`, { headers: auth });
       expectApiError(answer, 400, 'request.invalid');
       expect(answer.body.message, query).toMatch(/query/i);
@@ -134,7 +153,11 @@ describe('local server: requests it cannot route as they are', () => {
       ['POST', '/v1/keys/%E0%A4%A/revoke'],
     ] as const) {
       for (const headers of [{}, { 'x-api-key': systemKey }] as Record<string, string>[]) {
-        const answer = await send(port, path, { method, headers: { ...headers, 'content-type': 'application/json' }, body: method === 'GET' ? undefined : '{}' });
+        const answer = await send(port, path, {
+          method,
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: method === 'GET' ? undefined : '{}',
+        });
         expectApiError(answer, 400, 'request.invalid');
         expect(answer.body.message, `${method} ${path}`).toMatch(/percent/i);
       }
@@ -169,7 +192,12 @@ describe('local server: per-address rate limits', () => {
   }
 
   const authenticate = (port: number, localAddress?: string) =>
-    send(port, '/v1/authentication', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: 'kw_not_a_real_key' }), localAddress });
+    send(port, '/v1/authentication', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey: 'kw_not_a_real_key' }),
+      localAddress,
+    });
 
   function expectThrottled(answer: Answer) {
     expectApiError(answer, 429, 'request.throttled');
@@ -184,7 +212,13 @@ describe('local server: per-address rate limits', () => {
     for (let i = 0; i < 5; i++) expectApiError(await authenticate(limited), 401, 'authentication.invalid_api_key');
     expectThrottled(await authenticate(limited));
     // Both token routes share the limit, with or without a trailing slash, as the WAF rule does.
-    expectThrottled(await send(limited, '/v1/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' }));
+    expectThrottled(
+      await send(limited, '/v1/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      }),
+    );
     expectThrottled(await send(limited, '/v1/authentication/', { method: 'POST' }));
     // Other routes still answer, and so does another address.
     expect((await send(limited, '/v1/whoami', { headers: { 'x-api-key': systemKey } })).status).toBe(200);

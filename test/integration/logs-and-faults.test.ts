@@ -32,7 +32,10 @@ describe('logs', () => {
     secrets.push(token);
     const created = await createKey(tenant.apiKey, { recoverable: true });
     secrets.push(created.apiKey, created.keySecret);
-    const regenerated = await call('POST', `/v1/keys/${created.key.id}/regenerate`, { headers: withToken(token), json: { gracePeriodSeconds: 60 } });
+    const regenerated = await call('POST', `/v1/keys/${created.key.id}/regenerate`, {
+      headers: withToken(token),
+      json: { gracePeriodSeconds: 60 },
+    });
     secrets.push(regenerated.body.apiKey, regenerated.body.keySecret);
     await call('GET', `/v1/keys/${created.key.id}/secret`, { headers: withToken(token) });
     await call('GET', `/v1/keys?search=${regenerated.body.apiKey}`, { headers: withKey(tenant.apiKey) });
@@ -41,7 +44,10 @@ describe('logs', () => {
     const wrong = `${created.apiKey.slice(0, -8)}AAAAAAAA`;
     secrets.push(wrong);
     await call('POST', '/v1/authentication', { json: { apiKey: wrong } });
-    await call('POST', '/v1/authentication', { raw: `{"apiKey": "${regenerated.body.apiKey}"`, headers: { 'content-type': 'application/json' } });
+    await call('POST', '/v1/authentication', {
+      raw: `{"apiKey": "${regenerated.body.apiKey}"`,
+      headers: { 'content-type': 'application/json' },
+    });
     await call('GET', '/v1/whoami', { headers: withToken(`${token}x`) });
     await call('POST', '/v1/oauth/token', {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -70,7 +76,10 @@ describe('faults', () => {
     dynamoDb.middlewareStack.add(
       () => async () => {
         // An error no dependency outage explains (throttling and the like answer 503: faults.test.ts).
-        throw Object.assign(new Error(`ValidationException on table ${config.tableName}`), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+        throw Object.assign(new Error(`ValidationException on table ${config.tableName}`), {
+          name: 'ValidationException',
+          $metadata: { httpStatusCode: 400 },
+        });
       },
       { step: 'initialize', name: fault },
     );

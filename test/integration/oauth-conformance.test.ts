@@ -19,7 +19,6 @@ const toLocal: typeof fetch = (input, init) => {
 };
 const viaLocal = { [oauth.customFetch]: toLocal };
 
-
 async function newKey(input: Record<string, unknown>) {
   const created = await api('POST', '/v1/keys', { key: systemKey, json: { name: 'oauth client', type: 'privileged', ...input } });
   expect(created.status).toBe(201);
@@ -92,12 +91,19 @@ describe('the client credentials grant', () => {
   it('answers each error of RFC 6749 5.2 that a client credentials grant can meet', async () => {
     const { key, keySecret } = await newKey({ scopes: ['orders:read'] });
     const as = await discover('oauth2');
-    expect(await grant(as, key.id, oauth.ClientSecretBasic(keySecret), { scope: 'orders:write' })).toMatchObject({ status: 400, error: 'invalid_scope' });
+    expect(await grant(as, key.id, oauth.ClientSecretBasic(keySecret), { scope: 'orders:write' })).toMatchObject({
+      status: 400,
+      error: 'invalid_scope',
+    });
     expect(await grant(as, key.id, oauth.ClientSecretBasic('A'.repeat(32)))).toMatchObject({ status: 401, error: 'invalid_client' });
     expect(await grant(as, key.id, oauth.None())).toMatchObject({ status: 401, error: 'invalid_client' });
 
     const raw = (body: string, headers: Record<string, string> = {}) =>
-      fetch(`${served.base}/v1/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+      fetch(`${served.base}/v1/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
     const anonymous = await raw('grant_type=client_credentials');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm="keyward"/);
@@ -105,7 +111,9 @@ describe('the client credentials grant', () => {
     const wrongGrant = await raw(`grant_type=password&client_id=${key.id}&client_secret=${keySecret}`);
     expect(wrongGrant.status).toBe(400);
     expect(((await wrongGrant.json()) as { error: string }).error).toBe('unsupported_grant_type');
-    const twice = await raw(`grant_type=client_credentials&client_id=${key.id}&client_secret=${keySecret}`, { authorization: `Basic ${btoa(`${key.id}:${keySecret}`)}` });
+    const twice = await raw(`grant_type=client_credentials&client_id=${key.id}&client_secret=${keySecret}`, {
+      authorization: `Basic ${btoa(`${key.id}:${keySecret}`)}`,
+    });
     expect(twice.status).toBe(400);
     expect(((await twice.json()) as { error: string }).error).toBe('invalid_request');
   });

@@ -80,15 +80,16 @@ function keysNamed(node: Json, name: string, at = '#'): string[] {
   return found;
 }
 
-const operations = () =>
-  routeList.map((route) => ({ route, operation: doc.paths[route.path]?.[route.method.toLowerCase()] as Json }));
+const operations = () => routeList.map((route) => ({ route, operation: doc.paths[route.path]?.[route.method.toLowerCase()] as Json }));
 
 const describeProblem = (p: NormalizedProblem) => `${p.ruleId}: ${p.message} at ${p.location.map((l) => l.pointer).join(', ')}`;
 
 describe('the OpenAPI document served at /openapi.json', () => {
   it('passes swagger-parser validation as OpenAPI 3.1', async () => {
     // swagger-parser dereferences in place, so it gets a copy.
-    await expect(SwaggerParser.validate(structuredClone(doc), { resolve: { external: false } })).resolves.toMatchObject({ openapi: '3.1.0' });
+    await expect(SwaggerParser.validate(structuredClone(doc), { resolve: { external: false } })).resolves.toMatchObject({
+      openapi: '3.1.0',
+    });
   });
 
   it("has no errors and no warnings under Redocly's recommended rules", async () => {
@@ -114,18 +115,23 @@ describe('the OpenAPI document served at /openapi.json', () => {
     // No unused components: each one is referenced from outside itself.
     for (const name of schemas) {
       const pointer = `#/components/schemas/${name}`;
-      expect(all.some(({ ref, at }) => ref === pointer && !at.startsWith(`${pointer}/`)), name).toBe(true);
+      expect(
+        all.some(({ ref, at }) => ref === pointer && !at.startsWith(`${pointer}/`)),
+        name,
+      ).toBe(true);
     }
     const getKey = doc.paths['/v1/keys/{keyId}'].get;
     expect(getKey.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/KeyView' });
-    expect(doc.paths['/v1/keys'].get.responses['200'].content['application/json'].schema.properties.items.items).toEqual({ $ref: '#/components/schemas/KeyView' });
+    expect(doc.paths['/v1/keys'].get.responses['200'].content['application/json'].schema.properties.items.items).toEqual({
+      $ref: '#/components/schemas/KeyView',
+    });
   });
 
   it('answers errors in the Error schema, and OAuth errors of the token endpoint in the OAuthError schema', () => {
     for (const { route, operation } of operations()) {
       for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {
         if (Number(status) < 400) continue;
-        const schema = (response.$ref ? resolve(response.$ref) as Json : response).content['application/json'].schema;
+        const schema = (response.$ref ? (resolve(response.$ref) as Json) : response).content['application/json'].schema;
         const routeLevel = status === '404' || status === '405';
         const expected = route.errorFormat === 'oauth' && !routeLevel ? 'OAuthError' : 'Error';
         expect(schema, `${route.id} ${status}`).toEqual({ $ref: `#/components/schemas/${expected}` });
@@ -180,7 +186,8 @@ describe('the OpenAPI document served at /openapi.json', () => {
         const described = response.$ref ? (resolve(response.$ref) as Json) : response;
         const codes = [...described.description.matchAll(/\b[a-z]+\.[a-z_]+\b/g)].map((m) => m[0]).filter((c) => c in errorStatus);
         expect(codes.length, `${route.id} ${status}`).toBeGreaterThan(0);
-        for (const code of codes) expect(errorStatus[code as keyof typeof errorStatus], `${route.id} ${status} ${code}`).toBe(Number(status));
+        for (const code of codes)
+          expect(errorStatus[code as keyof typeof errorStatus], `${route.id} ${status} ${code}`).toBe(Number(status));
       }
     }
     expect(doc.paths['/v1/keys'].post.responses['422'].description).toContain('request.idempotency_mismatch');
@@ -198,7 +205,10 @@ describe('the OpenAPI document served at /openapi.json', () => {
   });
 
   it('lists query parameters one by one, each with a schema, and limit as 1 to 100 in digits', () => {
-    for (const [path, query] of [['/v1/keys', listKeysQuery], ['/v1/audit', auditQuery]] as const) {
+    for (const [path, query] of [
+      ['/v1/keys', listKeysQuery],
+      ['/v1/audit', auditQuery],
+    ] as const) {
       const parameters = doc.paths[path].get.parameters as Json[];
       expect(parameters.map((p) => p.name).sort()).toEqual(Object.keys(query.shape).sort());
       for (const parameter of parameters) {
@@ -209,7 +219,31 @@ describe('the OpenAPI document served at /openapi.json', () => {
       const limit = parameters.find((p) => p.name === 'limit');
       expect(limit.schema).toMatchObject({ type: 'string', pattern: expect.any(String) });
       const pattern = new RegExp(limit.schema.pattern, 'u');
-      for (const value of ['1', '9', '10', '25', '99', '100', '007', '0', '00', '000', '101', '999', '1000', '1e2', '0x10', ' 5', '5 ', '+5', '-1', '1.5', '', 'abc', '٣']) {
+      for (const value of [
+        '1',
+        '9',
+        '10',
+        '25',
+        '99',
+        '100',
+        '007',
+        '0',
+        '00',
+        '000',
+        '101',
+        '999',
+        '1000',
+        '1e2',
+        '0x10',
+        ' 5',
+        '5 ',
+        '+5',
+        '-1',
+        '1.5',
+        '',
+        'abc',
+        '٣',
+      ]) {
         const accepted = query.safeParse({ limit: value }).success;
         expect(pattern.test(value), `limit=${JSON.stringify(value)}`).toBe(accepted);
       }

@@ -15,7 +15,10 @@ const authenticate = (apiKey: string) => call('POST', '/v1/authentication', { js
 describe('regenerate', () => {
   it('keeps the old secret working through the grace period, then refuses it', async () => {
     const { key, apiKey: old } = await createKey(admin);
-    const regenerated = await call('POST', `/v1/keys/${key.id}/regenerate`, { headers: withKey(admin), json: { gracePeriodSeconds: 3600 } });
+    const regenerated = await call('POST', `/v1/keys/${key.id}/regenerate`, {
+      headers: withKey(admin),
+      json: { gracePeriodSeconds: 3600 },
+    });
     expect(regenerated.status).toBe(200);
     expect((await authenticate(old)).status).toBe(200);
     expect((await authenticate(regenerated.body.apiKey)).status).toBe(200);
@@ -92,7 +95,9 @@ describe('regenerate', () => {
     const stale = (await store.keys.get(key.id))!;
     await ageKey(key.id, { name: 'moved on' });
     await expect(
-      store.changes.write([{ kind: 'updateKey', keyId: key.id, tenant: stale.tenant, expectedVersion: stale.version, changes: { name: 'stale' } }]),
+      store.changes.write([
+        { kind: 'updateKey', keyId: key.id, tenant: stale.tenant, expectedVersion: stale.version, changes: { name: 'stale' } },
+      ]),
     ).rejects.toBeInstanceOf(WriteConflict);
     expect((await store.keys.get(key.id))!.name).toBe('moved on');
   });
@@ -169,7 +174,9 @@ describe('live status checks', () => {
 
 describe('Idempotency-Key on create', () => {
   it('returns the first answer again for a repeat, without creating a second key', async () => {
-    const headers = { ...withKey(admin), 'idempotency-key': 'create-report-bot-1' };
+    // A tenant of its own: the listing below counts only this test's keys.
+    const { apiKey: own } = await newTenant('rotation-idempotent');
+    const headers = { ...withKey(own), 'idempotency-key': 'create-report-bot-1' };
     const body = { name: 'report bot', type: 'viewer' };
     const first = await call('POST', '/v1/keys', { headers, json: body });
     const again = await call('POST', '/v1/keys', { headers, json: body });
@@ -177,7 +184,7 @@ describe('Idempotency-Key on create', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    const listed = await call('GET', '/v1/keys?search=report%20bot', { headers: withKey(admin) });
+    const listed = await call('GET', '/v1/keys?search=report%20bot', { headers: withKey(own) });
     expect(listed.body.items).toHaveLength(1);
   });
 

@@ -18,7 +18,6 @@ const { served, http } = useLocalServer();
 let systemKey: string;
 let otherSystemKey: string;
 
-
 async function tokenOf(apiKey: string, expiresIn?: number): Promise<string> {
   const answer = await http('POST', '/v1/authentication', { json: { apiKey, ...(expiresIn ? { expiresIn } : {}) } });
   expect(answer.status, answer.text).toBe(200);
@@ -47,7 +46,12 @@ async function auditOf(keyId: string) {
 function credentialRoutes(keyId: string) {
   return routeList
     .filter((route) => route.access !== 'public')
-    .map((route) => ({ id: route.id, method: route.method, path: route.path.replace('{keyId}', keyId), json: route.bodyType ? {} : undefined }));
+    .map((route) => ({
+      id: route.id,
+      method: route.method,
+      path: route.path.replace('{keyId}', keyId),
+      json: route.bodyType ? {} : undefined,
+    }));
 }
 
 /** The same key id with another secret, well-formed (right checksum), so it reaches the store. */
@@ -145,7 +149,10 @@ describe('failed authentications', () => {
         added.mockClear();
         const answer = await http(route.method, route.path, { key: bad, json: route.json });
         expect(answer.status).toBe(401);
-        expect(added.mock.calls.filter(([name]) => name === 'AuthenticationFailure'), route.id).toHaveLength(1);
+        expect(
+          added.mock.calls.filter(([name]) => name === 'AuthenticationFailure'),
+          route.id,
+        ).toHaveLength(1);
       }
     } finally {
       added.mockRestore();
@@ -163,7 +170,16 @@ describe('failed authentications', () => {
 });
 
 describe('names, descriptions and reasons', () => {
-  const hostile = ['\u001b]0;pwned\u0007', 'red\u001b[31m', 'a\u0000b', 'line\r\nbreak', 'c1\u009bx', 'evil\u202eexe.txt', 'iso\u2066late', 'del\u007f'];
+  const hostile = [
+    '\u001b]0;pwned\u0007',
+    'red\u001b[31m',
+    'a\u0000b',
+    'line\r\nbreak',
+    'c1\u009bx',
+    'evil\u202eexe.txt',
+    'iso\u2066late',
+    'del\u007f',
+  ];
 
   it('refuse control characters and bidirectional overrides with 400', async () => {
     const { key } = await createKey(systemKey);
@@ -171,7 +187,9 @@ describe('names, descriptions and reasons', () => {
       const created = await http('POST', '/v1/keys', { key: systemKey, json: { name: text, type: 'viewer' } });
       expect(created.status, JSON.stringify(text)).toBe(400);
       expect(created.body.code).toBe('request.invalid');
-      expect((await http('POST', '/v1/keys', { key: systemKey, json: { name: 'ok', description: text, type: 'viewer' } })).status).toBe(400);
+      expect((await http('POST', '/v1/keys', { key: systemKey, json: { name: 'ok', description: text, type: 'viewer' } })).status).toBe(
+        400,
+      );
       expect((await http('PATCH', `/v1/keys/${key.id}`, { key: systemKey, json: { name: text } })).status).toBe(400);
       expect((await http('PATCH', `/v1/keys/${key.id}`, { key: systemKey, json: { description: text } })).status).toBe(400);
       expect((await http('POST', `/v1/keys/${key.id}/revoke`, { key: systemKey, json: { reason: text } })).status).toBe(400);
@@ -251,7 +269,9 @@ describe('list cursors', () => {
     const decoded = Buffer.from(cursor, 'base64url').toString('latin1');
     for (const leak of ['pk', 'gsi1', 'TENANT', 'KEY#', 'security']) expect(decoded).not.toContain(leak);
     expect((await http('GET', `/v1/keys?limit=1&cursor=${cursor}`, { key: systemKey })).status).toBe(200);
-    expect((await http('GET', `/v1/keys?limit=1&type=viewer&cursor=${cursor}`, { key: systemKey })).body.code).toBe('request.invalid_cursor');
+    expect((await http('GET', `/v1/keys?limit=1&type=viewer&cursor=${cursor}`, { key: systemKey })).body.code).toBe(
+      'request.invalid_cursor',
+    );
     expect((await http('GET', `/v1/keys?limit=1&cursor=${cursor}`, { key: otherSystemKey })).body.code).toBe('request.invalid_cursor');
   });
 });

@@ -27,7 +27,10 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 describe('token authorizer for downstream APIs', () => {
   it('allows the API for a valid token and passes tenant, key id and scopes on', async () => {
     const result = await handler({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn });
-    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/*' });
+    expect(result.policyDocument.Statement[0]).toMatchObject({
+      Effect: 'Allow',
+      Resource: 'arn:aws:execute-api:eu-west-1:123456789012:abc123/prod/*',
+    });
     expect(result.context).toMatchObject({ tenant: 'downstream', keyType: 'viewer', scopes: 'keys:read orders:read' });
     expect(result.principalId).toBe(result.context!.keyId);
   });

@@ -90,9 +90,18 @@ describe('verify', () => {
     const byToken = verifyResponse.parse((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { token } })).body);
     expect(byToken).toMatchObject({ valid: true, key: { id: key.id } });
     await call('POST', `/v1/keys/${key.id}/revoke`, { headers: withKey(admin), json: {} });
-    expect((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { apiKey } })).body).toEqual({ valid: false, code: 'authentication.key_revoked' });
-    expect((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { token } })).body).toEqual({ valid: false, code: 'authentication.key_revoked' });
-    expect((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { token: 'not.a.token' } })).body).toEqual({ valid: false, code: 'auth.invalid_token' });
+    expect((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { apiKey } })).body).toEqual({
+      valid: false,
+      code: 'authentication.key_revoked',
+    });
+    expect((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { token } })).body).toEqual({
+      valid: false,
+      code: 'authentication.key_revoked',
+    });
+    expect((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { token: 'not.a.token' } })).body).toEqual({
+      valid: false,
+      code: 'auth.invalid_token',
+    });
   });
 
   it("treats another tenant's key as unknown", async () => {
@@ -101,7 +110,10 @@ describe('verify', () => {
     const response = await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { apiKey } });
     expect(response.body).toEqual({ valid: false, code: 'authentication.invalid_api_key' });
     const token = await tokenFor(apiKey);
-    expect((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { token } })).body).toEqual({ valid: false, code: 'auth.invalid_token' });
+    expect((await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { token } })).body).toEqual({
+      valid: false,
+      code: 'auth.invalid_token',
+    });
   });
 });
 
@@ -163,7 +175,9 @@ describe('what public routes may touch', () => {
   it('serves the JWKS without opening any secret', async () => {
     const { store, cipher, config } = getAdapters();
     let opened = 0;
-    const counting = { seal: cipher.seal.bind(cipher), open: (sealed: string, context: never) => {
+    const counting = {
+      seal: cipher.seal.bind(cipher),
+      open: (sealed: string, context: never) => {
         opened++;
         return cipher.open(sealed, context);
       },

@@ -16,12 +16,16 @@ beforeAll(async () => {
   admin = (await newTenant('analytics')).apiKey;
 });
 
-const authenticate = (apiKey: string, sourceIp?: string) => call('POST', '/v1/authentication', { json: { apiKey }, ...(sourceIp ? { sourceIp } : {}) });
-
+const authenticate = (apiKey: string, sourceIp?: string) =>
+  call('POST', '/v1/authentication', { json: { apiKey }, ...(sourceIp ? { sourceIp } : {}) });
 
 describe('usage analytics', () => {
   it('count every use whose secret was right, by outcome, and serve them per key with empty buckets, oldest first', async () => {
-    const { key, apiKey } = await createKey(admin, { name: 'counted', rateLimit: { limit: 2, windowSeconds: 86_400 }, allowedIps: ['203.0.113.0/24'] });
+    const { key, apiKey } = await createKey(admin, {
+      name: 'counted',
+      rateLimit: { limit: 2, windowSeconds: 86_400 },
+      allowedIps: ['203.0.113.0/24'],
+    });
     const from = '203.0.113.9';
     expect((await authenticate(apiKey, from)).status).toBe(200);
     expect((await authenticate(apiKey, from)).status).toBe(200);
@@ -38,10 +42,16 @@ describe('usage analytics', () => {
     expect(usage.items.length).toBeGreaterThanOrEqual(24);
     expect(usage.items.length).toBeLessThanOrEqual(25);
     expect(usage.items.map((item) => item.at)).toEqual([...usage.items.map((item) => item.at)].sort());
-    expect(usage.items.filter((item) => item.valid + item.rateLimited + item.ipNotAllowed + item.refused === 0).length).toBe(usage.items.length - 1);
+    expect(usage.items.filter((item) => item.valid + item.rateLimited + item.ipNotAllowed + item.refused === 0).length).toBe(
+      usage.items.length - 1,
+    );
 
     const daily = keyUsageResponse.parse(
-      (await call('GET', `/v1/keys/${key.id}/usage?granularity=day&from=${new Date(Date.now() - 6 * 86_400_000).toISOString()}`, { headers: withKey(admin) })).body,
+      (
+        await call('GET', `/v1/keys/${key.id}/usage?granularity=day&from=${new Date(Date.now() - 6 * 86_400_000).toISOString()}`, {
+          headers: withKey(admin),
+        })
+      ).body,
     );
     expect(daily.items).toHaveLength(7);
     expect(daily.items.every((item) => item.at.endsWith('T00:00:00.000Z'))).toBe(true);
@@ -52,7 +62,11 @@ describe('usage analytics', () => {
     const tenant = await newTenant('analytics-top');
     // As an admin through a token: its calls are not uses, only the one exchange is.
     const token = (await authenticate(tenant.apiKey)).body.token as string;
-    const create = async (name: string) => (await call('POST', '/v1/keys', { headers: withToken(token), json: { name, type: 'viewer' } })).body as { key: { id: string }; apiKey: string };
+    const create = async (name: string) =>
+      (await call('POST', '/v1/keys', { headers: withToken(token), json: { name, type: 'viewer' } })).body as {
+        key: { id: string };
+        apiKey: string;
+      };
     const keys = await Promise.all(Array.from({ length: 12 }, (_, i) => create(`key ${i}`)));
     for (const [i, { apiKey }] of keys.entries()) for (let n = 0; n <= i; n++) expect((await authenticate(apiKey)).status).toBe(200);
     await countRecordedUses();
@@ -63,9 +77,11 @@ describe('usage analytics', () => {
     expect(usage.topKeys.map((top) => top.valid)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
   });
 
-  it('refuse a range over 90 days or backwards, and another tenant\'s key', async () => {
+  it("refuse a range over 90 days or backwards, and another tenant's key", async () => {
     const { key } = await createKey(admin, { name: 'range' });
-    const tooLong = await call('GET', `/v1/keys/${key.id}/usage?from=${new Date(Date.now() - 91 * 86_400_000).toISOString()}`, { headers: withKey(admin) });
+    const tooLong = await call('GET', `/v1/keys/${key.id}/usage?from=${new Date(Date.now() - 91 * 86_400_000).toISOString()}`, {
+      headers: withKey(admin),
+    });
     expect(tooLong.status).toBe(400);
     const backwards = await call('GET', `/v1/usage?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`, { headers: withKey(admin) });
     expect(backwards.status).toBe(400);
@@ -98,15 +114,27 @@ describe('usage analytics', () => {
       { tenant: 'batches', keyId: `batch-key-${i}`, outcome: 'rateLimited' as UseOutcome, at: new Date(hour + HOUR_MS + i) },
     ]).flat();
     const sent = await commandsSentBy(() => usage.add('batch-1', uses));
-    expect(sent).toEqual(['TransactWriteItemsCommand', 'TransactWriteItemsCommand', 'TransactWriteItemsCommand', 'TransactWriteItemsCommand']);
+    expect(sent).toEqual([
+      'TransactWriteItemsCommand',
+      'TransactWriteItemsCommand',
+      'TransactWriteItemsCommand',
+      'TransactWriteItemsCommand',
+    ]);
     await usage.add('batch-1', uses);
     await usage.add('batch-1', uses.slice(0, 100));
     const totals = async () => {
       const buckets = await usage.ofTenant('batches', new Date(hour), new Date(hour + HOUR_MS));
-      return buckets.reduce((sum, bucket) => ({ valid: sum.valid + bucket.counts.valid, rateLimited: sum.rateLimited + bucket.counts.rateLimited }), { valid: 0, rateLimited: 0 });
+      return buckets.reduce(
+        (sum, bucket) => ({ valid: sum.valid + bucket.counts.valid, rateLimited: sum.rateLimited + bucket.counts.rateLimited }),
+        { valid: 0, rateLimited: 0 },
+      );
     };
     expect(await totals()).toEqual({ valid: 300, rateLimited: 150 });
-    expect((await usage.ofKey('batch-key-7', new Date(hour), new Date(hour + HOUR_MS))).map((bucket) => bucket.counts).sort((a, b) => a.valid - b.valid)).toEqual([
+    expect(
+      (await usage.ofKey('batch-key-7', new Date(hour), new Date(hour + HOUR_MS)))
+        .map((bucket) => bucket.counts)
+        .sort((a, b) => a.valid - b.valid),
+    ).toEqual([
       { ...emptyCounts(), rateLimited: 1 },
       { ...emptyCounts(), valid: 2 },
     ]);
@@ -120,9 +148,13 @@ describe('usage analytics', () => {
     const counter = new UseFileCounter(file, getAdapters().store.usage);
     const at = new Date('2026-11-03T08:15:00Z');
     const line = (keyId: string) => formatUseLine({ tenant: 'file-count', keyId, outcome: 'valid', at });
-    const valid = async (keyId: string) => (await getAdapters().store.usage.ofKey(keyId, at, at)).reduce((sum, bucket) => sum + bucket.counts.valid, 0);
+    const valid = async (keyId: string) =>
+      (await getAdapters().store.usage.ofKey(keyId, at, at)).reduce((sum, bucket) => sum + bucket.counts.valid, 0);
 
-    writeFileSync(file, `${line('file-a')}a log line that is not a use\n{"kind":"keyward.use","keyId":"no-tenant"}\n${line('file-a').slice(0, 30)}`);
+    writeFileSync(
+      file,
+      `${line('file-a')}a log line that is not a use\n{"kind":"keyward.use","keyId":"no-tenant"}\n${line('file-a').slice(0, 30)}`,
+    );
     await counter.drain();
     expect(await valid('file-a')).toBe(1);
     // The torn line is finished later, then counted once, however often the counter runs.
@@ -144,19 +176,36 @@ describe('usage analytics', () => {
 function recordedLines() {
   const file = getConfig().usesFile!;
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').map(parseUseLine).filter((use) => use !== undefined);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map(parseUseLine)
+    .filter((use) => use !== undefined);
 }
 
 describe('use lines', () => {
   it('carry ids, outcome and time only, and parse back; anything else is not a use', () => {
     const use = { tenant: 'acme', keyId: 'Ab3dE5gH7jK9mN1p', outcome: 'ipNotAllowed' as const, at: new Date('2026-11-23T06:00:00.000Z') };
     const line = formatUseLine(use);
-    expect(JSON.parse(line)).toEqual({ kind: 'keyward.use', tenant: 'acme', keyId: 'Ab3dE5gH7jK9mN1p', outcome: 'ipNotAllowed', at: '2026-11-23T06:00:00.000Z' });
+    expect(JSON.parse(line)).toEqual({
+      kind: 'keyward.use',
+      tenant: 'acme',
+      keyId: 'Ab3dE5gH7jK9mN1p',
+      outcome: 'ipNotAllowed',
+      at: '2026-11-23T06:00:00.000Z',
+    });
     expect(line.endsWith('\n')).toBe(true);
     expect(parseUseLine(line)).toEqual(use);
     // Lambda may put a prefix before a line; the use is still read.
     expect(parseUseLine(`2026-11-23T06:00:00.000Z\tabc\tINFO\t${line}`)).toEqual(use);
-    for (const other of ['', 'plain text', 'null', '{"kind":"other"}', line.replace('ipNotAllowed', 'stolen'), line.replace('2026-11-23T06', 'not a time'), line.replace('"acme"', '7')]) {
+    for (const other of [
+      '',
+      'plain text',
+      'null',
+      '{"kind":"other"}',
+      line.replace('ipNotAllowed', 'stolen'),
+      line.replace('2026-11-23T06', 'not a time'),
+      line.replace('"acme"', '7'),
+    ]) {
       expect(parseUseLine(other), other).toBeUndefined();
     }
   });

@@ -10,7 +10,6 @@ import { useLocalServer } from '../support/local-http.ts';
 
 const { http } = useLocalServer();
 
-
 async function createKey(admin: string, input: Record<string, unknown>) {
   const answer = await http('POST', '/v1/keys', { key: admin, json: { name: 'controlled', type: 'privileged', ...input } });
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
@@ -19,7 +18,6 @@ async function createKey(admin: string, input: Record<string, unknown>) {
 
 const authenticate = (apiKey: string) => http('POST', '/v1/authentication', { json: { apiKey } });
 const day = { windowSeconds: 86_400 };
-
 
 describe('key fields', () => {
   it('are taken on create and update (null removes), shown in every view, verify and whoami, and owner_id is in tokens', async () => {
@@ -47,12 +45,21 @@ describe('key fields', () => {
     expect(decodeJwt(login.body.token).meta).toBeUndefined();
 
     const verified = verifyResponse.parse((await http('POST', '/v1/keys/verify', { key: admin, json: { apiKey } })).body);
-    expect(verified).toMatchObject({ valid: true, ownerId: 'customer-42', meta: fields.meta, credits: { remaining: 998 }, rateLimit: { limit: 100, remaining: 98 } });
+    expect(verified).toMatchObject({
+      valid: true,
+      ownerId: 'customer-42',
+      meta: fields.meta,
+      credits: { remaining: 998 },
+      rateLimit: { limit: 100, remaining: 98 },
+    });
 
     const me = whoamiResponse.parse((await http('GET', '/v1/whoami', { token: login.body.token })).body);
     expect(me.key).toMatchObject({ ownerId: 'customer-42', meta: fields.meta });
 
-    const cleared = await http('PATCH', `/v1/keys/${key.id}`, { key: admin, json: { ownerId: null, meta: null, rateLimit: null, credits: null, allowedIps: null } });
+    const cleared = await http('PATCH', `/v1/keys/${key.id}`, {
+      key: admin,
+      json: { ownerId: null, meta: null, rateLimit: null, credits: null, allowedIps: null },
+    });
     expect(cleared.status).toBe(200);
     expect(cleared.body).toMatchObject({ ownerId: null, meta: null, rateLimit: null, credits: null, allowedIps: null });
   });
@@ -205,7 +212,10 @@ describe('tenant policy', () => {
   it('is enforced on create and regenerate, naming the rule', async () => {
     const { apiKey: admin } = await newTenant('policy-enforced');
     const existing = await createKey(admin, {});
-    await http('PUT', '/v1/tenant/policy', { key: admin, json: { maxLifetimeDays: 30, requireExpiry: true, maxGracePeriodSeconds: 3600, allowedIps: null } });
+    await http('PUT', '/v1/tenant/policy', {
+      key: admin,
+      json: { maxLifetimeDays: 30, requireExpiry: true, maxGracePeriodSeconds: 3600, allowedIps: null },
+    });
     const forever = await http('POST', '/v1/keys', { key: admin, json: { name: 'x', type: 'viewer' } });
     expect(forever.status).toBe(400);
     expect(forever.body.code).toBe('policy.violation');
@@ -217,7 +227,9 @@ describe('tenant policy', () => {
     const longGrace = await http('POST', `/v1/keys/${existing.key.id}/regenerate`, { key: admin, json: { gracePeriodSeconds: 7200 } });
     expect(longGrace.body.code).toBe('policy.violation');
     expect(longGrace.body.message).toContain('maxGracePeriodSeconds');
-    expect((await http('POST', `/v1/keys/${existing.key.id}/regenerate`, { key: admin, json: { gracePeriodSeconds: 3600 } })).status).toBe(200);
+    expect((await http('POST', `/v1/keys/${existing.key.id}/regenerate`, { key: admin, json: { gracePeriodSeconds: 3600 } })).status).toBe(
+      200,
+    );
   });
 
   it('applies its allowed IPs to every use of every key of the tenant', async () => {
@@ -232,10 +244,12 @@ describe('tenant policy', () => {
 });
 
 describe('revoke all', () => {
-  it("revokes every matching active or disabled non-system key, audits each, and is safe to repeat", async () => {
+  it('revokes every matching active or disabled non-system key, audits each, and is safe to repeat', async () => {
     const tenant = await newTenant('revoke-all');
     const admin = tenant.apiKey;
-    const leaked = await Promise.all(Array.from({ length: 60 }, (_, i) => createKey(admin, { name: `leaked ${i}`, ownerId: 'contractor' })));
+    const leaked = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => createKey(admin, { name: `leaked ${i}`, ownerId: 'contractor' })),
+    );
     await http('PATCH', `/v1/keys/${leaked[0]!.key.id}`, { key: admin, json: { enabled: false } });
     const kept = await createKey(admin, { ownerId: 'employee' });
     const revoked = await http('POST', '/v1/keys/revoke-all', { key: admin, json: { reason: 'contract ended', ownerId: 'contractor' } });
@@ -250,7 +264,9 @@ describe('revoke all', () => {
     const actions = log.body.items.map((event: { action: string }) => event.action);
     expect(actions[0]).toBe('tenant.revoke_all');
     expect(actions.filter((action: string) => action === 'key.revoke')).toHaveLength(60);
-    expect((await http('POST', '/v1/keys/revoke-all', { key: admin, json: { reason: 'again', ownerId: 'contractor' } })).body).toEqual({ revoked: 0 });
+    expect((await http('POST', '/v1/keys/revoke-all', { key: admin, json: { reason: 'again', ownerId: 'contractor' } })).body).toEqual({
+      revoked: 0,
+    });
     const everything = await http('POST', '/v1/keys/revoke-all', { key: admin, json: { reason: 'all out' } });
     expect(everything.body).toEqual({ revoked: 1 });
     expect((await authenticate(admin)).status).toBe(200);

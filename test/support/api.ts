@@ -35,11 +35,22 @@ export async function call<T = any>(method: string, url: string, options: CallOp
     body = JSON.stringify(options.json);
     if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
-  const { event, invoke } = await prepareRouteCall({ method, url, headers, body, ...(options.sourceIp ? { sourceIp: options.sourceIp } : {}) });
+  const { event, invoke } = await prepareRouteCall({
+    method,
+    url,
+    headers,
+    body,
+    ...(options.sourceIp ? { sourceIp: options.sourceIp } : {}),
+  });
   options.event?.(event);
   const result = await invoke();
   const responseHeaders = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  return { status: result.statusCode, headers: responseHeaders, text: result.body, body: result.body ? JSON.parse(result.body) : undefined };
+  return {
+    status: result.statusCode,
+    headers: responseHeaders,
+    text: result.body,
+    body: result.body ? JSON.parse(result.body) : undefined,
+  };
 }
 
 export const withKey = (apiKey: string) => ({ 'x-api-key': apiKey });

@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 const entry = join(resolve(import.meta.dirname, '../..'), 'cli/keyward.ts');
 // Only what a user's shell would have: the test harness's own settings must not leak in.
 const baseEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_') && name !== 'NO_COLOR' && name !== 'FORCE_COLOR'),
+  Object.entries(process.env).filter(
+    ([name]) => !name.startsWith('KEYWARD_') && !name.startsWith('POWERTOOLS_') && name !== 'NO_COLOR' && name !== 'FORCE_COLOR',
+  ),
 );
 
 export interface CliRun {
@@ -24,7 +26,11 @@ export function cliRunner(name: string) {
   const configHome = mkdtempSync(join(tmpdir(), `keyward-${name}-config-`));
   const run = (args: string[], env: Record<string, string | undefined>): Promise<CliRun> =>
     new Promise((done, reject) => {
-      const child = spawn(process.execPath, [entry, ...args], { cwd: workDir, env: { ...baseEnv, XDG_CONFIG_HOME: configHome, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [entry, ...args], {
+        cwd: workDir,
+        env: { ...baseEnv, XDG_CONFIG_HOME: configHome, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));

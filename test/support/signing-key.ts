@@ -7,6 +7,8 @@ export async function serviceSigningKey(): Promise<{ kid: string; privateKey: Ke
   const setting = await store.settings.get<{ keys: { kid: string; sealedPrivateKey: string }[] }>('signing-keys');
   const current = setting?.value.keys[0];
   if (!current) throw new Error('no signing key: bootstrap a tenant first');
-  const pem = Buffer.from(await cipher.open(current.sealedPrivateKey, { tenant: '*', keyId: current.kid, purpose: 'signing-key' })).toString('utf8');
+  const pem = Buffer.from(
+    await cipher.open(current.sealedPrivateKey, { tenant: '*', keyId: current.kid, purpose: 'signing-key' }),
+  ).toString('utf8');
   return { kid: current.kid, privateKey: createPrivateKey(pem) };
 }

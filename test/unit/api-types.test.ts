@@ -6,6 +6,8 @@ import { apiTypesFile, apiTypesSource } from '../../scripts/generate-api-types.t
 // route table generates now, even where nobody ran the generator.
 describe('generated API types', () => {
   it('match the OpenAPI document of the route table', async () => {
-    expect(readFileSync(apiTypesFile, 'utf8'), 'shared/client/api-types.ts is stale: run `npm run generate:api-types`').toBe(await apiTypesSource());
+    expect(readFileSync(apiTypesFile, 'utf8'), 'shared/client/api-types.ts is stale: run `npm run generate:api-types`').toBe(
+      await apiTypesSource(),
+    );
   });
 });

@@ -76,7 +76,10 @@ describe('CLI text output', () => {
     for (const text of [
       auditTable([event]),
       table(['A', `B${hostile}`], [[`x${hostile}`, 'y']]),
-      details([['Key', `${key.name} (${key.id})`], ['Tenant', `acme${hostile}`]]),
+      details([
+        ['Key', `${key.name} (${key.id})`],
+        ['Tenant', `acme${hostile}`],
+      ]),
       secretNotice(`kw_${hostile}`),
     ]) {
       expect(text).not.toMatch(unsafe);

@@ -41,7 +41,10 @@ describe('KMS cipher', () => {
     const sealed = await cipher.seal(Buffer.from('plain'), context);
     expect(Buffer.from(await cipher.open(sealed, context)).toString()).toBe('plain');
     const expectedContext = { tenant: 'acme', keyId: 'Ab3dE5gH7jK9mN1p', purpose: 'recoverable-key' };
-    expect(kms.commandCalls(EncryptCommand)[0]!.args[0].input).toMatchObject({ KeyId: 'alias/keyward', EncryptionContext: expectedContext });
+    expect(kms.commandCalls(EncryptCommand)[0]!.args[0].input).toMatchObject({
+      KeyId: 'alias/keyward',
+      EncryptionContext: expectedContext,
+    });
     expect(kms.commandCalls(DecryptCommand)[0]!.args[0].input).toMatchObject({ EncryptionContext: expectedContext });
     kms.restore();
   });
@@ -91,11 +94,20 @@ describe('list cursors', () => {
 
 describe('configuration', () => {
   it('has defaults for a local run', () => {
-    expect(loadConfig({})).toMatchObject({ keyPrefix: 'kw', audience: 'keyward', cipher: 'local', retentionDays: 30, auditRetentionDays: 90, port: 3000 });
+    expect(loadConfig({})).toMatchObject({
+      keyPrefix: 'kw',
+      audience: 'keyward',
+      cipher: 'local',
+      retentionDays: 30,
+      auditRetentionDays: 90,
+      port: 3000,
+    });
   });
 
   it('fails fast naming each wrong variable', () => {
-    expect(() => loadConfig({ KEYWARD_KEY_PREFIX: 'Bad_Prefix', KEYWARD_RETENTION_DAYS: '-1' })).toThrow(/KEYWARD_KEY_PREFIX[\s\S]*KEYWARD_RETENTION_DAYS/);
+    expect(() => loadConfig({ KEYWARD_KEY_PREFIX: 'Bad_Prefix', KEYWARD_RETENTION_DAYS: '-1' })).toThrow(
+      /KEYWARD_KEY_PREFIX[\s\S]*KEYWARD_RETENTION_DAYS/,
+    );
     expect(() => loadConfig({ KEYWARD_CIPHER: 'kms' })).toThrow(/KEYWARD_KMS_KEY_ID/);
   });
 });

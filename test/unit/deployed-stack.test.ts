@@ -18,14 +18,22 @@ afterEach(() => cloudFormation.reset());
 
 describe('bootstrap against a deployed stack', () => {
   it("points the runtime at the stack's table and KMS key, in its region", async () => {
-    cloudFormation.on(DescribeStacksCommand, { StackName: 'Keyward-prod' }).resolves({ Stacks: [{ StackName: 'Keyward-prod', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs }] });
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'Keyward-prod' })
+      .resolves({ Stacks: [{ StackName: 'Keyward-prod', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs }] });
     const environment = await deployedStackEnvironment('prod');
     expect(environment).toMatchObject({ KEYWARD_TABLE_NAME: 'Keyward-prod-Table-1', KEYWARD_CIPHER: 'kms', AWS_REGION: 'eu-west-1' });
-    expect(loadConfig(environment)).toMatchObject({ cipher: 'kms', kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/abc', tableName: 'Keyward-prod-Table-1' });
+    expect(loadConfig(environment)).toMatchObject({
+      cipher: 'kms',
+      kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/abc',
+      tableName: 'Keyward-prod-Table-1',
+    });
   });
 
   it('says how to deploy when the stack does not exist', async () => {
-    cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id Keyward-qa does not exist'), { name: 'ValidationError' }));
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('Stack with id Keyward-qa does not exist'), { name: 'ValidationError' }));
     await expect(deployedStackEnvironment('qa')).rejects.toThrow('npx cdk deploy -c stage=qa');
   });
 

@@ -11,7 +11,13 @@ afterEach(() => {
 });
 
 const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const signingKey = (kid: string) => ({ kid, createdAt: '', activatesAt: '2000-01-01T00:00:00Z', publicJwk: { ...publicKey.export({ format: 'jwk' }), kid }, sealedPrivateKey: '' });
+const signingKey = (kid: string) => ({
+  kid,
+  createdAt: '',
+  activatesAt: '2000-01-01T00:00:00Z',
+  publicJwk: { ...publicKey.export({ format: 'jwk' }), kid },
+  sealedPrivateKey: '',
+});
 
 /** A settings store whose answers the test sets: the signing keys, or an outage. */
 function store() {
@@ -38,7 +44,10 @@ describe('the JWKS while the store is down', () => {
     vi.setSystemTime(Date.now() + 301_000);
     expect(await kids(tokens)).toEqual(['first']);
     expect(state.reads).toBe(2);
-    expect(warn).toHaveBeenCalledWith('signing keys refresh failed; serving the keys last read', expect.objectContaining({ cause: 'Error' }));
+    expect(warn).toHaveBeenCalledWith(
+      'signing keys refresh failed; serving the keys last read',
+      expect.objectContaining({ cause: 'Error' }),
+    );
     // Not a store read per request while it is down.
     for (let i = 0; i < 10; i++) expect(await kids(tokens)).toEqual(['first']);
     expect(state.reads).toBe(2);
@@ -60,7 +69,12 @@ describe('the JWKS while the store is down', () => {
     state.down = true;
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 31_000);
-    const unknownKid = await new SignJWT({ tenant: 't' }).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'rotated' }).setSubject('s').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    const unknownKid = await new SignJWT({ tenant: 't' })
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'rotated' })
+      .setSubject('s')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
     // Not "invalid token": the key may well exist; the store could not say (503 at the boundary).
     await expect(tokens.verify(unknownKid)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });

@@ -44,10 +44,18 @@ describe('no privilege escalation', () => {
 
   it('says what was refused: granting scopes, or acting on a key that holds them', () => {
     const holder = { type: 'privileged', scopes: ['billing:write'] } as const;
-    expect(() => requireCanManage(privileged, holder, 'grant')).toThrow("You cannot grant scopes you do not hold yourself: 'billing:write'.");
-    expect(() => requireCanManage(privileged, holder, 'revoke')).toThrow("You cannot revoke a key that holds scopes you do not hold yourself: 'billing:write'.");
-    expect(() => requireCanManage(privileged, holder, 'delete')).toThrow("You cannot delete a key that holds scopes you do not hold yourself: 'billing:write'.");
-    expect(() => requireCanManage(viewer, { type: 'privileged', scopes: [] }, 'revoke')).toThrow('A viewer key cannot revoke a privileged key.');
+    expect(() => requireCanManage(privileged, holder, 'grant')).toThrow(
+      "You cannot grant scopes you do not hold yourself: 'billing:write'.",
+    );
+    expect(() => requireCanManage(privileged, holder, 'revoke')).toThrow(
+      "You cannot revoke a key that holds scopes you do not hold yourself: 'billing:write'.",
+    );
+    expect(() => requireCanManage(privileged, holder, 'delete')).toThrow(
+      "You cannot delete a key that holds scopes you do not hold yourself: 'billing:write'.",
+    );
+    expect(() => requireCanManage(viewer, { type: 'privileged', scopes: [] }, 'revoke')).toThrow(
+      'A viewer key cannot revoke a privileged key.',
+    );
   });
 
   it('lets keys:admin holders grant any custom scope', () => {

@@ -17,7 +17,20 @@ describe('token verification', () => {
     const settings = {
       get: async () => {
         reads++;
-        return { version: 1, value: { keys: [{ kid: 'known', createdAt: '', activatesAt: '2000-01-01T00:00:00Z', publicJwk: { ...jwk, kid: 'known' }, sealedPrivateKey: '' }] } };
+        return {
+          version: 1,
+          value: {
+            keys: [
+              {
+                kid: 'known',
+                createdAt: '',
+                activatesAt: '2000-01-01T00:00:00Z',
+                publicJwk: { ...jwk, kid: 'known' },
+                sealedPrivateKey: '',
+              },
+            ],
+          },
+        };
       },
     } as unknown as SettingsStore;
     const tokens = new TokenService(settings, {} as Cipher, { issuer: 'https://i', audience: 'a', refreshSeconds: 300 });
