@@ -19,18 +19,14 @@ function consumerTemplate(options: { cacheTtl?: Duration } = {}) {
     integrationResponses: [{ statusCode: '200' }],
     requestTemplates: { 'application/json': '{"statusCode": 200}' },
   });
-  api.root
-    .addResource('by-key')
-    .addMethod('GET', integration, {
-      authorizer: keys.createKeyAuthorizer(stack, 'KeyAuthorizer', options),
-      methodResponses: [{ statusCode: '200' }],
-    });
-  api.root
-    .addResource('by-token')
-    .addMethod('GET', integration, {
-      authorizer: keys.createTokenAuthorizer(stack, 'TokenAuthorizer'),
-      methodResponses: [{ statusCode: '200' }],
-    });
+  api.root.addResource('by-key').addMethod('GET', integration, {
+    authorizer: keys.createKeyAuthorizer(stack, 'KeyAuthorizer', options),
+    methodResponses: [{ statusCode: '200' }],
+  });
+  api.root.addResource('by-token').addMethod('GET', integration, {
+    authorizer: keys.createTokenAuthorizer(stack, 'TokenAuthorizer'),
+    methodResponses: [{ statusCode: '200' }],
+  });
   return Template.fromStack(stack);
 }
 
