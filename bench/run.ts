@@ -18,11 +18,11 @@ import { interleave, ms, percentile, type Measured } from './stats.ts';
 
 const TABLE_NAME = 'keyward-bench';
 const SEED_CONCURRENCY = 50;
-const AUTH = { warmUp: 50, rounds: 300, countedCalls: 100, maxRatio: 1.5, maxFloorRatio: 1.15 };
+const AUTH = { warmUp: 300, rounds: 300, countedCalls: 100, maxRatio: 1.5, maxFloorRatio: 1.15 };
 const LIST = { smallTenantKeys: 100, largeTenantKeys: 10_000, pageSize: 25, warmUp: 20, rounds: 150, maxRatio: 1.5 };
 const PURGE = { due: 200, notDue: 1_000, withoutPurgeAt: 1_000 };
 const KEY_ID_TIMING = { warmUp: 30, rounds: 300, minRatio: 0.9, maxRatio: 1.1 };
-const USE = { warmUp: 50, rounds: 300, countedCalls: 100, maxRatio: 1.2, parallel: 50, parallelLimit: 20 };
+const USE = { warmUp: 300, rounds: 300, countedCalls: 100, maxRatio: 1.2, parallel: 50, parallelLimit: 20 };
 const REVOKE_ALL = { keys: 10_000 };
 const MEMORY = { calls: 300 };
 
