@@ -15,7 +15,7 @@ export interface FunctionSettings {
  * besides the one DynamoDB call: `npm run bench` measures each route's CPU per call and
  * estimates its duration and cost per size (README, "Memory per function"). Every route gets
  * 1,024 MB: at 512 MB a cold start's import takes about twice as long, for a saving of about
- * $0.03 per million calls.
+ * $0.01 to $0.02 per million calls.
  */
 const standard: FunctionSettings = { memorySize: 1024, timeoutSeconds: 10, environment: 'service', reservedConcurrency: false };
 /**
