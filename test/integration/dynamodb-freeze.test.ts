@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dependencyLimits } from '#shared/adapters/aws-clients.ts';
 
@@ -108,6 +109,25 @@ function expectUnavailable(answer: Timed, what: string) {
 let token: string;
 let jwks: unknown;
 
+/** Each thread's state letter from /proc: 'T' once the group stop has reached it. */
+const threadStates = (pid: number) =>
+  readdirSync(`/proc/${pid}/task`).map((tid) => readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]);
+
+/**
+ * SIGSTOP reaches a process's threads asynchronously: a request sent the moment kill() returns
+ * can still be answered by a thread not yet stopped. Waits until every thread is stopped.
+ */
+async function pause(pid: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  for (let i = 0; i < 200 && !threadStates(pid).every((state) => state === 'T' || state === 't'); i++) {
+    await new Promise((done) => setTimeout(done, 10));
+  }
+  expect(
+    threadStates(pid).every((state) => state === 'T' || state === 't'),
+    'every thread of DynamoDB Local stopped',
+  ).toBe(true);
+}
+
 describe('DynamoDB Local paused, resumed, then killed under a running server', () => {
   // The phases of one scenario, run in order inside one test so shuffling cannot split them.
   const warm = async () => {
@@ -122,7 +142,7 @@ describe('DynamoDB Local paused, resumed, then killed under a running server', (
   };
 
   const paused = async () => {
-    process.kill(stack.dynamoDbPid, 'SIGSTOP');
+    await pause(stack.dynamoDbPid);
     const headers = { authorization: `Bearer ${token}` };
     const [auth, list, create, ...published] = await Promise.all([
       authenticate(),
