@@ -90,6 +90,21 @@ describe('list cursors', () => {
     expect(code(() => cursors.open('keys:acme', 'garbage'))).toBe('request.invalid_cursor');
     expect(code(() => cursors.open('keys:acme', `${sealed}.x`))).toBe('request.invalid_cursor');
   });
+
+  it('refuses another spelling of a cursor it sealed: padding, or a character outside base64url', () => {
+    const sealed = cursors.seal('keys:acme', { pk: 'KEY#1', sk: 'KEY' })!;
+    expect(Buffer.from(`${sealed.slice(0, 4)}.${sealed.slice(4)}`, 'base64url')).toEqual(Buffer.from(sealed, 'base64url'));
+    expect(code(() => cursors.open('keys:acme', `${sealed.slice(0, 4)}.${sealed.slice(4)}`))).toBe('request.invalid_cursor');
+    expect(code(() => cursors.open('keys:acme', `${sealed}=`))).toBe('request.invalid_cursor');
+  });
+
+  it('refuses a cursor too short to hold an IV and a tag', () => {
+    const sealed = cursors.seal('keys:acme', { pk: 'KEY#1', sk: 'KEY' })!;
+    for (const bytes of [0, 4, 12, 16, 28]) {
+      const short = Buffer.from(sealed, 'base64url').subarray(0, bytes).toString('base64url') || 'A';
+      expect(code(() => cursors.open('keys:acme', short))).toBe('request.invalid_cursor');
+    }
+  });
 });
 
 describe('configuration', () => {
