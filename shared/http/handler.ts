@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { strictObject, type z } from 'zod';
+import { strictObject, type z } from 'zod/mini';
 import { KeywardError, withErrorHeaders, type ErrorDetail } from '../errors.ts';
 import { MAX_BODY_BYTES, messages } from '../limits.ts';
 import { logger, publishMetrics } from '../observability.ts';
@@ -22,7 +22,7 @@ export { MAX_BODY_BYTES } from '../limits.ts';
 /** Time kept before the function's timeout to answer a request that is still waiting. */
 export const REQUEST_DEADLINE_MARGIN_MS = 500;
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 export interface HttpRequest<R extends RouteDefinition> {
   body: Parsed<R['body']>;
@@ -78,7 +78,7 @@ function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string | 
   return headers;
 }
 
-function validate<S extends z.ZodType>(schema: S, input: unknown, where: string): z.output<S> {
+function validate<S extends z.ZodMiniType>(schema: S, input: unknown, where: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details: ErrorDetail[] = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));

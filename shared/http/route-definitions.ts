@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { Permission } from '../domain/permissions.ts';
 import * as s from './schemas.ts';
 
@@ -22,11 +22,11 @@ export interface RouteDefinition {
   summary: string;
   /** The body's media type, when the route takes one. */
   bodyType?: 'json' | 'form';
-  body?: z.ZodType;
-  query?: z.ZodType;
-  params?: z.ZodType;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  params?: z.ZodMiniType;
   /** Success status and body schema (none for 204). */
-  success: { status: number; schema?: z.ZodType; description: string };
+  success: { status: number; schema?: z.ZodMiniType; description: string };
   /** OAuth routes answer errors in RFC 6749 form. */
   errorFormat?: 'oauth';
   /** Takes an `Idempotency-Key` header. */
