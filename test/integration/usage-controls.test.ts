@@ -261,7 +261,12 @@ describe('revoke all', () => {
     const events = await http('GET', `/v1/audit?keyId=${leaked[5]!.key.id}&limit=5`, { key: admin });
     expect(events.body.items[0]).toMatchObject({ action: 'key.revoke' });
     const log = await http('GET', '/v1/audit?limit=100', { key: admin });
-    const actions = log.body.items.map((event: { action: string }) => event.action);
+    // The refused authentications above are counted into one event per minute, kept under the
+    // minute's start, so where they fall next to the revoke-all depends on the clock: this checks
+    // the order of the changes only.
+    const actions = log.body.items
+      .map((event: { action: string }) => event.action)
+      .filter((action: string) => action !== 'authentication.failure');
     expect(actions[0]).toBe('tenant.revoke_all');
     expect(actions.filter((action: string) => action === 'key.revoke')).toHaveLength(60);
     expect((await http('POST', '/v1/keys/revoke-all', { key: admin, json: { reason: 'again', ownerId: 'contractor' } })).body).toEqual({
