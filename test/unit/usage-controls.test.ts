@@ -25,6 +25,12 @@ describe('credit refills', () => {
   });
 });
 
+describe('a key without limits', () => {
+  it('is allowed with no plan, so a use of it writes nothing', () => {
+    expect(decideUse({}, now)).toEqual({ kind: 'allowed', plan: undefined });
+  });
+});
+
 describe('the rate window', () => {
   const rateLimit = { limit: 10, windowSeconds: 60 };
   const windowStart = Math.floor(nowSeconds / 60) * 60;
