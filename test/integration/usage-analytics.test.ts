@@ -77,14 +77,26 @@ describe('usage analytics', () => {
     expect(usage.topKeys.map((top) => top.valid)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
   });
 
-  it("refuse a range over 90 days or backwards, and another tenant's key", async () => {
+  it("take a range of up to 90 days, from before or at to, and refuse anything else or another tenant's key", async () => {
     const { key } = await createKey(admin, { name: 'range' });
-    const tooLong = await call('GET', `/v1/keys/${key.id}/usage?from=${new Date(Date.now() - 91 * 86_400_000).toISOString()}`, {
-      headers: withKey(admin),
-    });
+    const usage = (query: string) => call('GET', `/v1/usage?${query}`, { headers: withKey(admin) });
+    const to = '2026-04-01T00:00:00.000Z';
+    const daysBefore = (days: number, ms = 0) => new Date(Date.parse(to) - days * 86_400_000 - ms).toISOString();
+    expect((await usage(`from=${daysBefore(90)}&to=${to}`)).status).toBe(200);
+    expect((await usage(`from=${to}&to=${to}`)).status).toBe(200);
+    const tooLong = await usage(`from=${daysBefore(90, 1)}&to=${to}`);
     expect(tooLong.status).toBe(400);
-    const backwards = await call('GET', `/v1/usage?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`, { headers: withKey(admin) });
+    expect(tooLong.body).toMatchObject({
+      code: 'request.invalid',
+      message: 'The query string is not valid: from must be at most 90 days before to.',
+      details: [{ path: 'from', message: 'must be at most 90 days before to' }],
+    });
+    const backwards = await usage(`from=${daysBefore(0, -1)}&to=${to}`);
     expect(backwards.status).toBe(400);
+    expect(backwards.body).toMatchObject({
+      message: 'The query string is not valid: from must not be after to.',
+      details: [{ path: 'from', message: 'must not be after to' }],
+    });
     const other = await newTenant('analytics-other');
     expect((await call('GET', `/v1/keys/${key.id}/usage`, { headers: withKey(other.apiKey) })).status).toBe(404);
   });
