@@ -1,4 +1,5 @@
-export type Verdict = 'PASS' | 'MISS' | '';
+/** PASS and MISS judge a figure; FAIL marks a phase that could not measure at all. */
+export type Verdict = 'PASS' | 'MISS' | 'FAIL' | '';
 
 export interface ReportRow {
   figure: string;
@@ -16,6 +17,30 @@ export const checked = (figure: string, value: string, target: string, met: bool
   target,
   verdict: met ? 'PASS' : 'MISS',
 });
+
+export type Phase = readonly [name: string, measure: () => Promise<ReportRow[]>];
+
+/**
+ * Runs the phases one after another. A phase that throws is reported as a FAIL row (its stack
+ * goes to `logError`) and the phases after it still run, so one failure never hides the rest.
+ */
+export async function measurePhases(phases: readonly Phase[], logError: (line: string) => void): Promise<ReportRow[]> {
+  const rows: ReportRow[] = [];
+  for (const [name, measure] of phases) {
+    try {
+      rows.push(...(await measure()));
+    } catch (error) {
+      logError(`the ${name} phase failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      rows.push({
+        figure: `${name}: not measured`,
+        value: error instanceof Error ? error.message : String(error),
+        target: '',
+        verdict: 'FAIL',
+      });
+    }
+  }
+  return rows;
+}
 
 /** A plain-text table (console.table would quote every string). */
 export function formatReport(rows: readonly ReportRow[]): string {

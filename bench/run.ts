@@ -10,7 +10,7 @@ import type { KeyRecord } from '#shared/ports.ts';
 import { POLICY_CACHE_MS } from '#shared/services/tenant-policy.ts';
 import { CallCounter, type CallCounts } from './call-counter.ts';
 import { prepareCall, timedCall, type HandlerRequest } from './handler-call.ts';
-import { checked, formatReport, info, type ReportRow } from './report.ts';
+import { checked, formatReport, info, measurePhases, type Phase, type ReportRow } from './report.ts';
 import { costPerMillion, estimatedMs, MEMORY_SIZES, profileCalls, type CallProfile } from './lambda-memory.ts';
 import { functionSettings } from '../cdk/function-settings.ts';
 import type { FunctionName } from '../cdk/function-access.ts';
@@ -554,15 +554,18 @@ async function runBenchmark(endpoint: string): Promise<ReportRow[]> {
   try {
     await runtime.ensureTable(adapters.dynamoDb, adapters.config.tableName);
     // Authentication first: the signing key is re-read every few minutes, which would add a read to a warm call.
-    const rows = [...(await benchAuthenticate(runtime, counter, bare))];
-    rows.push(...(await benchKeyIdTiming(runtime)));
-    rows.push(...(await benchLimitedUse(runtime, counter, bare)));
-    rows.push(...(await benchAnalytics(runtime, counter)));
-    rows.push(...(await benchMemory(runtime)));
-    rows.push(...(await benchListPage(runtime, counter)));
-    rows.push(...(await benchPurge(runtime, counter, bare)));
-    // Last: its 10,000 revoked keys enter the purge index.
-    rows.push(...(await benchRevokeAll(runtime, counter)));
+    // Revoke-all last: its 10,000 revoked keys enter the purge index.
+    const phases: Phase[] = [
+      ['authenticate', () => benchAuthenticate(runtime, counter, bare)],
+      ['key id timing', () => benchKeyIdTiming(runtime)],
+      ['limited use', () => benchLimitedUse(runtime, counter, bare)],
+      ['analytics', () => benchAnalytics(runtime, counter)],
+      ['memory', () => benchMemory(runtime)],
+      ['list page', () => benchListPage(runtime, counter)],
+      ['purge', () => benchPurge(runtime, counter, bare)],
+      ['revoke-all', () => benchRevokeAll(runtime, counter)],
+    ];
+    const rows = await measurePhases(phases, (line) => console.error(line));
     return rows;
   } finally {
     bare.destroy();
@@ -593,13 +596,14 @@ async function main(): Promise<void> {
     log(formatReport(rows));
     log('');
     log(`benchmark finished in ${seconds(performance.now() - started)}`);
+    if (rows.some((row) => row.verdict === 'FAIL')) process.exitCode = 1;
   } finally {
     await dynamoDb?.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-// A MISS is a finding and exits 0; only a failure to measure exits 1.
+// A MISS is a finding and exits 0; only a failure to measure (a FAIL row, or no report at all) exits 1.
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
