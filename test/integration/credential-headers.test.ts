@@ -31,7 +31,7 @@ describe('credential headers', () => {
   });
 
   it('say what to send when there is no credential, or the Authorization header is not one bearer token', async () => {
-    for (const headers of [{}, { authorization: '' }, { 'x-api-key': '' }]) {
+    for (const headers of [{}, { authorization: '' }, { 'x-api-key': '' }] as Record<string, string>[]) {
       const response = await whoami(headers);
       expect([response.status, response.body.code, response.body.message], JSON.stringify(headers)).toEqual([
         401,
