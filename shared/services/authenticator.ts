@@ -227,7 +227,7 @@ export class Authenticator {
   /**
    * Counts a use against the key's rate limit and credits: one conditional write, exact across
    * every function. A refused use changes nothing; a write that lost a race is judged again
-   * on the counters it returned.
+   * on the key as it is stored now (an admin may have changed its limits or credits meanwhile).
    */
   private async countUse(key: KeyRecord, now: Date): Promise<Verdict<KeyRecord>> {
     let current: KeyRecord = key;
@@ -239,7 +239,7 @@ export class Authenticator {
       const result = await this.store.keys.countUse(current.keyId, decision.plan);
       if (result.ok) return accept(withCounters(current, result.counted));
       if (!result.current) return { ok: false, refusal: invalidApiKey() };
-      current = withCounters(current, result.current);
+      current = result.current;
     }
     return { ok: false, refusal: new KeywardError('key.conflict', 'Too many uses of this key raced at once: retry in a moment.') };
   }

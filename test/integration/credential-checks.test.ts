@@ -54,6 +54,35 @@ describe('a use given up after losing every race', () => {
   });
 });
 
+describe('a use whose key changed its usage controls while the use was counted', () => {
+  // Between the key read and the count write, an admin changes the key: the use is judged
+  // again on the key as it is stored now, controls included, not on the counters alone.
+  const changedDuringCount = (keyId: string, json: Record<string, unknown>) => {
+    const { store } = getAdapters();
+    const countUse = store.keys.countUse.bind(store.keys);
+    return vi.spyOn(store.keys, 'countUse').mockImplementationOnce(async (id, plan) => {
+      expect((await call('PATCH', `/v1/keys/${keyId}`, { headers: withKey(admin), json })).status).toBe(200);
+      return countUse(id, plan);
+    });
+  };
+
+  it('is accepted once its credits were removed', async () => {
+    const { key, apiKey } = await createKey(admin, { credits: { remaining: 3 } });
+    const counts = changedDuringCount(key.id, { credits: null });
+    const verdict = await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { apiKey } });
+    expect([verdict.status, verdict.body.valid, verdict.body.credits]).toEqual([200, true, undefined]);
+    expect(counts).toHaveBeenCalledTimes(1);
+  });
+
+  it('is counted against the rate limit set in its place', async () => {
+    const { key, apiKey } = await createKey(admin, { credits: { remaining: 3 } });
+    changedDuringCount(key.id, { credits: null, rateLimit: { limit: 5, windowSeconds: 60 } });
+    const verdict = await call('POST', '/v1/keys/verify', { headers: withKey(admin), json: { apiKey } });
+    expect([verdict.status, verdict.body.valid]).toEqual([200, true]);
+    expect(await getAdapters().store.keys.get(key.id)).toMatchObject({ rateCount: 1 });
+  });
+});
+
 describe('lastUsedAt', () => {
   it('is set by the first use, and moved by a use once the last one is older than the interval', async () => {
     const { key, apiKey } = await createKey(admin);
