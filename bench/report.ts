@@ -18,6 +18,19 @@ export const checked = (figure: string, value: string, target: string, met: bool
   verdict: met ? 'PASS' : 'MISS',
 });
 
+/**
+ * A ratio judged against its bounds. It is shown to two decimals, or to three where two would
+ * round it onto a bound it misses ("1.15" against "<= 1.15" must not read as a MISS of itself).
+ */
+export function checkedRatio(figure: string, ratio: number, bounds: { min?: number; max: number }): ReportRow {
+  const { min, max } = bounds;
+  const met = ratio <= max && (min === undefined || ratio >= min);
+  const shown = ratio.toFixed(2);
+  const onBound = Number(shown) === max || Number(shown) === min;
+  const target = min === undefined ? `<= ${max}` : `${min} to ${max}`;
+  return checked(figure, !met && onBound ? ratio.toFixed(3) : shown, target, met);
+}
+
 export type Phase = readonly [name: string, measure: () => Promise<ReportRow[]>];
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checked, formatReport, measurePhases, type Phase, type ReportRow } from '../../bench/report.ts';
+import { checked, checkedRatio, formatReport, measurePhases, type Phase, type ReportRow } from '../../bench/report.ts';
 
 describe('the benchmark report', () => {
   it('marks a phase that throws as not measured, and still runs and reports the phases after it', async () => {
@@ -31,5 +31,19 @@ describe('the benchmark report', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^the revoke-all phase failed: Error: 503 from revoke-all/);
     expect(formatReport(rows).split('\n')[3]).toBe('revoke-all: not measured | 503 from revoke-all |        | FAIL');
+  });
+
+  it('judges a ratio against its bounds, showing a third decimal only where two would round onto a missed bound', () => {
+    const row = (ratio: number, bounds: { min?: number; max: number }) => {
+      const { value, target, verdict } = checkedRatio('ratio', ratio, bounds);
+      return [value, target, verdict];
+    };
+    expect(row(1.1449, { max: 1.15 })).toEqual(['1.14', '<= 1.15', 'PASS']);
+    expect(row(1.15, { max: 1.15 })).toEqual(['1.15', '<= 1.15', 'PASS']);
+    expect(row(1.1532, { max: 1.15 })).toEqual(['1.153', '<= 1.15', 'MISS']);
+    expect(row(1.1683, { max: 1.15 })).toEqual(['1.17', '<= 1.15', 'MISS']);
+    expect(row(0.8962, { min: 0.9, max: 1.1 })).toEqual(['0.896', '0.9 to 1.1', 'MISS']);
+    expect(row(0.9, { min: 0.9, max: 1.1 })).toEqual(['0.90', '0.9 to 1.1', 'PASS']);
+    expect(row(1.1049, { min: 0.9, max: 1.1 })).toEqual(['1.105', '0.9 to 1.1', 'MISS']);
   });
 });
