@@ -6,11 +6,14 @@ import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 /**
- * Starts DynamoDB Local listening on 127.0.0.1 only. Its own entry point binds every
- * interface and has no option to change that, so anyone on the network could rewrite the
- * store. Takes DynamoDB Local's command-line arguments.
+ * Starts DynamoDB Local listening on 127.0.0.1 only, with room to queue bursts of new
+ * connections. Its own entry point binds every interface and has no option to change that, so
+ * anyone on the network could rewrite the store. Takes DynamoDB Local's command-line arguments.
  */
 class DynamoDbLocalLoopback {
+  /** Connections the kernel queues while none is accepted (it caps this at net.core.somaxconn). */
+  static final int ACCEPT_QUEUE_SIZE = 1024;
+
   public static void main(String[] args) throws Exception {
     DynamoDBProxyServer proxy = ServerRunner.createServerFromCommandLineArgs(args);
     Field field = DynamoDBProxyServer.class.getDeclaredField("server");
@@ -20,7 +23,12 @@ class DynamoDbLocalLoopback {
     if (connectors.length == 0) throw new IllegalStateException("DynamoDB Local has no connector to bind");
     for (Connector connector : connectors) {
       if (!(connector instanceof ServerConnector)) throw new IllegalStateException("Unexpected connector " + connector);
-      ((ServerConnector) connector).setHost("127.0.0.1");
+      ServerConnector server = (ServerConnector) connector;
+      server.setHost("127.0.0.1");
+      // Java's default listen backlog is 50: a burst of new connections while the JVM is busy
+      // overflows it, the kernel drops the rest, and their clients retry only a second later,
+      // when the store's one-second connect timeout has already failed the call.
+      server.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
     }
     try {
       proxy.start();
