@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -12,11 +13,14 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(record: IdempotencyRecord, now: Date): Promise<IdempotencyRecord | undefined> {
+    // When an attempt lands but its answer is lost, the SDK sends it again and the retry finds
+    // the claim standing: its token tells that the claim is this request's own.
+    const claimToken = randomUUID();
     try {
       await this.table.db.send(
         new PutCommand({
           TableName: this.table.name,
-          Item: { ...itemKeys.idempotency(record.id), entity: 'idempotency', ...record, ttl: epochSeconds(record.expiresAt) },
+          Item: { ...itemKeys.idempotency(record.id), entity: 'idempotency', ...record, claimToken, ttl: epochSeconds(record.expiresAt) },
           // Free, expired, or claimed by an invocation that ran out of time without finishing.
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (#state = :inProgress AND inProgressUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },
@@ -29,6 +33,7 @@ export class DynamoDbIdempotencyStore implements IdempotencyStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException) || !error.Item) throw error;
       const item = unmarshall(error.Item);
+      if (item.claimToken === claimToken) return undefined;
       return {
         id: item.id,
         requestHash: item.requestHash,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -134,6 +135,13 @@ export class DynamoDbKeyRepository implements KeyRepository {
     }
     if (sets.length === 0) return { ok: true, counted: {} };
     if (sets.some((set) => set.includes(':one'))) values[':one'] = 1;
+    // Each use marks the key with a token of its own. When an attempt lands but its answer is
+    // lost, the SDK sends it again: the mark makes that retry fail instead of counting twice,
+    // and tells this use that the item it gets back holds its own count.
+    const useToken = randomUUID();
+    sets.push('useToken = :useToken');
+    conditions.push('(attribute_not_exists(useToken) OR useToken <> :useToken)');
+    values[':useToken'] = useToken;
     try {
       const result = await this.table.db.send(
         new UpdateCommand({
@@ -147,16 +155,18 @@ export class DynamoDbKeyRepository implements KeyRepository {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      const counted = toKeyRecord(result.Attributes ?? {});
-      // An increment returns only the count: its window is the one the plan counted in.
-      const rateWindowStart = counted.rateWindowStart ?? (counted.rateCount !== undefined ? rate?.windowStart : undefined);
-      return {
-        ok: true,
-        counted: { rateWindowStart, rateCount: counted.rateCount, credits: counted.credits, creditsPeriod: counted.creditsPeriod },
-      };
+      return { ok: true, counted: countersOf(toKeyRecord(result.Attributes ?? {}), rate?.windowStart) };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return { ok: false, current: error.Item ? toKeyRecord(unmarshall(error.Item)) : undefined };
+      const stored = error.Item ? unmarshall(error.Item) : undefined;
+      if (stored?.useToken === useToken) return { ok: true, counted: countersOf(toKeyRecord(stored), rate?.windowStart) };
+      return { ok: false, current: stored ? toKeyRecord(stored) : undefined };
     }
   }
+}
+
+/** The counters of a counted use. An increment returns only the count: its window is the one the plan counted in. */
+function countersOf(counted: KeyRecord, plannedWindowStart: number | undefined): UsageState {
+  const rateWindowStart = counted.rateWindowStart ?? (counted.rateCount !== undefined ? plannedWindowStart : undefined);
+  return { rateWindowStart, rateCount: counted.rateCount, credits: counted.credits, creditsPeriod: counted.creditsPeriod };
 }
