@@ -1,15 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT, type JWTPayload } from 'jose';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getAdapters, getServices } from '#shared/runtime.ts';
-import { ensureTable } from '#shared/adapters/dynamodb/table.ts';
-import { createDynamoDbStore } from '#shared/adapters/dynamodb/store.ts';
 import { rotateSigningKey, TokenService } from '#shared/services/token-service.ts';
-import { WriteConflict, type KeyRecord, type SettingsStore } from '#shared/ports.ts';
-import { call, countRecordedUses, createKey, newTenant, tokenFor, withKey, withToken } from '../support/api.ts';
+import { WriteConflict, type SettingsStore } from '#shared/ports.ts';
+import { call, countRecordedUses, createKey, errorOf, newTenant, tokenFor, withKey, withToken } from '../support/api.ts';
 import { ageKey } from '../support/time-travel.ts';
-import { serviceSigningKey } from '../support/signing-key.ts';
+import { freshDeployment, serviceSigningKey, tokenHolder, tokenSettings } from '../support/signing-key.ts';
 
 // Checks of a presented key or token that only an unusual record, a lost race, a moment of
 // rotation or a hand-made token reaches: real handlers and services over DynamoDB Local, with
@@ -119,7 +115,7 @@ describe('a signed token whose subject or tenant is not a string', () => {
   it('is refused as not a Keyward token', async () => {
     for (const claims of [{ sub: 42 as unknown as string }, { tenant: ['credential-checks'] }]) {
       const answer = await call('GET', '/v1/whoami', { headers: withToken(await signed(admin, claims)) });
-      expect([answer.status, answer.body.code, answer.body.message], JSON.stringify(claims)).toEqual([
+      expect(errorOf(answer), JSON.stringify(claims)).toEqual([
         401,
         'auth.invalid_token',
         'The bearer token is not a valid Keyward token: send a token from POST /v1/authentication, or your API key in x-api-key.',
@@ -141,31 +137,7 @@ describe('the claims the token service reads', () => {
 
 // The token service over a table of its own, so that each test starts with no signing key.
 
-async function freshDeployment() {
-  const { dynamoDb } = getAdapters();
-  const tableName = `keyward-checks-${randomUUID().slice(0, 8)}`;
-  await ensureTable(dynamoDb, tableName);
-  return createDynamoDbStore(DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }), tableName);
-}
-
-const tokenSettings = { issuer: 'https://keyward.test', audience: 'keyward', refreshSeconds: 300 };
-
-const holder = {
-  keyId: 'CCCCCCCCCCCCCCCC',
-  tenant: 'checks',
-  name: 'k',
-  description: '',
-  type: 'viewer',
-  scopes: [],
-  recoverable: false,
-  createdBy: 'test',
-  status: 'active',
-  secretHash: 'x',
-  previewTail: 'abcd',
-  createdAt: '2026-11-23T00:00:00.000Z',
-  updatedAt: '2026-11-23T00:00:00.000Z',
-  version: 1,
-} as unknown as KeyRecord;
+const holder = tokenHolder('CCCCCCCCCCCCCCCC', 'checks');
 
 const kidOf = (token: string) => decodeProtectedHeader(token).kid;
 

@@ -9,8 +9,9 @@ const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
 const { DynamoDBServiceException, InternalServerError, ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException } =
   await import('@aws-sdk/client-dynamodb');
 const { call, createKey, newTenant, tokenFor, withKey, withToken } = await import('../support/api.ts');
-const { getAdapters, getServices } = await import('#shared/runtime.ts');
+const { getServices } = await import('#shared/runtime.ts');
 const { dependencyLimits } = await import('#shared/adapters/aws-clients.ts');
+const { withMiddleware } = await import('../support/dynamodb-calls.ts');
 
 const output: string[] = [];
 const originals = { stdout: process.stdout.write.bind(process.stdout), stderr: process.stderr.write.bind(process.stderr) };
@@ -145,23 +146,6 @@ describe('DynamoDB not answering in time, as the SDK reports it', () => {
     }
   });
 });
-
-/** Adds a middleware to the real DynamoDB client for the length of `work`. */
-async function withMiddleware<T>(
-  middleware: (next: (args: any) => Promise<any>, context: { commandName?: string }) => (args: any) => Promise<any>,
-  step: 'initialize' | 'finalizeRequest',
-  work: () => Promise<T>,
-): Promise<T> {
-  const { dynamoDb } = getAdapters();
-  const name = `fault-${Math.random()}`;
-  // finalizeRequest, low priority: inside the SDK's retry loop, once per attempt.
-  dynamoDb.middlewareStack.add(middleware as never, { step, name, ...(step === 'finalizeRequest' ? { priority: 'low' } : {}) } as never);
-  try {
-    return await work();
-  } finally {
-    dynamoDb.middlewareStack.remove(name);
-  }
-}
 
 describe('the real client', () => {
   it('retries a throttled call within its budget, then answers 503 naming DynamoDB in the log', async () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getAdapters } from '#shared/runtime.ts';
 import { getConfig } from '#shared/config.ts';
 import { messages } from '#shared/limits.ts';
-import { call, createKey, newTenant, withKey } from '../support/api.ts';
+import { call, createKey, errorOf, newTenant, withKey } from '../support/api.ts';
 import { ageKey } from '../support/time-travel.ts';
 
 // Edges of key management that only a caller short of a scope, a key in a final state, a
@@ -20,11 +20,6 @@ afterEach(() => {
 
 const DAY_MS = 24 * 3600 * 1000;
 const as = (apiKey: string) => ({ headers: withKey(apiKey) });
-const errorOf = (response: { status: number; body: { code: string; message: string } }) => [
-  response.status,
-  response.body.code,
-  response.body.message,
-];
 const forbidden = (message: string) => [403, 'auth.forbidden', message];
 const auditOf = async (keyId: string, action: string) => {
   const events = (await call('GET', `/v1/audit?keyId=${keyId}`, as(admin))).body.items as { action: string; details: unknown }[];

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getAdapters } from '#shared/runtime.ts';
 import { WriteConflict } from '#shared/ports.ts';
-import { call, createKey, newTenant, withKey } from '../support/api.ts';
+import { call, createKey, errorOf, newTenant, withKey } from '../support/api.ts';
 import { ageKey, justNow } from '../support/time-travel.ts';
 
 let admin: string;
@@ -16,11 +16,6 @@ afterEach(() => {
 
 const CONFLICT = 'The key was changed by another request at the same moment: fetch it again and retry if your change still applies.';
 const as = (apiKey: string) => ({ headers: withKey(apiKey) });
-const errorOf = (response: { status: number; body: { code: string; message: string } }) => [
-  response.status,
-  response.body.code,
-  response.body.message,
-];
 const systemKeyId = async () => (await call('GET', '/v1/whoami', as(admin))).body.key.id as string;
 
 describe('refusals say what happened and what to do', () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getAdapters } from '#shared/runtime.ts';
 import { call, createKey, newTenant, withKey } from '../support/api.ts';
+import { withMiddleware } from '../support/dynamodb-calls.ts';
 
 // A write can land while its answer is lost (a timeout, a dropped connection): the SDK then
 // sends it again. A conditional write must know its own landed attempt when the retry trips
@@ -25,24 +26,18 @@ async function answerLostOnce<T>(
   matches: (input: any) => boolean,
   work: () => Promise<T>,
 ): Promise<{ result: T; lost: number }> {
-  const { dynamoDb } = getAdapters();
-  const name = `answer-lost-${Math.random()}`;
   let lost = 0;
-  dynamoDb.middlewareStack.add(
-    ((next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: any) => {
+  const result = await withMiddleware(
+    (next, context) => async (args) => {
       if (context.commandName !== command || lost > 0 || !matches(args.input)) return next(args);
       await next(args);
       lost++;
       throw Object.assign(new Error('the answer was lost'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
-    }) as never,
-    // finalizeRequest, low priority: inside the SDK's retry loop, once per attempt.
-    { step: 'finalizeRequest', priority: 'low', name } as never,
+    },
+    'finalizeRequest',
+    work,
   );
-  try {
-    return { result: await work(), lost };
-  } finally {
-    dynamoDb.middlewareStack.remove(name);
-  }
+  return { result, lost };
 }
 
 const isClaim = (input: any) => input.Item?.entity?.S === 'idempotency';

@@ -3,7 +3,7 @@ import { getAdapters } from '#shared/runtime.ts';
 import { WriteConflict, type SettingsStore } from '#shared/ports.ts';
 import { bootstrapTenant } from '#shared/services/bootstrap.ts';
 import { provisionPepper } from '#shared/services/secret-hasher.ts';
-import { call, countRecordedUses, createKey, newTenant, withKey } from '../support/api.ts';
+import { call, countRecordedUses, createKey, errorOf, newTenant, withKey } from '../support/api.ts';
 
 // What only a race, a failing store, a caller short of a scope or a key used in vain reaches,
 // in the services a mutation run found untested: real services over DynamoDB Local.
@@ -25,11 +25,7 @@ describe('creating a key with a scope the caller does not hold', () => {
       headers: withKey(caller),
       json: { name: 'wider', type: 'viewer', scopes: ['reports:read', 'billing:write'] },
     });
-    expect([refused.status, refused.body.code, refused.body.message]).toEqual([
-      403,
-      'auth.forbidden',
-      "You cannot grant scopes you do not hold yourself: 'billing:write'.",
-    ]);
+    expect(errorOf(refused)).toEqual([403, 'auth.forbidden', "You cannot grant scopes you do not hold yourself: 'billing:write'."]);
   });
 });
 

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getAdapters } from '#shared/runtime.ts';
-import { ensureTable } from '#shared/adapters/dynamodb/table.ts';
-import { createDynamoDbStore } from '#shared/adapters/dynamodb/store.ts';
 import { provisionSigningKey, rotateSigningKey, TokenService } from '#shared/services/token-service.ts';
-import type { Cipher, KeyRecord, SettingsStore } from '#shared/ports.ts';
+import type { Cipher, SettingsStore } from '#shared/ports.ts';
+import { freshDeployment, tokenHolder, tokenSettings } from '../support/signing-key.ts';
 
 // The token service over a table of its own (DynamoDB Local), so that each test starts from a
 // deployment in a known state: no signing key yet, or the keys the test puts there.
-
-async function freshDeployment() {
-  const { dynamoDb } = getAdapters();
-  const tableName = `keyward-signing-${randomUUID().slice(0, 8)}`;
-  await ensureTable(dynamoDb, tableName);
-  return createDynamoDbStore(DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }), tableName);
-}
 
 /** The deployment's cipher, counting how often a sealed secret is opened (as KMS Decrypt calls would be). */
 function countingCipher(): Cipher & { opened: number } {
@@ -31,31 +21,13 @@ function countingCipher(): Cipher & { opened: number } {
   return counting;
 }
 
-const settings = { issuer: 'https://keyward.test', audience: 'keyward', refreshSeconds: 300 };
-
-const key = (keyId: string): KeyRecord =>
-  ({
-    keyId,
-    tenant: 'signing',
-    name: 'k',
-    description: '',
-    type: 'viewer',
-    scopes: [],
-    recoverable: false,
-    createdBy: 'test',
-    status: 'active',
-    secretHash: 'x',
-    previewTail: 'abcd',
-    createdAt: '2026-11-23T00:00:00.000Z',
-    updatedAt: '2026-11-23T00:00:00.000Z',
-    version: 1,
-  }) as KeyRecord;
+const key = (keyId: string) => tokenHolder(keyId, 'signing');
 
 describe('a deployment without a signing key that signs yet', () => {
   it('answers service.not_initialised, before any key and while the only key is still pending', async () => {
     const store = await freshDeployment();
     const cipher = countingCipher();
-    const tokens = new TokenService(store.settings, cipher, { ...settings, refreshSeconds: 0 });
+    const tokens = new TokenService(store.settings, cipher, { ...tokenSettings, refreshSeconds: 0 });
     await expect(tokens.jwks()).rejects.toMatchObject({ code: 'service.not_initialised' });
     await expect(tokens.issue(key('AAAAAAAAAAAAAAAA'), 60, new Date())).rejects.toMatchObject({ code: 'service.not_initialised' });
 
@@ -77,7 +49,7 @@ describe('a warm token service', () => {
     const store = await freshDeployment();
     const cipher = countingCipher();
     await provisionSigningKey(store.settings, cipher, new Date());
-    const tokens = new TokenService(store.settings, cipher, { ...settings, refreshSeconds: 0 });
+    const tokens = new TokenService(store.settings, cipher, { ...tokenSettings, refreshSeconds: 0 });
     const before = cipher.opened;
     for (let i = 0; i < 3; i++) await tokens.issue(key('BBBBBBBBBBBBBBBB'), 60, new Date());
     expect(cipher.opened - before).toBe(1);

@@ -54,6 +54,9 @@ export async function call<T = any>(method: string, url: string, options: CallOp
 }
 
 export const withKey = (apiKey: string) => ({ 'x-api-key': apiKey });
+
+/** The status, code and message of an error answer, to compare as one. */
+export const errorOf = (response: ApiResponse) => [response.status, response.body.code, response.body.message];
 export const withToken = (token: string) => ({ authorization: `Bearer ${token}` });
 
 let tableReady: Promise<void> | undefined;
