@@ -2,6 +2,7 @@
 // The namespace import lets esbuild drop what is unused (`import { z }` pulls in all of zod).
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
+import { identityProvidersSchema } from './domain/identity.ts';
 
 // zod/mini loads no locale: without this, every message below would read "Invalid input".
 z.config(en());
@@ -28,6 +29,8 @@ const configSchema = z.object({
   KEYWARD_CORS_ORIGIN: z.optional(z.url()),
   KEYWARD_USAGE_ANALYTICS: z._default(z.enum(['on', 'off']), 'on'),
   KEYWARD_USES_FILE: z.optional(z.string().check(z.minLength(1))),
+  /** A JSON array of trusted OpenID Providers (see domain/identity.ts); none by default. */
+  KEYWARD_IDENTITY_PROVIDERS: z._default(z.string(), '[]'),
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), 3000),
 });
@@ -53,9 +56,25 @@ function toConfig(env: z.output<typeof configSchema>) {
     usageAnalytics: env.KEYWARD_USAGE_ANALYTICS === 'on',
     /** Where uses are recorded, one line each: this file (locally), or standard output (in Lambda, the log group). */
     usesFile: env.KEYWARD_USES_FILE,
+    identityProviders: parseIdentityProviders(env.KEYWARD_IDENTITY_PROVIDERS),
     region: env.AWS_REGION,
     port: env.PORT,
   };
+}
+
+function parseIdentityProviders(text: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error('Invalid Keyward configuration:\n  KEYWARD_IDENTITY_PROVIDERS: must be a JSON array of identity providers');
+  }
+  const parsed = identityProvidersSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `KEYWARD_IDENTITY_PROVIDERS.${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid Keyward configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
 }
 
 /**
