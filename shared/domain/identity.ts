@@ -35,13 +35,18 @@ export const identityProviderSchema = z.strictObject({
   groupsClaim: z._default(z.string().check(z.minLength(1)), 'groups'),
   groups: z._default(z.record(z.string().check(z.minLength(1)), groupGrant), {}),
   groupPattern: z.optional(
-    z.string().check(
-      z.refine((p) => p.includes('{tenant}') && p.includes('{role}'), 'must hold both {tenant} and {role}, such as keyward-{tenant}-{role}s'),
-    ),
+    z
+      .string()
+      .check(
+        z.refine(
+          (p) => p.includes('{tenant}') && p.includes('{role}'),
+          'must hold both {tenant} and {role}, such as keyward-{tenant}-{role}s',
+        ),
+      ),
   ),
 });
 export type IdentityProvider = z.output<typeof identityProviderSchema>;
 
-export const identityProvidersSchema = z.array(identityProviderSchema).check(
-  z.refine((providers) => new Set(providers.map((p) => p.id)).size === providers.length, 'each provider needs an id of its own'),
-);
+export const identityProvidersSchema = z
+  .array(identityProviderSchema)
+  .check(z.refine((providers) => new Set(providers.map((p) => p.id)).size === providers.length, 'each provider needs an id of its own'));
