@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { client } from '../api-client.ts';
+import { type JsonOption, run, withJson } from '../command-kit.ts';
+import { details, printJson, relativeTime } from '../output.ts';
+
+export function addWhoamiCommand(program: Command): void {
+  withJson(program.command('whoami').description('Show the key you are using: its tenant, type, scopes and status')).action(
+    run(async (options: JsonOption) => {
+      const api = client();
+      const body = await api.call((http) => http.GET('/v1/whoami'));
+      if (options.json) return printJson(body);
+      const credential =
+        api.session.auth.kind === 'token'
+          ? `token from \`keyward login\`, expires ${relativeTime(api.session.auth.expiresAt)}`
+          : 'KEYWARD_API_KEY (x-api-key)';
+      console.log(
+        details([
+          ['Endpoint', api.session.endpoint],
+          ['Tenant', body.tenant],
+          ['Key', `${body.key.name} (${body.key.id})`],
+          ['Type', body.key.type],
+          ['Scopes', body.scopes.join(' ')],
+          ['Credential', credential],
+        ]),
+      );
+    }),
+  );
+}
