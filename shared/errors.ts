@@ -9,6 +9,7 @@ export const errorStatus = {
   'request.malformed_json': 400,
   'request.invalid_cursor': 400,
   'request.invalid_scope': 400,
+  'request.ambiguous_credentials': 400,
   'request.too_large': 413,
   'request.unsupported_media_type': 415,
   'request.idempotency_in_progress': 409,
@@ -32,7 +33,9 @@ export const errorStatus = {
   'authentication.rate_limited': 429,
   'authentication.usage_exceeded': 429,
   'policy.violation': 400,
+  'policy.system_key_disabled': 403,
   'key.not_found': 404,
+  'person.not_found': 404,
   'key.protected': 403,
   'key.not_editable': 409,
   'key.conflict': 409,
@@ -46,7 +49,14 @@ export const errorStatus = {
 export type ErrorCode = keyof typeof errorStatus;
 
 /** The RFC 6749 5.2 error codes this service answers with. */
-export const oauthErrorCodes = ['invalid_request', 'invalid_client', 'invalid_scope', 'unsupported_grant_type', 'server_error'] as const;
+export const oauthErrorCodes = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_scope',
+  'invalid_target',
+  'unsupported_grant_type',
+  'server_error',
+] as const;
 export type OAuthErrorCode = (typeof oauthErrorCodes)[number];
 
 /** The same error with more response headers. */

@@ -1,4 +1,5 @@
 import type { KeyType } from './domain/permissions.ts';
+import type { Role } from './domain/identity.ts';
 import type { StoredStatus } from './domain/key-status.ts';
 import type { UsageState, UsePlan } from './domain/usage-controls.ts';
 import type { UsageCounts, UseOutcome } from './domain/usage-analytics.ts';
@@ -52,11 +53,18 @@ export interface KeyRecord extends UsageState {
 export type ExpiryNotice = '7d' | '1d';
 
 /** What a tenant's admins set for every key of the tenant. */
+/** enabled; break-glass: usable, each use audited and its tokens short; disabled: refused until IAM turns it back on. */
+export const systemKeyModes = ['enabled', 'break-glass', 'disabled'] as const;
+export type SystemKeyMode = (typeof systemKeyModes)[number];
+
 export interface TenantPolicy {
   maxLifetimeDays: number | null;
   requireExpiry: boolean;
   maxGracePeriodSeconds: number;
   allowedIps: string[] | null;
+  systemKey: SystemKeyMode;
+  /** How long a person's token lasts. */
+  personTokenSeconds: number;
 }
 
 export interface TenantRecord {
@@ -81,8 +89,26 @@ export const auditActions = [
   'authentication.failure',
   'tenant.policy_update',
   'tenant.revoke_all',
+  'tenant.break_glass',
+  'person.sign_in',
+  'person.sign_out',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
+
+/** Who acted: a key, a signed-in person, or nobody yet (a refused authentication). */
+export const actorTypes = ['key', 'person', 'unauthenticated'] as const;
+export type ActorType = (typeof actorTypes)[number];
+
+/**
+ * Who an audit event names as having acted. Keyward's own work (bootstrap, the purge, an
+ * operator's IAM change) presents no credential, so it is `unauthenticated` under its own name.
+ */
+export interface Actor {
+  id: string;
+  type: ActorType;
+  email?: string | undefined;
+  name?: string | undefined;
+}
 
 export interface AuditEvent {
   id: string;
@@ -90,7 +116,13 @@ export interface AuditEvent {
   at: string;
   action: AuditAction;
   keyId: string | null;
+  /** The key id, the person's id, or `anonymous`. */
   actor: string;
+  actorType: ActorType;
+  actorEmail?: string | undefined;
+  actorName?: string | undefined;
+  /** The owner of the key the event is about, so an owner sees the events of their own keys. */
+  ownerId?: string | undefined;
   sourceIp: string | null;
   outcome: 'success' | 'failure';
   details: Record<string, string | number | boolean | string[] | null>;
@@ -119,6 +151,8 @@ export type WriteOp =
   | { kind: 'purgeKey'; keyId: string; tenant: string; dueBy: string }
   | { kind: 'createTenant'; tenant: TenantRecord }
   | { kind: 'setTenantPolicy'; tenant: string; policy: TenantPolicy }
+  /** Ends every token a person holds that was issued before `at`; fails if the person never signed in to the tenant. */
+  | { kind: 'signOutPerson'; tenant: string; personId: string; at: string }
   /** Marks an expiry notice as sent, once: fails if it was, or if the key's expiry or status changed. */
   | { kind: 'noticeExpiry'; keyId: string; tenant: string; expiresAt: string; notices: ExpiryNotice[] }
   | { kind: 'audit'; event: AuditEvent }
@@ -264,9 +298,32 @@ export interface ChangeWriter {
 }
 
 /** Where everything lives: one DynamoDB table in every deployment, seen through one port per concern. */
+/** Someone who signed in to a tenant through a trusted identity provider: `id` is `<provider id>:<sub>`. */
+export interface PersonRecord {
+  tenant: string;
+  id: string;
+  issuer: string;
+  email: string | null;
+  name: string | null;
+  role: Role;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** Tokens issued to the person before this are refused. */
+  signedOutAt: string | null;
+}
+
+/** The people of each tenant, newest seen first. */
+export interface PeopleDirectory {
+  get(tenant: string, personId: string): Promise<PersonRecord | undefined>;
+  /** Creates the person on their first sign-in, or refreshes what the identity provider says of them. */
+  recordSignIn(person: Omit<PersonRecord, 'firstSeenAt' | 'lastSeenAt' | 'signedOutAt'>, at: string): Promise<PersonRecord>;
+  list(tenant: string, options: { limit: number; startKey?: PageKey | undefined }): Promise<Page<PersonRecord>>;
+}
+
 export interface Store {
   keys: KeyRepository;
   tenants: TenantDirectory;
+  people: PeopleDirectory;
   audit: AuditLog;
   settings: SettingsStore;
   idempotency: IdempotencyStore;

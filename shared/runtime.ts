@@ -67,7 +67,7 @@ export async function createServices(adapters: Adapters, tokens: TokenService = 
   const policies = new TenantPolicies(store.tenants);
   // With analytics off, no use is even recorded.
   const authenticator = new Authenticator(
-    { keys: store.keys, audit: store.audit, uses: config.usageAnalytics ? uses : undefined },
+    { keys: store.keys, audit: store.audit, people: store.people, changes: store.changes, uses: config.usageAnalytics ? uses : undefined },
     policies,
     hasher,
     tokens,

@@ -318,7 +318,7 @@ export interface components {
     schemas: {
         Error: {
             /** @enum {string} */
-            code: "request.invalid" | "request.malformed_json" | "request.invalid_cursor" | "request.invalid_scope" | "request.too_large" | "request.unsupported_media_type" | "request.idempotency_in_progress" | "request.idempotency_mismatch" | "request.idempotency_stale" | "request.throttled" | "request.blocked" | "route.not_found" | "route.method_not_allowed" | "auth.missing_credentials" | "auth.invalid_token" | "auth.token_expired" | "auth.forbidden" | "auth.superseded_secret" | "authentication.invalid_api_key" | "authentication.key_disabled" | "authentication.key_revoked" | "authentication.key_expired" | "authentication.token_superseded" | "authentication.ip_not_allowed" | "authentication.rate_limited" | "authentication.usage_exceeded" | "policy.violation" | "key.not_found" | "key.protected" | "key.not_editable" | "key.conflict" | "key.not_recoverable" | "tenant.exists" | "service.not_initialised" | "service.unavailable" | "internal.error";
+            code: "request.invalid" | "request.malformed_json" | "request.invalid_cursor" | "request.invalid_scope" | "request.ambiguous_credentials" | "request.too_large" | "request.unsupported_media_type" | "request.idempotency_in_progress" | "request.idempotency_mismatch" | "request.idempotency_stale" | "request.throttled" | "request.blocked" | "route.not_found" | "route.method_not_allowed" | "auth.missing_credentials" | "auth.invalid_token" | "auth.token_expired" | "auth.forbidden" | "auth.superseded_secret" | "authentication.invalid_api_key" | "authentication.key_disabled" | "authentication.key_revoked" | "authentication.key_expired" | "authentication.token_superseded" | "authentication.ip_not_allowed" | "authentication.rate_limited" | "authentication.usage_exceeded" | "policy.violation" | "policy.system_key_disabled" | "key.not_found" | "person.not_found" | "key.protected" | "key.not_editable" | "key.conflict" | "key.not_recoverable" | "tenant.exists" | "service.not_initialised" | "service.unavailable" | "internal.error";
             message: string;
             requestId: string;
             details?: {
@@ -335,7 +335,7 @@ export interface components {
             name: string;
             description: string;
             /** @enum {string} */
-            type: "system" | "privileged" | "viewer";
+            type: "system" | "privileged" | "viewer" | "client";
             scopes: string[];
             /** @enum {string} */
             status: "active" | "disabled" | "revoked" | "expired";
@@ -380,7 +380,7 @@ export interface components {
         };
         OAuthError: {
             /** @enum {string} */
-            error: "invalid_request" | "invalid_client" | "invalid_scope" | "unsupported_grant_type" | "server_error";
+            error: "invalid_request" | "invalid_client" | "invalid_scope" | "invalid_target" | "unsupported_grant_type" | "server_error";
             error_description: string;
         };
         TenantPolicy: {
@@ -392,6 +392,13 @@ export interface components {
             maxGracePeriodSeconds: number;
             /** @description Every use of every key of the tenant must come from one of these, on top of each key's own; null: any */
             allowedIps: string[] | null;
+            /**
+             * @description enabled (default); break-glass: each use is audited as tenant.break_glass and its tokens last at most 900 s; disabled: refused everywhere, and only IAM (keyward policy set) turns it back on
+             * @enum {string}
+             */
+            systemKey?: "enabled" | "break-glass" | "disabled";
+            /** @description Lifetime of people's tokens (default 900) */
+            personTokenSeconds?: number;
         };
     };
     responses: never;
@@ -445,14 +452,14 @@ export interface operations {
                             id: string;
                             name: string;
                             /** @enum {string} */
-                            type: "system" | "privileged" | "viewer";
+                            type: "system" | "privileged" | "viewer" | "client";
                             scopes: string[];
                             tenant: string;
                         };
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -470,7 +477,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -479,7 +486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -556,14 +563,22 @@ export interface operations {
         requestBody: {
             content: {
                 "application/x-www-form-urlencoded": {
-                    /** @description Must be client_credentials */
+                    /** @description client_credentials (an API key) or urn:ietf:params:oauth:grant-type:token-exchange (a person) */
                     grant_type: string;
                     /** @description The key id (or use HTTP Basic auth) */
                     client_id?: string;
                     /** @description The key secret or the full key (or use HTTP Basic auth) */
                     client_secret?: string;
-                    /** @description Space-separated scopes to narrow the token to, all held by the key (default: all of the key's scopes) */
+                    /** @description Space-separated scopes to narrow the token to, all held by the key or the person's role (default: all of them) */
                     scope?: string;
+                    /** @description Token exchange: the identity provider's ID token or access token (a JWT) */
+                    subject_token?: string;
+                    /** @description Token exchange: urn:ietf:params:oauth:token-type:id_token, …:access_token or …:jwt */
+                    subject_token_type?: string;
+                    /** @description Token exchange: only urn:ietf:params:oauth:token-type:access_token */
+                    requested_token_type?: string;
+                    /** @description Token exchange: the tenant to sign in to, when the person's groups map to several */
+                    tenant?: string;
                 };
             };
         };
@@ -583,7 +598,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -601,7 +616,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -610,13 +625,13 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["OAuthError"];
                 };
             };
             /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
@@ -707,7 +722,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -716,7 +731,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -783,7 +798,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -792,7 +807,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -850,7 +865,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -859,7 +874,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -922,7 +937,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -931,7 +946,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -967,7 +982,7 @@ export interface operations {
             query?: {
                 /** @description Part of a name (case-insensitive), or a full key, preview or key id */
                 search?: string;
-                type?: "system" | "privileged" | "viewer";
+                type?: "system" | "privileged" | "viewer" | "client";
                 status?: "active" | "disabled" | "revoked" | "expired";
                 /** @description Only keys of this owner */
                 ownerId?: string;
@@ -996,7 +1011,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1014,7 +1029,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1023,7 +1038,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1087,7 +1102,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    type: "privileged" | "viewer";
+                    type: "privileged" | "viewer" | "client";
                     /** @description Custom scopes, opaque to Keyward, carried into tokens */
                     scopes?: string[];
                     description?: string;
@@ -1148,7 +1163,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1166,7 +1181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1175,7 +1190,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found */
+            /** @description Error: route.not_found, key.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1314,7 +1329,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1332,7 +1347,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1341,7 +1356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found */
+            /** @description Error: route.not_found, key.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1457,7 +1472,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1475,7 +1490,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1484,7 +1499,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1548,7 +1563,7 @@ export interface operations {
                      * @description Only keys of this type
                      * @enum {string}
                      */
-                    type?: "privileged" | "viewer";
+                    type?: "privileged" | "viewer" | "client";
                     /**
                      * @description Only keys of this owner
                      * @example customer-42
@@ -1570,7 +1585,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1588,7 +1603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1597,7 +1612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1682,7 +1697,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantPolicy"];
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1700,7 +1715,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1709,7 +1724,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1780,7 +1795,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantPolicy"];
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1798,7 +1813,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1807,7 +1822,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1924,7 +1939,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1942,7 +1957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1951,7 +1966,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2039,7 +2054,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyView"];
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2057,7 +2072,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2066,7 +2081,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found */
+            /** @description Error: route.not_found, key.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2143,7 +2158,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2161,7 +2176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2170,7 +2185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found */
+            /** @description Error: route.not_found, key.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2280,7 +2295,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyView"];
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2298,7 +2313,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2307,7 +2322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found */
+            /** @description Error: route.not_found, key.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2417,7 +2432,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2435,7 +2450,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2444,7 +2459,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found */
+            /** @description Error: route.not_found, key.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2547,7 +2562,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyView"];
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2565,7 +2580,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2574,7 +2589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found */
+            /** @description Error: route.not_found, key.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2673,7 +2688,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2691,7 +2706,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2700,7 +2715,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found */
+            /** @description Error: route.not_found, key.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2778,10 +2793,26 @@ export interface operations {
                         tenant: string;
                         scopes: string[];
                         tokenExpiresAt: string | null;
+                    } | {
+                        person: {
+                            id: string;
+                            email: string | null;
+                            name: string | null;
+                            /** @enum {string} */
+                            role: "admin" | "manager" | "creator" | "viewer";
+                        };
+                        tenant: string;
+                        scopes: string[];
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601 time
+                         * @example 2026-11-23T10:00:00.000Z
+                         */
+                        tokenExpiresAt: string;
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2799,7 +2830,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2808,7 +2839,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2889,9 +2920,14 @@ export interface operations {
                              */
                             at: string;
                             /** @enum {string} */
-                            action: "tenant.bootstrap" | "key.create" | "key.update" | "key.enable" | "key.disable" | "key.regenerate" | "key.revoke" | "key.delete" | "key.reveal" | "key.purge" | "key.expiring" | "authentication.failure" | "tenant.policy_update" | "tenant.revoke_all";
+                            action: "tenant.bootstrap" | "key.create" | "key.update" | "key.enable" | "key.disable" | "key.regenerate" | "key.revoke" | "key.delete" | "key.reveal" | "key.purge" | "key.expiring" | "authentication.failure" | "tenant.policy_update" | "tenant.revoke_all" | "tenant.break_glass" | "person.sign_in" | "person.sign_out";
                             keyId: string | null;
+                            /** @description The key id, the person's id, or anonymous */
                             actor: string;
+                            /** @enum {string} */
+                            actorType: "key" | "person" | "unauthenticated";
+                            actorEmail?: string;
+                            actorName?: string;
                             sourceIp: string | null;
                             /** @enum {string} */
                             outcome: "success" | "failure";
@@ -2903,7 +2939,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, policy.violation */
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2921,7 +2957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, key.protected */
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2930,7 +2966,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found */
+            /** @description Error: route.not_found, person.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -239,7 +239,7 @@ function handlerChain<R extends RouteDefinition>(
         caller = await services.authenticator.callerFrom(headers, sourceIp, now).catch((error: unknown) => {
           throw withBearerChallenge(error, headers);
         });
-        logger.appendKeys({ tenant: caller.tenant, callerKeyId: caller.key.keyId });
+        logger.appendKeys({ tenant: caller.tenant, callerId: caller.actor.id });
       }
       // A call with x-api-key was a use of the key: every answer to it reports the rate limit.
       const useHeaders = rateLimitHeaders(caller?.usage);
@@ -283,7 +283,7 @@ function handlerChain<R extends RouteDefinition>(
         const deadline = new Date(now.getTime() + context.getRemainingTimeInMillis());
         const scope = {
           tenant: caller.tenant,
-          callerKeyId: caller.key.keyId,
+          callerId: caller.actor.id,
           operation: `${route.method} ${route.path}`,
           idempotencyKey,
           body: parsedBody,

@@ -6,7 +6,8 @@ import { keyIdPattern } from '../domain/api-key.ts';
 import { keyStatuses } from '../domain/key-status.ts';
 import { keyTypes } from '../domain/permissions.ts';
 import { isIpOrCidr } from '../domain/usage-controls.ts';
-import { auditActions } from '../ports.ts';
+import { roles } from '../domain/identity.ts';
+import { actorTypes, auditActions, systemKeyModes } from '../ports.ts';
 import { errorStatus, oauthErrorCodes } from '../errors.ts';
 
 // zod/mini loads no locale: without this, every message not written here would read "Invalid input".
@@ -210,16 +211,30 @@ export const authenticationRequest = /* @__PURE__ */ schema(() =>
 
 export const oauthTokenRequest = /* @__PURE__ */ schema(() =>
   z.object({
-    grant_type: z.string().check(z.meta({ description: 'Must be client_credentials' })),
+    grant_type: z
+      .string()
+      .check(z.meta({ description: 'client_credentials (an API key) or urn:ietf:params:oauth:grant-type:token-exchange (a person)' })),
     client_id: z.optional(z.string().check(z.maxLength(100))).check(z.meta({ description: 'The key id (or use HTTP Basic auth)' })),
     client_secret: z
       .optional(z.string().check(z.maxLength(200)))
       .check(z.meta({ description: 'The key secret or the full key (or use HTTP Basic auth)' })),
-    scope: z
-      .optional(z.string().check(z.maxLength(4000)))
-      .check(
-        z.meta({ description: "Space-separated scopes to narrow the token to, all held by the key (default: all of the key's scopes)" }),
-      ),
+    scope: z.optional(z.string().check(z.maxLength(4000))).check(
+      z.meta({
+        description: "Space-separated scopes to narrow the token to, all held by the key or the person's role (default: all of them)",
+      }),
+    ),
+    subject_token: z
+      .optional(z.string().check(z.maxLength(16_384)))
+      .check(z.meta({ description: "Token exchange: the identity provider's ID token or access token (a JWT)" })),
+    subject_token_type: z
+      .optional(z.string().check(z.maxLength(200)))
+      .check(z.meta({ description: 'Token exchange: urn:ietf:params:oauth:token-type:id_token, …:access_token or …:jwt' })),
+    requested_token_type: z
+      .optional(z.string().check(z.maxLength(200)))
+      .check(z.meta({ description: 'Token exchange: only urn:ietf:params:oauth:token-type:access_token' })),
+    tenant: z
+      .optional(z.string().check(z.maxLength(100)))
+      .check(z.meta({ description: "Token exchange: the tenant to sign in to, when the person's groups map to several" })),
   }),
 );
 
@@ -228,8 +243,9 @@ export const createKeyRequest = /* @__PURE__ */ schema(() =>
     .strictObject(
       {
         name: nameSchema,
-        type: z.enum(['privileged', 'viewer'], {
-          error: (issue) => (issue.input === 'system' ? 'system keys are created only by bootstrap' : "must be 'privileged' or 'viewer'"),
+        type: z.enum(['privileged', 'viewer', 'client'], {
+          error: (issue) =>
+            issue.input === 'system' ? 'system keys are created only by bootstrap' : "must be 'privileged', 'viewer' or 'client'",
         }),
         scopes: z.optional(scopesSchema),
         description: z.optional(descriptionSchema),
@@ -304,10 +320,19 @@ export const tenantPolicySchema = /* @__PURE__ */ schema(() =>
             description: "Every use of every key of the tenant must come from one of these, on top of each key's own; null: any",
           }),
         ),
+        systemKey: z.optional(z.enum(systemKeyModes)).check(
+          z.meta({
+            description:
+              'enabled (default); break-glass: each use is audited as tenant.break_glass and its tokens last at most 900 s; disabled: refused everywhere, and only IAM (keyward policy set) turns it back on',
+          }),
+        ),
+        personTokenSeconds: z
+          .optional(wholeNumber().check(z.minimum(60), z.maximum(3600)))
+          .check(z.meta({ description: "Lifetime of people's tokens (default 900)" })),
       },
       {
         error: unknownFields(
-          'send all of maxLifetimeDays, requireExpiry, maxGracePeriodSeconds, allowedIps (the policy is replaced whole)',
+          'send all of maxLifetimeDays, requireExpiry, maxGracePeriodSeconds, allowedIps, and optionally systemKey and personTokenSeconds (the policy is replaced whole)',
         ),
       },
     )
@@ -318,7 +343,7 @@ export const revokeAllRequest = /* @__PURE__ */ schema(() =>
   z.strictObject(
     {
       reason: z.pipe(plainText(500), z.string().check(z.trim(), z.minLength(1, 'must say why, for the audit log'))),
-      type: z.optional(z.enum(['privileged', 'viewer'])).check(z.meta({ description: 'Only keys of this type' })),
+      type: z.optional(z.enum(['privileged', 'viewer', 'client'])).check(z.meta({ description: 'Only keys of this type' })),
       ownerId: z.optional(usageFields.ownerId).check(z.meta({ description: 'Only keys of this owner' })),
     },
     { error: unknownFields('allowed are reason, type, ownerId') },
@@ -547,9 +572,21 @@ export const verifyResponse = /* @__PURE__ */ schema(() =>
   ]),
 );
 
-export const whoamiResponse = /* @__PURE__ */ schema(() =>
+export const keyWhoamiResponse = /* @__PURE__ */ schema(() =>
   z.object({ key: keyViewSchema, tenant: z.string(), scopes: z.array(z.string()), tokenExpiresAt: z.nullable(isoTime) }),
 );
+
+export const personWhoamiResponse = /* @__PURE__ */ schema(() =>
+  z.object({
+    person: z.object({ id: z.string(), email: z.nullable(z.string()), name: z.nullable(z.string()), role: z.enum(roles) }),
+    tenant: z.string(),
+    scopes: z.array(z.string()),
+    tokenExpiresAt: isoTime,
+  }),
+);
+
+/** A key's whoami, or a signed-in person's. */
+export const whoamiResponse = /* @__PURE__ */ schema(() => z.union([keyWhoamiResponse, personWhoamiResponse]));
 
 export const auditListResponse = /* @__PURE__ */ schema(() =>
   z.object({
@@ -559,7 +596,10 @@ export const auditListResponse = /* @__PURE__ */ schema(() =>
         at: isoTime,
         action: z.enum(auditActions),
         keyId: z.nullable(z.string()),
-        actor: z.string(),
+        actor: z.string().check(z.meta({ description: "The key id, the person's id, or anonymous" })),
+        actorType: z.enum(actorTypes),
+        actorEmail: z.optional(z.string()),
+        actorName: z.optional(z.string()),
         sourceIp: z.nullable(z.string()),
         outcome: z.enum(['success', 'failure']),
         details: z.record(z.string(), z.unknown()),

@@ -1,22 +1,27 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { KeywardError, invalidApiKey } from '../errors.ts';
-import type { AuditLog, KeyRecord, KeyRepository, UseRecorder } from '../ports.ts';
+import type { Actor, AuditLog, ChangeWriter, KeyRecord, KeyRepository, PeopleDirectory, UseRecorder } from '../ports.ts';
 import type { UseOutcome } from '../domain/usage-analytics.ts';
 import { parseApiKey, keyIdPattern, secretPattern, type ApiKeyParts } from '../domain/api-key.ts';
 import { effectiveStatus } from '../domain/key-status.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
-import { grantedScopes, narrowGrant, type Grant } from '../domain/permissions.ts';
+import { grantedScopes, narrowGrant, permissions, roleGrant, type Grant } from '../domain/permissions.ts';
 import { metrics } from '../observability.ts';
 import { metricNames } from '../limits.ts';
 import type { SecretHasher } from './secret-hasher.ts';
-import type { TokenService } from './token-service.ts';
-import { authenticationFailureEvent, unknownKeyAttempt } from './audit.ts';
+import type { PersonClaims, TokenClaims, TokenService } from './token-service.ts';
+import { auditEvent, authenticationFailureEvent, keyActor, unknownKeyAttempt } from './audit.ts';
 import { decideUse, ipAllowed, rateLimitHeaders, usageReport, type UsageReport, type UsageState } from '../domain/usage-controls.ts';
 import type { TenantPolicies } from './tenant-policy.ts';
 
-/** Who is calling: the live record of the caller's key, checked on this very request. */
+/** Who is calling: a key (its live record, checked on this very request) or a signed-in person. */
 export interface Caller {
-  key: KeyRecord;
+  /** The caller's key; undefined when a person calls. */
+  key: KeyRecord | undefined;
+  /** The person calling with their token; undefined when a key calls. */
+  person: PersonClaims | undefined;
+  /** Who the audit log names for what this caller does. */
+  actor: Actor;
   /** What this credential may do: the key's own grant, or the part of it a token was narrowed to. */
   grant: Grant;
   tenant: string;
@@ -37,6 +42,8 @@ export interface ProvenKey {
   graceSecret: boolean;
   /** What this use left of the key's rate limit and credits. */
   usage: UsageReport;
+  /** A system key used under the tenant's break-glass policy: its tokens are kept short. */
+  breakGlass: boolean;
 }
 
 /** Uses of one key racing in one window settle within a few rounds; beyond this something is wrong. */
@@ -84,6 +91,24 @@ const tokenSuperseded = () =>
     "This token was issued before the key's secret was last regenerated (or from the old secret during its grace period), so Keyward no longer accepts it: authenticate again with the key's current secret.",
   );
 
+const personSignedOut = () =>
+  new KeywardError(
+    'authentication.token_superseded',
+    'This token was issued before an admin of your tenant signed you out, so Keyward no longer accepts it: sign in again.',
+  );
+
+const systemKeyDisabled = () =>
+  new KeywardError(
+    'policy.system_key_disabled',
+    "The tenant's policy turns its system key off: sign in as a person, or have an operator turn it back on with `keyward policy set --tenant <id> --system-key enabled`.",
+  );
+
+const ambiguousCredentials = () =>
+  new KeywardError(
+    'request.ambiguous_credentials',
+    'This request carries two credentials (Authorization and x-api-key): send exactly one, so it is clear who is calling.',
+  );
+
 const supersededSecret = () =>
   new KeywardError(
     'auth.superseded_secret',
@@ -112,7 +137,7 @@ function unwrap<T>(verdict: Verdict<T>): T {
  * only to whoever proved they hold the secret.
  */
 export class Authenticator {
-  private readonly store: { keys: KeyRepository; audit: AuditLog; uses?: UseRecorder | undefined };
+  private readonly store: AuthenticatorStore;
   private readonly hasher: SecretHasher;
   private readonly tokens: TokenService;
   private readonly settings: AuthenticatorSettings;
@@ -121,7 +146,7 @@ export class Authenticator {
 
   /** `store.uses` absent: usage analytics are off, and a use is not even recorded. */
   constructor(
-    store: { keys: KeyRepository; audit: AuditLog; uses?: UseRecorder | undefined },
+    store: AuthenticatorStore,
     policies: TenantPolicies,
     hasher: SecretHasher,
     tokens: TokenService,
@@ -156,7 +181,7 @@ export class Authenticator {
    */
   async judgeKey(
     credential: Credential,
-    context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string },
+    context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: Actor },
   ): Promise<Verdict<ProvenKey>> {
     const parts = this.partsOf(credential);
     if (!parts) return refuse(invalidApiKey());
@@ -174,7 +199,7 @@ export class Authenticator {
       key.previousSecretValidUntil !== undefined &&
       Date.parse(key.previousSecretValidUntil) > now.getTime() &&
       this.hasher.matches(key.keyId, parts.secret, key.previousSecretHash);
-    const actor = context.actor ?? key.keyId;
+    const { actor } = context;
     if (!current && !grace) {
       await this.auditFailure(key, actor, 'wrong_secret', sourceIp, now);
       return refuse(invalidApiKey());
@@ -191,6 +216,12 @@ export class Authenticator {
       await this.auditFailure(key, actor, 'ip_not_allowed', sourceIp, now);
       return refuse(ipNotAllowed());
     }
+    const systemKey = key.type === 'system' ? (await this.policies.get(key.tenant)).systemKey : 'enabled';
+    if (systemKey === 'disabled') {
+      this.recordOutcome(key, 'refused', now);
+      await this.auditFailure(key, actor, 'system_key_disabled', sourceIp, now);
+      return refuse(systemKeyDisabled());
+    }
     const counted = await this.countUse(key, now);
     if (!counted.ok) {
       const { code } = counted.refusal;
@@ -202,6 +233,7 @@ export class Authenticator {
     }
     this.recordOutcome(key, 'valid', now);
     await this.recordUse(counted.value, now);
+    if (systemKey === 'break-glass') await this.auditBreakGlass(key, sourceIp, now);
     const version = currentSecretVersion(key);
     return accept({
       key: counted.value,
@@ -209,7 +241,18 @@ export class Authenticator {
       secretVersion: grace ? version - 1 : version,
       graceSecret: grace,
       usage: usageReport(counted.value, now),
+      breakGlass: systemKey === 'break-glass',
     });
+  }
+
+  /** Each use of a system key under break-glass is an audit event (and so an event an alarm can follow). */
+  private async auditBreakGlass(key: KeyRecord, sourceIp: string | null, now: Date): Promise<void> {
+    const event = auditEvent(
+      { tenant: key.tenant, action: 'tenant.break_glass', keyId: key.keyId, actor: keyActor(key.keyId), sourceIp },
+      now,
+      this.settings.auditRetentionDays,
+    );
+    await this.store.changes.write([{ kind: 'audit', event }]);
   }
 
   /** Writes the use down for analytics: a line, not a store call; it is counted later, in batches. */
@@ -247,14 +290,14 @@ export class Authenticator {
   /** `judgeKey`, throwing the refusal. */
   async checkKey(
     credential: Credential,
-    context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: string },
+    context: { sourceIp: string | null; now: Date; onlyTenant?: string; actor?: Actor },
   ): Promise<ProvenKey> {
     return unwrap(await this.judgeKey(credential, context));
   }
 
-  private async auditFailure(key: KeyRecord, actor: string, reason: string, sourceIp: string | null, now: Date): Promise<void> {
+  private async auditFailure(key: KeyRecord, actor: Actor | undefined, reason: string, sourceIp: string | null, now: Date): Promise<void> {
     const { event, windowStart } = authenticationFailureEvent(
-      { tenant: key.tenant, keyId: key.keyId, actor, sourceIp, reason },
+      { tenant: key.tenant, keyId: key.keyId, actor, sourceIp, reason, ownerId: key.ownerId },
       now,
       this.settings.auditRetentionDays,
     );
@@ -278,9 +321,10 @@ export class Authenticator {
     const apiKey = headers['x-api-key'];
     const authorization = headers.authorization;
     if (apiKey !== undefined && apiKey !== '') {
+      if (authorization !== undefined && authorization !== '') throw ambiguousCredentials();
       const { key, graceSecret, usage } = await this.checkKey({ apiKey: apiKey.trim() }, { sourceIp, now });
       if (graceSecret) throw refuse(supersededSecret()).refusal;
-      return { key, grant: key, tenant: key.tenant, tokenExpiresAt: null, sourceIp, usage };
+      return { key, person: undefined, actor: keyActor(key.keyId), grant: key, tenant: key.tenant, tokenExpiresAt: null, sourceIp, usage };
     }
     if (authorization === undefined || authorization === '') {
       throw new KeywardError(
@@ -295,35 +339,39 @@ export class Authenticator {
         'The Authorization header must be "Bearer <token>"; to send an API key instead, use the x-api-key header.',
       );
     }
-    const { key, grant, expiresAt } = await this.checkToken(token, { now, sourceIp });
-    return { key, grant, tenant: key.tenant, tokenExpiresAt: expiresAt, sourceIp };
+    return unwrap(await this.judgeToken(token, { now, sourceIp }));
   }
 
   /**
-   * Judges a token and its key live: a token of a key revoked or disabled a moment ago, or
-   * minted before the key's latest regenerate, is refused. With `onlyTenant`, a token of
-   * another tenant is treated as invalid. Its grant is what the token was given, within what
-   * the key holds now.
+   * Judges a token and its holder live: a token of a key revoked or disabled a moment ago, or
+   * minted before the key's latest regenerate, is refused, and so is a person's token issued
+   * before they were signed out. With `onlyTenant`, a token of another tenant is treated as
+   * invalid. Its grant is what the token was given, within what the key holds now.
    */
-  async judgeToken(
-    token: string,
-    context: { now: Date; sourceIp: string | null; onlyTenant?: string },
-  ): Promise<Verdict<{ key: KeyRecord; grant: Grant; expiresAt: string }>> {
+  async judgeToken(token: string, context: { now: Date; sourceIp: string | null; onlyTenant?: string }): Promise<Verdict<Caller>> {
     const claims = await this.tokens.judge(token, context.now);
     if (!claims.ok) return refuse(claims.refusal);
-    const { keyId, tenant, secretVersion, scopes, expiresAt } = claims.value;
-    const sameTenant = context.onlyTenant === undefined || tenant === context.onlyTenant;
-    const key = sameTenant ? await this.store.keys.get(keyId) : undefined;
-    if (!key || key.tenant !== tenant) {
-      return refuse(
-        new KeywardError('auth.invalid_token', 'The key this token was issued to no longer exists: authenticate with a current API key.'),
-      );
-    }
+    const { tenant } = claims.value;
+    if (context.onlyTenant !== undefined && tenant !== context.onlyTenant) return refuse(holderGone());
+    return claims.value.person
+      ? this.judgePersonToken(claims.value.person, claims.value, context)
+      : this.judgeKeyToken(claims.value, context);
+  }
+
+  private async judgeKeyToken(claims: TokenClaims, context: { now: Date; sourceIp: string | null }): Promise<Verdict<Caller>> {
+    const { keyId, tenant, secretVersion, scopes, expiresAt } = claims;
+    const key = keyId === undefined ? undefined : await this.store.keys.get(keyId);
+    if (!key || key.tenant !== tenant) return refuse(holderGone());
     const status = effectiveStatus(key, context.now);
     if (status !== 'active') return refuse(statusErrors[status]());
     if (secretVersion !== currentSecretVersion(key)) return refuse(tokenSuperseded());
     // A token's calls are not uses (its issuance was), but where it comes from is checked all the same.
     if (!(await this.sourceAllowed(key, context.sourceIp))) return refuse(ipNotAllowed());
+    if (key.type === 'system') {
+      const { systemKey } = await this.policies.get(tenant);
+      if (systemKey === 'disabled') return refuse(systemKeyDisabled());
+      if (systemKey === 'break-glass') await this.auditBreakGlass(key, context.sourceIp, context.now);
+    }
     await this.recordUse(key, context.now);
     // A scope removed from the key since the token was minted is gone from the token too.
     const live = grantedScopes(key);
@@ -331,17 +379,61 @@ export class Authenticator {
       key,
       scopes.filter((scope) => live.includes(scope)),
     );
-    return accept({ key, grant, expiresAt });
+    return accept({
+      key,
+      person: undefined,
+      actor: keyActor(key.keyId),
+      grant,
+      tenant,
+      tokenExpiresAt: expiresAt,
+      sourceIp: context.sourceIp,
+    });
   }
 
-  /** `judgeToken`, throwing the refusal. */
-  async checkToken(
-    token: string,
-    context: { now: Date; sourceIp: string | null; onlyTenant?: string },
-  ): Promise<{ key: KeyRecord; grant: Grant; expiresAt: string }> {
-    return unwrap(await this.judgeToken(token, context));
+  /** A person's token holds while they are not signed out; the tenant's allowed IPs bind people as they bind keys. */
+  private async judgePersonToken(
+    person: PersonClaims,
+    claims: TokenClaims,
+    context: { now: Date; sourceIp: string | null },
+  ): Promise<Verdict<Caller>> {
+    const { tenant, scopes, issuedAt, expiresAt } = claims;
+    const record = await this.store.people.get(tenant, person.id);
+    if (!record) return refuse(holderGone());
+    if (record.signedOutAt !== null && record.signedOutAt >= issuedAt) return refuse(personSignedOut());
+    const { allowedIps } = await this.policies.get(tenant);
+    if (allowedIps && !ipAllowed(context.sourceIp, allowedIps)) return refuse(ipNotAllowed());
+    const customScopes = scopes.filter((scope) => !(permissions as readonly string[]).includes(scope));
+    const grant = narrowGrant(roleGrant(person.role, customScopes, person.id), scopes);
+    return accept({
+      key: undefined,
+      person,
+      actor: personActor(person),
+      grant,
+      tenant,
+      tokenExpiresAt: expiresAt,
+      sourceIp: context.sourceIp,
+    });
   }
 }
+
+/** The actor of a person's calls: their id, and the e-mail and name their identity provider gave. */
+export const personActor = (person: PersonClaims): Actor => ({
+  id: person.id,
+  type: 'person',
+  ...(person.email !== null ? { email: person.email } : {}),
+  ...(person.name !== null ? { name: person.name } : {}),
+});
+
+const holderGone = () =>
+  new KeywardError('auth.invalid_token', 'The key or person this token was issued to is not known here: authenticate or sign in again.');
+
+type AuthenticatorStore = {
+  keys: KeyRepository;
+  audit: AuditLog;
+  people: PeopleDirectory;
+  changes: ChangeWriter;
+  uses?: UseRecorder | undefined;
+};
 
 /** The key with the counters a use write returned (a partial update carries only `credits.remaining`). */
 function withCounters(key: KeyRecord, counted: UsageState): KeyRecord {

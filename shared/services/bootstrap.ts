@@ -4,7 +4,7 @@ import type { Cipher, Store } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
 import { loadSecretHasher, provisionPepper } from './secret-hasher.ts';
 import { provisionSigningKey } from './token-service.ts';
-import { auditEvent } from './audit.ts';
+import { auditEvent, serviceActor } from './audit.ts';
 import { newKey } from './key-issuing.ts';
 import { tenantPattern } from '../domain/tenant.ts';
 
@@ -54,7 +54,7 @@ export async function bootstrapTenant(
       {
         kind: 'audit',
         event: auditEvent(
-          { tenant, action: 'tenant.bootstrap', keyId: key.keyId, actor: 'bootstrap' },
+          { tenant, action: 'tenant.bootstrap', keyId: key.keyId, actor: serviceActor('bootstrap') },
           now,
           deps.config.auditRetentionDays,
         ),

@@ -1,11 +1,11 @@
 import type { ChangeWriter, ExpiryNotice, KeyRepository, PageKey } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
 import { effectiveStatus } from '../domain/key-status.ts';
-import { auditEvent } from './audit.ts';
+import { auditEvent, serviceActor } from './audit.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 const PAGE_SIZE = 100;
-const NOTICE_ACTOR = 'keyward:expiry';
+const NOTICE_ACTOR = serviceActor('keyward:expiry');
 
 /**
  * Writes a `key.expiring` audit event (and so an event) for every key that expires within 7

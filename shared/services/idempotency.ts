@@ -8,7 +8,7 @@ const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 export interface IdempotentRequest {
   /** Whose request it is: keys are per caller, so one caller cannot replay another's answer. */
   tenant: string;
-  callerKeyId: string;
+  callerId: string;
   /** The operation, so one key cannot replay another route's answer. */
   operation: string;
   idempotencyKey: string;
@@ -42,11 +42,11 @@ export class IdempotentRequests {
     request: IdempotentRequest,
     work: (completion: (answer: T) => Promise<WriteOp>) => Promise<T>,
   ): Promise<{ result: T; replayed: boolean }> {
-    const id = [request.tenant, request.callerKeyId, request.operation, request.idempotencyKey].join('#');
+    const id = [request.tenant, request.callerId, request.operation, request.idempotencyKey].join('#');
     const requestHash = createHash('sha256')
       .update(JSON.stringify(request.body ?? null))
       .digest('base64url');
-    const sealContext = { tenant: request.tenant, keyId: request.callerKeyId, purpose: 'idempotent-response' } as const;
+    const sealContext = { tenant: request.tenant, keyId: request.callerId, purpose: 'idempotent-response' } as const;
     const existing = await this.store.claim(
       {
         id,

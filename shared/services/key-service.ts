@@ -22,7 +22,7 @@ export interface KeyServiceSettings {
 
 export interface CreateKeyInput {
   name: string;
-  type: 'privileged' | 'viewer';
+  type: 'privileged' | 'viewer' | 'client';
   scopes?: string[] | undefined;
   description?: string | undefined;
   expiresInDays?: number | undefined;
@@ -50,7 +50,7 @@ export interface UpdateKeyInput {
 /** Keys of a tenant a revoke-all ends: by type and/or owner. */
 export interface RevokeAllInput {
   reason: string;
-  type?: 'privileged' | 'viewer' | undefined;
+  type?: 'privileged' | 'viewer' | 'client' | undefined;
   ownerId?: string | undefined;
 }
 
@@ -88,6 +88,17 @@ const conflict = () =>
     'key.conflict',
     'The key was changed by another request at the same moment: fetch it again and retry if your change still applies.',
   );
+
+/** Limits bind the holder of a key: it cannot lift its own. */
+const ownLimits = (fields: string[]) =>
+  new KeywardError(
+    'auth.forbidden',
+    `A key cannot change its own ${fields.join(', ')}: limits bind the holder of the key. Ask an admin, or use another key or a person's sign-in.`,
+  );
+
+/** A creator's keys are their own: they cannot give a key to someone else. */
+const notYourOwner = () =>
+  new KeywardError('auth.forbidden', "A creator's keys are their own: leave ownerId out, or set it to your own person id.");
 
 const protectedKey = (what: string) =>
   new KeywardError('key.protected', `The system key is protected: it cannot be ${what}. It can be regenerated.`);
@@ -129,16 +140,19 @@ export class KeyService {
 
   private audit(caller: Caller, input: Omit<AuditInput, 'tenant' | 'actor' | 'sourceIp'>, now: Date): AuditEvent {
     return auditEvent(
-      { ...input, tenant: caller.tenant, actor: caller.key.keyId, sourceIp: caller.sourceIp },
+      { ...input, tenant: caller.tenant, actor: caller.actor, sourceIp: caller.sourceIp },
       now,
       this.settings.auditRetentionDays,
     );
   }
 
-  /** A key of the caller's tenant; keys of other tenants do not exist as far as the caller can tell. */
+  /**
+   * A key of the caller's tenant; keys of other tenants do not exist as far as the caller can
+   * tell, and neither do other people's keys for a creator.
+   */
   private async ownKey(caller: Caller, keyId: string): Promise<KeyRecord> {
     const key = keyIdPattern.test(keyId) ? await this.store.keys.get(keyId) : undefined;
-    if (!key || key.tenant !== caller.tenant) throw keyNotFound(keyId);
+    if (!key || key.tenant !== caller.tenant || !visibleTo(caller, key)) throw keyNotFound(keyId);
     return key;
   }
 
@@ -153,7 +167,7 @@ export class KeyService {
     try {
       await this.store.changes.write([
         { kind: 'updateKey', keyId: key.keyId, tenant: key.tenant, expectedVersion: key.version, changes: { ...changes, updatedAt } },
-        { kind: 'audit', event: this.audit(caller, audit, now) },
+        { kind: 'audit', event: this.audit(caller, { ...audit, ownerId: changes.ownerId ?? key.ownerId }, now) },
       ]);
     } catch (error) {
       if (error instanceof WriteConflict) throw conflict();
@@ -171,6 +185,10 @@ export class KeyService {
   async create(caller: Caller, input: CreateKeyInput, now: Date, completion?: (answer: IssuedKey) => Promise<WriteOp>): Promise<IssuedKey> {
     const scopes = [...new Set(input.scopes ?? [])];
     requireCanManage(caller.grant, { type: input.type, scopes }, 'create');
+    const { onlyOwner } = caller.grant;
+    if (onlyOwner !== undefined && input.ownerId !== undefined && input.ownerId !== onlyOwner) throw notYourOwner();
+    // A person's keys are theirs unless they name another owner: offboarding finds them by ownerId.
+    const ownerId = input.ownerId ?? caller.person?.id;
     const expiresAt = this.expiryOf(caller, input, now);
     checkNewKeyExpiry(await this.policies.get(caller.tenant), expiresAt, now);
     const { key, issued } = await newKey(
@@ -182,10 +200,10 @@ export class KeyService {
         type: input.type,
         scopes,
         recoverable: input.recoverable ?? false,
-        createdBy: caller.key.keyId,
+        createdBy: caller.actor.id,
         expiresAt,
         purgeAt: expiresAt !== undefined ? this.purgeTime(expiresAt) : undefined,
-        ownerId: input.ownerId,
+        ownerId,
         meta: input.meta,
         rateLimit: input.rateLimit,
         ...creditFields(input.credits, now),
@@ -199,6 +217,7 @@ export class KeyService {
       {
         action: 'key.create',
         keyId: key.keyId,
+        ownerId,
         details: { name: key.name, type: key.type, scopes: key.scopes, expiresAt: expiresAt ?? null },
       },
       now,
@@ -243,7 +262,7 @@ export class KeyService {
     const refuse = (message: string) =>
       new KeywardError('request.invalid', `The body is not valid: ${message}.`, { details: [{ path: 'expiresAt', message }] });
     // A key cannot outlive the key that created it: an expiring credential must not be able to mint a lasting one.
-    const creatorExpiry = caller.key.expiresAt;
+    const creatorExpiry = caller.key?.expiresAt;
     if (creatorExpiry !== undefined && (expiresAt === undefined || Date.parse(expiresAt) > Date.parse(creatorExpiry))) {
       throw refuse(
         `your own key expires at ${creatorExpiry}, and a key cannot outlive the key that creates it: send expiresAt (or expiresInDays) no later than that`,
@@ -272,7 +291,10 @@ export class KeyService {
     ].join('\n');
     const startKey = this.cursors.open(listing, query.cursor);
     const search = query.search?.trim() || undefined;
-    const filter: KeyFilter = { type: query.type, status: query.status, ownerId: query.ownerId };
+    // A creator lists only their own keys, whatever owner they ask for.
+    const { onlyOwner } = caller.grant;
+    if (onlyOwner !== undefined && query.ownerId !== undefined && query.ownerId !== onlyOwner) return { items: [], nextCursor: null };
+    const filter: KeyFilter = { type: query.type, status: query.status, ownerId: onlyOwner ?? query.ownerId };
     if (search !== undefined) {
       const keyId = keyIdFromSearch(this.settings.keyPrefix, search);
       if (keyId !== undefined) {
@@ -294,6 +316,12 @@ export class KeyService {
   async update(caller: Caller, keyId: string, input: UpdateKeyInput, now: Date): Promise<KeyView> {
     const key = await this.ownKey(caller, keyId);
     requireCanManage(caller.grant, key, input.enabled === undefined ? 'change' : input.enabled ? 'enable' : 'disable');
+    if (caller.key?.keyId === key.keyId) {
+      const limits = (['rateLimit', 'credits', 'allowedIps'] as const).filter((field) => input[field] !== undefined);
+      if (limits.length > 0) throw ownLimits(limits);
+    }
+    const { onlyOwner } = caller.grant;
+    if (onlyOwner !== undefined && input.ownerId !== undefined && input.ownerId !== onlyOwner) throw notYourOwner();
     const scopes = input.scopes === undefined ? undefined : [...new Set(input.scopes)];
     if (scopes !== undefined) requireCanManage(caller.grant, { type: key.type, scopes }, 'grant');
     const changes: KeyChanges = {};
@@ -418,7 +446,14 @@ export class KeyService {
   private async revokeBatch(caller: Caller, keys: KeyRecord[], reason: string, now: Date): Promise<number> {
     const ops = (key: KeyRecord): WriteOp[] => [
       { kind: 'updateKey', keyId: key.keyId, tenant: key.tenant, expectedVersion: key.version, changes: this.revocation(key, reason, now) },
-      { kind: 'audit', event: this.audit(caller, { action: 'key.revoke', keyId: key.keyId, details: { reason, revokeAll: true } }, now) },
+      {
+        kind: 'audit',
+        event: this.audit(
+          caller,
+          { action: 'key.revoke', keyId: key.keyId, ownerId: key.ownerId, details: { reason, revokeAll: true } },
+          now,
+        ),
+      },
     ];
     try {
       await this.store.changes.write(keys.flatMap(ops));
@@ -447,7 +482,10 @@ export class KeyService {
     requireCanManage(caller.grant, key, 'delete');
     const ops: WriteOp[] = [
       { kind: 'deleteKey', keyId, tenant: caller.tenant, expectedVersion: key.version },
-      { kind: 'audit', event: this.audit(caller, { action: 'key.delete', keyId, details: { name: key.name, type: key.type } }, now) },
+      {
+        kind: 'audit',
+        event: this.audit(caller, { action: 'key.delete', keyId, ownerId: key.ownerId, details: { name: key.name, type: key.type } }, now),
+      },
     ];
     try {
       await this.store.changes.write(ops);
@@ -471,7 +509,9 @@ export class KeyService {
     const apiKey = Buffer.from(
       await this.cipher.open(key.sealedApiKey, { tenant: key.tenant, keyId, purpose: 'recoverable-key' }),
     ).toString('utf8');
-    await this.store.changes.write([{ kind: 'audit', event: this.audit(caller, { action: 'key.reveal', keyId }, now) }]);
+    await this.store.changes.write([
+      { kind: 'audit', event: this.audit(caller, { action: 'key.reveal', keyId, ownerId: key.ownerId }, now) },
+    ]);
     return { apiKey };
   }
 
@@ -485,11 +525,13 @@ export class KeyService {
       const verdict = await this.authenticator.judgeToken(input.token ?? '', { now, sourceIp: caller.sourceIp, onlyTenant: caller.tenant });
       if (!verdict.ok) return { body: { valid: false as const, code: verdict.refusal.code }, headers: {} };
       const { key, grant } = verdict.value;
+      // Verify speaks of keys: a person's token is for Keyward's own routes, not for a gateway.
+      if (!key) return { body: { valid: false as const, code: 'auth.invalid_token' as const }, headers: {} };
       return { body: { valid: true as const, key: this.view(key, now), scopes: grantedScopes(grant), ...ownerAndMeta(key) }, headers: {} };
     }
     const verdict = await this.authenticator.judgeKey(
       { apiKey: input.apiKey },
-      { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.key.keyId },
+      { sourceIp: caller.sourceIp, now, onlyTenant: caller.tenant, actor: caller.actor },
     );
     if (!verdict.ok) {
       const { refusal } = verdict;
@@ -507,12 +549,18 @@ export class KeyService {
   }
 
   whoami(caller: Caller, now: Date) {
-    return {
-      key: this.view(caller.key, now),
-      tenant: caller.tenant,
-      scopes: grantedScopes(caller.grant),
-      tokenExpiresAt: caller.tokenExpiresAt,
-    };
+    const scopes = grantedScopes(caller.grant);
+    if (caller.person) {
+      const { id, email, name, role } = caller.person;
+      return {
+        person: { id, email, name, role },
+        tenant: caller.tenant,
+        scopes,
+        tokenExpiresAt: caller.tokenExpiresAt ?? now.toISOString(),
+      };
+    }
+    if (!caller.key) throw new KeywardError('internal.error', 'A caller is either a key or a person.');
+    return { key: this.view(caller.key, now), tenant: caller.tenant, scopes, tokenExpiresAt: caller.tokenExpiresAt };
   }
 
   async listAudit(caller: Caller, query: { keyId?: string | undefined; limit: number; cursor?: string | undefined }) {
@@ -522,13 +570,19 @@ export class KeyService {
       limit: query.limit,
       startKey: this.cursors.open(listing, query.cursor),
     });
+    // A creator sees the events of their own keys and their own acts; a page may hold fewer for it.
+    const { onlyOwner } = caller.grant;
+    const visible = onlyOwner === undefined ? page.items : page.items.filter((e) => e.ownerId === onlyOwner || e.actor === onlyOwner);
     return {
-      items: page.items.map(({ id, at, action, keyId, actor, sourceIp, outcome, details }) => ({
+      items: visible.map(({ id, at, action, keyId, actor, actorType, actorEmail, actorName, sourceIp, outcome, details }) => ({
         id,
         at,
         action,
         keyId,
         actor,
+        actorType,
+        ...(actorEmail !== undefined ? { actorEmail } : {}),
+        ...(actorName !== undefined ? { actorName } : {}),
         sourceIp,
         outcome,
         details,
@@ -537,6 +591,9 @@ export class KeyService {
     };
   }
 }
+
+/** A creator sees only the keys they own; everyone else sees every key of their tenant. */
+const visibleTo = (caller: Caller, key: KeyRecord) => caller.grant.onlyOwner === undefined || key.ownerId === caller.grant.onlyOwner;
 
 /** The list filter judged on one record (a search by key id reads the key, not the index). */
 function matchesFilter(key: KeyRecord, filter: KeyFilter, now: Date): boolean {

@@ -1,9 +1,9 @@
 import type { ChangeWriter, KeyRepository, PageKey } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
-import { auditEvent } from './audit.ts';
+import { auditEvent, serviceActor } from './audit.ts';
 
 const PAGE_SIZE = 100;
-const PURGE_ACTOR = 'keyward:purge';
+const PURGE_ACTOR = serviceActor('keyward:purge');
 
 export interface PurgeResult {
   /** Index entries read; equals `purged` plus entries that vanished or changed meanwhile. */

@@ -6,6 +6,8 @@ export const defaultTenantPolicy: TenantPolicy = {
   requireExpiry: false,
   maxGracePeriodSeconds: 604_800,
   allowedIps: null,
+  systemKey: 'enabled',
+  personTokenSeconds: 900,
 };
 
 /** A policy change reaches every warm function within this long; each function reads a tenant's policy at most this often. */

@@ -5,6 +5,7 @@ import { KeywardError } from '../errors.ts';
 import type { Cipher, KeyRecord, SealContext, SettingsStore } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
 import { grantedScopes, type Grant } from '../domain/permissions.ts';
+import { roles, type Role } from '../domain/identity.ts';
 import { currentSecretVersion } from '../domain/secret-version.ts';
 import { isCanonicalCompactJwt, tokenTimesProblem } from './token-rules.ts';
 import { logger } from '../observability.ts';
@@ -39,9 +40,21 @@ const invalidToken = () =>
 
 const sealContext = (kid: string): SealContext => ({ tenant: '*', keyId: kid, purpose: 'signing-key' });
 
+/** What a person's token says of them: who they are, and the role their groups gave them. */
+export interface PersonClaims {
+  id: string;
+  role: Role;
+  email: string | null;
+  name: string | null;
+}
+
 export interface TokenClaims {
-  keyId: string;
+  /** The key the token was issued to; for a person's token, undefined. */
+  keyId: string | undefined;
+  /** The person the token was issued to; for a key's token, undefined. */
+  person: PersonClaims | undefined;
   tenant: string;
+  issuedAt: string;
   expiresAt: string;
   /** The version of the key's secret the token was minted from (absent in tokens of older releases). */
   secretVersion: number | undefined;
@@ -122,23 +135,53 @@ export class TokenService {
     now: Date,
     options: { secretVersion?: number; grant?: Grant } = {},
   ): Promise<{ token: string; expiresAt: string }> {
+    return this.sign(
+      {
+        sub: key.keyId,
+        client_id: key.keyId,
+        tenant: key.tenant,
+        scope: grantedScopes(options.grant ?? key).join(' '),
+        principal: 'key',
+        key_type: key.type,
+        secret_version: options.secretVersion ?? currentSecretVersion(key),
+        ...(key.ownerId !== undefined ? { owner_id: key.ownerId } : {}),
+      },
+      expiresInSeconds,
+      now,
+    );
+  }
+
+  /**
+   * Signs a token for a person signed in through an identity provider: `sub` is their id,
+   * `client_id` the client they signed in with, `role` and `scope` what their groups give them.
+   */
+  async issueForPerson(
+    person: PersonClaims & { tenant: string; clientId: string },
+    grant: Grant,
+    expiresInSeconds: number,
+    now: Date,
+  ): Promise<{ token: string; expiresAt: string }> {
+    return this.sign(
+      {
+        sub: person.id,
+        client_id: person.clientId,
+        tenant: person.tenant,
+        scope: grantedScopes(grant).join(' '),
+        principal: 'person',
+        role: person.role,
+        ...(person.email !== null ? { email: person.email } : {}),
+        ...(person.name !== null ? { name: person.name } : {}),
+      },
+      expiresInSeconds,
+      now,
+    );
+  }
+
+  private async sign(claims: Record<string, unknown>, expiresInSeconds: number, now: Date): Promise<{ token: string; expiresAt: string }> {
     const { key: privateKey, header } = await this.signingKey();
     const issuedAt = Math.floor(now.getTime() / 1000);
     const exp = issuedAt + expiresInSeconds;
-    const payload = {
-      iss: this.settings.issuer,
-      sub: key.keyId,
-      aud: this.settings.audience,
-      iat: issuedAt,
-      exp,
-      jti: randomUUID(),
-      client_id: key.keyId,
-      tenant: key.tenant,
-      scope: grantedScopes(options.grant ?? key).join(' '),
-      key_type: key.type,
-      secret_version: options.secretVersion ?? currentSecretVersion(key),
-      ...(key.ownerId !== undefined ? { owner_id: key.ownerId } : {}),
-    };
+    const payload = { iss: this.settings.issuer, aud: this.settings.audience, iat: issuedAt, exp, jti: randomUUID(), ...claims };
     const signingInput = `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
     // RS256 is RSASSA-PKCS1-v1_5 with SHA-256, the default padding of an RSA key: signed here,
     // on this thread, rather than handed to a worker thread and back as WebCrypto does.
@@ -173,11 +216,19 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || typeof payload.tenant !== 'string' || tokenTimesProblem(payload, now) !== undefined) {
         return { ok: false, refusal: invalidToken() };
       }
+      // Tokens of earlier releases carry no `principal`: they were all keys' tokens.
+      const isPerson = payload.principal === 'person';
+      if (isPerson && !roles.includes(payload.role as Role)) return { ok: false, refusal: invalidToken() };
+      const text = (value: unknown) => (typeof value === 'string' ? value : null);
       return {
         ok: true,
         value: {
-          keyId: payload.sub,
+          keyId: isPerson ? undefined : payload.sub,
+          person: isPerson
+            ? { id: payload.sub, role: payload.role as Role, email: text(payload.email), name: text(payload.name) }
+            : undefined,
           tenant: payload.tenant,
+          issuedAt: new Date((payload.iat as number) * 1000).toISOString(),
           expiresAt: new Date((payload.exp as number) * 1000).toISOString(),
           secretVersion: typeof payload.secret_version === 'number' ? payload.secret_version : undefined,
           scopes: typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [],

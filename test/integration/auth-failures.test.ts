@@ -11,7 +11,7 @@ import {
   keyListResponse,
   keyViewSchema,
   verifyResponse,
-  whoamiResponse,
+  keyWhoamiResponse,
 } from '#shared/http/schemas.ts';
 import type { ErrorCode } from '#shared/errors.ts';
 import { getAdapters, getServices } from '#shared/runtime.ts';
@@ -88,7 +88,7 @@ async function newHolder(adminKey: string, input: Record<string, unknown>): Prom
 const HOME = 'auth-home';
 const OTHER = 'auth-other';
 
-const home = {} as Record<'system' | 'privileged' | 'viewer' | 'revoked' | 'disabled' | 'expired' | 'deleted', Holder>;
+const home = {} as Record<'system' | 'privileged' | 'viewer' | 'client' | 'revoked' | 'disabled' | 'expired' | 'deleted', Holder>;
 const other = {} as { system: Holder; key: Holder & { name: string; preview: string } };
 type Forgery =
   | 'genuine'
@@ -110,9 +110,10 @@ beforeAll(async () => {
   const otherTenant = await newTenant(OTHER);
   home.system = await holderOf(homeTenant.apiKey);
   const admin = home.system.apiKey;
-  [home.privileged, home.viewer, home.revoked, home.disabled, home.expired, home.deleted] = await Promise.all([
+  [home.privileged, home.viewer, home.client, home.revoked, home.disabled, home.expired, home.deleted] = await Promise.all([
     newHolder(admin, { name: 'privileged caller', type: 'privileged' }),
     newHolder(admin, { name: 'viewer caller', type: 'viewer' }),
+    newHolder(admin, { name: 'client caller', type: 'client' }),
     newHolder(admin, { name: 'revoked caller', type: 'privileged' }),
     newHolder(admin, { name: 'disabled caller', type: 'privileged' }),
     newHolder(admin, { name: 'expired caller', type: 'privileged', expiresInDays: 1 }),
@@ -188,7 +189,14 @@ const validBodies: Partial<Record<RouteId, () => unknown>> = {
   putTenantPolicy: () => defaultPolicy,
 };
 
-const defaultPolicy = { maxLifetimeDays: null, requireExpiry: false, maxGracePeriodSeconds: 604800, allowedIps: null };
+const defaultPolicy = {
+  maxLifetimeDays: null,
+  requireExpiry: false,
+  maxGracePeriodSeconds: 604800,
+  allowedIps: null,
+  systemKey: 'enabled',
+  personTokenSeconds: 900,
+};
 
 const pathParams = (route: Route) => [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
 const takesKeyId = (route: Route) => pathParams(route).includes('keyId');
@@ -215,7 +223,7 @@ async function send(route: Route, headers: Headers, keyId?: string): Promise<Api
  */
 beforeAll(async () => {
   const response = await call('GET', '/v1/whoami', { headers: withToken(forged.genuine) });
-  if (response.status !== 200 || whoamiResponse.parse(response.body).key.id !== home.system.keyId) {
+  if (response.status !== 200 || keyWhoamiResponse.parse(response.body).key.id !== home.system.keyId) {
     throw new Error(`the re-signed genuine token is refused (${response.status}): the forgeries would prove nothing`);
   }
   if (authenticatedRoutes.length === 0) throw new Error('no authenticated route found in the route table');
@@ -393,7 +401,7 @@ const isolationProbes: Partial<Record<RouteId, (caller: Headers) => Promise<void
     expect((await call('PUT', '/v1/tenant/policy', { headers: caller, json: defaultPolicy })).status).toBe(200);
   },
   whoami: async (caller) => {
-    const me = whoamiResponse.parse((await call('GET', '/v1/whoami', { headers: caller })).body);
+    const me = keyWhoamiResponse.parse((await call('GET', '/v1/whoami', { headers: caller })).body);
     expect(me.tenant).toBe(HOME);
     expect(me.key.id).toBe(home.system.keyId);
   },
@@ -438,7 +446,7 @@ const allowed: Record<string, readonly KeyType[]> = {
   regenerateKey: ['system', 'privileged'],
   revokeKey: ['system', 'privileged'],
   revealKey: ['system'],
-  whoami: ['system', 'privileged', 'viewer'],
+  whoami: ['system', 'privileged', 'viewer', 'client'],
   audit: ['system', 'privileged', 'viewer'],
 };
 const allowedFor = (route: Route): readonly KeyType[] => {
@@ -449,7 +457,7 @@ const allowedFor = (route: Route): readonly KeyType[] => {
 
 /** The least powerful key type that may call the route. */
 const leastTypeFor = (route: Route): KeyType =>
-  (['viewer', 'privileged', 'system'] as const).find((type) => allowedFor(route).includes(type))!;
+  (['client', 'viewer', 'privileged', 'system'] as const).find((type) => allowedFor(route).includes(type))!;
 
 describe.each(authenticatedRoutes)('$method $path (needs $access)', (route) => {
   it.each(credentialFailures)('refuses $name: $status $code', async ({ headers, status, code }) => {
@@ -457,7 +465,7 @@ describe.each(authenticatedRoutes)('$method $path (needs $access)', (route) => {
     expectError(await send(route, sent), status, code, Object.values(sent));
   });
 
-  const lacking = (['system', 'privileged', 'viewer'] as const)
+  const lacking = (['system', 'privileged', 'viewer', 'client'] as const)
     .filter((type) => !allowedFor(route).includes(type))
     .flatMap((type) => credentialForms.map((form) => ({ type, form })));
   if (lacking.length > 0) {

@@ -116,6 +116,8 @@ describe('events', () => {
         action: 'key.create',
         keyId: 'k',
         actor: 'a',
+        // An item written before audit events named the actor's type was a key's.
+        actorType: 'key',
         sourceIp: null,
         outcome: 'success',
         details: { name: 'n', scopes: ['s'] },

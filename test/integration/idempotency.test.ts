@@ -14,7 +14,7 @@ beforeAll(async () => {
 const request = (idempotencyKey: string, deadlineInMs: number, now = new Date()) => {
   return {
     tenant: 'idempotency',
-    callerKeyId: 'caller',
+    callerId: 'caller',
     operation: 'test',
     idempotencyKey,
     body: { n: 1 },

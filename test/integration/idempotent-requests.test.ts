@@ -16,7 +16,7 @@ const requests = () => new IdempotentRequests(getAdapters().store.idempotency, g
 /** A request of `caller` for `operation`, sent now by an invocation with ten seconds left. */
 const request = (idempotencyKey: string, parts: Partial<IdempotentRequest> = {}): IdempotentRequest => ({
   tenant: 'idempotent-requests',
-  callerKeyId: 'caller',
+  callerId: 'caller',
   operation: 'create',
   idempotencyKey,
   body: { name: 'first' },
@@ -67,8 +67,8 @@ describe('idempotent requests', () => {
 
   it('keep apart requests whose caller, operation and key only read the same when run together', async () => {
     // Caller 'ab' creating, and caller 'a' doing 'bcreate': one claim if the parts ran together.
-    await requests().run(request('same', { callerKeyId: 'ab' }), async () => 'caller ab');
-    expect(await requests().run(request('same', { callerKeyId: 'a', operation: 'bcreate' }), async () => 'caller a')).toEqual({
+    await requests().run(request('same', { callerId: 'ab' }), async () => 'caller ab');
+    expect(await requests().run(request('same', { callerId: 'a', operation: 'bcreate' }), async () => 'caller a')).toEqual({
       result: 'caller a',
       replayed: false,
     });

@@ -7,7 +7,7 @@ import {
   issuedKeyResponse,
   keyListResponse,
   keyViewSchema,
-  whoamiResponse,
+  keyWhoamiResponse,
 } from '#shared/http/schemas.ts';
 
 let systemKey: string;
@@ -130,7 +130,7 @@ describe('a key from creation to deletion', () => {
   it('tells a caller who it is', async () => {
     const token = await tokenFor(systemKey);
     const response = await call('GET', '/v1/whoami', { headers: withToken(token) });
-    const body = whoamiResponse.parse(response.body);
+    const body = keyWhoamiResponse.parse(response.body);
     expect(body.tenant).toBe('acme');
     expect(body.key.type).toBe('system');
     expect(body.scopes).toEqual(['keys:read', 'keys:write', 'keys:admin']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { keyViewSchema, verifyResponse, whoamiResponse } from '#shared/http/schemas.ts';
+import { keyViewSchema, verifyResponse, keyWhoamiResponse } from '#shared/http/schemas.ts';
 import { newTenant } from '../support/api.ts';
 import { ageKey } from '../support/time-travel.ts';
 import { useLocalServer } from '../support/local-http.ts';
@@ -53,7 +53,7 @@ describe('key fields', () => {
       rateLimit: { limit: 100, remaining: 98 },
     });
 
-    const me = whoamiResponse.parse((await http('GET', '/v1/whoami', { token: login.body.token })).body);
+    const me = keyWhoamiResponse.parse((await http('GET', '/v1/whoami', { token: login.body.token })).body);
     expect(me.key).toMatchObject({ ownerId: 'customer-42', meta: fields.meta });
 
     const cleared = await http('PATCH', `/v1/keys/${key.id}`, {

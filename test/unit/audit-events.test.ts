@@ -7,7 +7,11 @@ const DAY_SECONDS = 86_400;
 
 describe('audit events', () => {
   it('are kept for the retention period, to the second', () => {
-    const event = auditEvent({ tenant: 'acme', action: 'key.create', keyId: 'Ab3dE5gH7jK9mN1p', actor: 'admin' }, now, 30);
+    const event = auditEvent(
+      { tenant: 'acme', action: 'key.create', keyId: 'Ab3dE5gH7jK9mN1p', actor: { id: 'admin', type: 'key' } },
+      now,
+      30,
+    );
     expect(event).toMatchObject({ at: now.toISOString(), sourceIp: null, outcome: 'success', details: {} });
     expect(event.expiresAtEpoch).toBe(nowSeconds + 30 * DAY_SECONDS);
   });
@@ -20,7 +24,13 @@ describe('audit events', () => {
 });
 
 describe('counted failure events', () => {
-  const failure = { tenant: 'acme', keyId: 'Ab3dE5gH7jK9mN1p', actor: 'Ab3dE5gH7jK9mN1p', sourceIp: '203.0.113.7', reason: 'wrong_secret' };
+  const failure = {
+    tenant: 'acme',
+    keyId: 'Ab3dE5gH7jK9mN1p',
+    actor: { id: 'Xy3dE5gH7jK9mN1p', type: 'key' as const },
+    sourceIp: '203.0.113.7',
+    reason: 'wrong_secret',
+  };
   const idOf = (input: typeof failure | (Omit<typeof failure, 'sourceIp'> & { sourceIp: string | null }), at = now) =>
     authenticationFailureEvent(input, at, 30).event.id;
 
@@ -36,7 +46,7 @@ describe('counted failure events', () => {
       idOf({ ...failure, sourceIp: '203.0.113.8' }),
       idOf({ ...failure, sourceIp: null }),
       idOf({ ...failure, reason: 'disabled' }),
-      idOf({ ...failure, actor: 'someone-else' }),
+      idOf({ ...failure, actor: { id: 'someone-else', type: 'key' } }),
       idOf({ ...failure, tenant: 'acme2', keyId: 'b3dE5gH7jK9mN1p' }),
       idOf({ ...failure, tenant: 'acme2b', keyId: '3dE5gH7jK9mN1p' }),
     ]);

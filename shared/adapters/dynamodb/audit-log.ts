@@ -23,14 +23,47 @@ export function auditItem(event: AuditEvent): Record<string, unknown> {
 }
 
 function toAuditEvent(item: Record<string, unknown>): AuditEvent {
-  const { id, tenant, at, action, keyId, actor, sourceIp, outcome, details, ttl, failureCount, lastAt } = item as unknown as AuditEvent & {
+  const {
+    id,
+    tenant,
+    at,
+    action,
+    keyId,
+    actor,
+    actorType,
+    actorEmail,
+    actorName,
+    ownerId,
+    sourceIp,
+    outcome,
+    details,
+    ttl,
+    failureCount,
+    lastAt,
+  } = item as unknown as AuditEvent & {
     ttl: number;
     failureCount?: number;
     lastAt?: string;
   };
   // A counted failure event shows how often it happened within its minute, and when last.
   const counted = failureCount !== undefined ? { ...details, count: failureCount, lastAt: lastAt ?? at } : details;
-  return { id, tenant, at, action, keyId, actor, sourceIp, outcome, details: counted, expiresAtEpoch: ttl };
+  return {
+    id,
+    tenant,
+    at,
+    action,
+    keyId,
+    actor,
+    // Events written before people signed in were all a key's, or (failures) nobody's.
+    actorType: actorType ?? (action === 'authentication.failure' ? 'unauthenticated' : 'key'),
+    ...(actorEmail !== undefined ? { actorEmail } : {}),
+    ...(actorName !== undefined ? { actorName } : {}),
+    ...(ownerId !== undefined ? { ownerId } : {}),
+    sourceIp,
+    outcome,
+    details: counted,
+    expiresAtEpoch: ttl,
+  };
 }
 
 export class DynamoDbAuditLog implements AuditLog {

@@ -24,11 +24,26 @@ export function eventOfStreamRecord(record: StreamRecord): KeywardEvent | undefi
   if (record.eventName !== 'INSERT' || !image) return undefined;
   const item = unmarshall(withEmptyMaps(image));
   if (item.entity !== 'audit') return undefined;
-  const { id, tenant, at, action, keyId, actor, sourceIp, outcome, details } = item as AuditEvent;
+  const { id, tenant, at, action, keyId, actor, actorType, actorEmail, actorName, ownerId, sourceIp, outcome, details } =
+    item as AuditEvent;
   return {
     source: 'keyward',
     detailType: action,
-    detail: { id, tenant, at, action, keyId: keyId ?? null, actor, sourceIp: sourceIp ?? null, outcome, details: details ?? {} },
+    detail: {
+      id,
+      tenant,
+      at,
+      action,
+      keyId: keyId ?? null,
+      actor,
+      actorType: actorType ?? (action === 'authentication.failure' ? 'unauthenticated' : 'key'),
+      ...(actorEmail !== undefined ? { actorEmail } : {}),
+      ...(actorName !== undefined ? { actorName } : {}),
+      ...(ownerId !== undefined ? { ownerId } : {}),
+      sourceIp: sourceIp ?? null,
+      outcome,
+      details: details ?? {},
+    },
   };
 }
 

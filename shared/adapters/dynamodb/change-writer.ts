@@ -63,6 +63,16 @@ export class DynamoDbChangeWriter implements ChangeWriter {
             ExpressionAttributeValues: { ':policy': op.policy },
           },
         };
+      case 'signOutPerson':
+        return {
+          Update: {
+            TableName,
+            Key: itemKeys.person(op.tenant, op.personId),
+            UpdateExpression: 'SET signedOutAt = :at',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': op.at },
+          },
+        };
       case 'updateKey': {
         const { sets, removes, names, values } = keyUpdate(op.changes);
         sets.push('#version = :next');

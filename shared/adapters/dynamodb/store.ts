@@ -4,6 +4,7 @@ import { DynamoDbAuditLog } from './audit-log.ts';
 import { DynamoDbChangeWriter } from './change-writer.ts';
 import { DynamoDbIdempotencyStore } from './idempotency-store.ts';
 import { DynamoDbKeyRepository } from './key-repository.ts';
+import { DynamoDbPeopleDirectory } from './people-directory.ts';
 import { DynamoDbSettingsStore } from './settings-store.ts';
 import { itemKeys, type Table } from './table.ts';
 import { DynamoDbUsageLog } from './usage-log.ts';
@@ -32,6 +33,7 @@ export function createDynamoDbStore(db: DynamoDBDocumentClient, tableName: strin
   return {
     keys: new DynamoDbKeyRepository(table),
     tenants: new DynamoDbTenantDirectory(table),
+    people: new DynamoDbPeopleDirectory(table),
     audit: new DynamoDbAuditLog(table),
     settings: new DynamoDbSettingsStore(table),
     idempotency: new DynamoDbIdempotencyStore(table),

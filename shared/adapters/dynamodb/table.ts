@@ -24,6 +24,7 @@ export const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 export const itemKeys = {
   key: (keyId: string) => ({ pk: `KEY#${keyId}`, sk: 'KEY' }),
   tenant: (tenant: string) => ({ pk: `TENANT#${tenant}`, sk: 'TENANT' }),
+  person: (tenant: string, personId: string) => ({ pk: `PERSON#${tenant}#${personId}`, sk: 'PERSON' }),
   setting: (name: string) => ({ pk: `SETTING#${name}`, sk: 'SETTING' }),
   idempotency: (id: string) => ({ pk: `IDEMPOTENCY#${id}`, sk: 'IDEMPOTENCY' }),
 };
