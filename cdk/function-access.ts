@@ -61,6 +61,11 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'tenant-usage': { ...authenticated, query: ['byTenant'] },
   'get-tenant-policy': authenticated,
   'put-tenant-policy': authenticated,
+  'list-people': { ...authenticated, query: ['byTenant'] },
+  // Marks the person signed out with its audit event in one transaction, then reads them back.
+  'sign-out-person': authenticated,
+  // Answers from its configuration alone.
+  'sign-in-providers': none,
   audit: { ...authenticated, query: ['table', 'byTenant'] },
   jwks: { ...none, items: ['GetItem'] },
   'openid-configuration': none,
@@ -71,8 +76,9 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'notify-expiring-keys': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
   'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },
   'token-authorizer': none,
-  // A use of a key: read it (and its tenant's policy), count the use, count a failure. Nothing else.
-  'key-authorizer': { items: ['GetItem', 'UpdateItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  // A use of a key: read it (and its tenant's policy), count the use, count a failure, and audit a
+  // system key's use under break-glass. Nothing else.
+  'key-authorizer': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   // Turns the stream records it is handed into events: it reads and writes nothing itself.
   'shape-audit-events': none,
   // Adds batches of recorded uses to the usage counters, with a mark per batch: a transaction of updates and one put.

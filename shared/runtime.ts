@@ -17,6 +17,9 @@ import { IdempotentRequests } from './services/idempotency.ts';
 import { TenantPolicies } from './services/tenant-policy.ts';
 import { TenantService } from './services/tenant-service.ts';
 import { UsageAnalytics } from './services/usage-analytics.ts';
+import { IdentityTrust } from './services/identity-trust.ts';
+import { PersonSignIn } from './services/person-sign-in.ts';
+import { PeopleService } from './services/people-service.ts';
 
 /** What the core runs on: the store, the cipher, where uses are recorded, and the client under the store (for table setup and tests). */
 export interface Adapters {
@@ -58,10 +61,17 @@ export interface Services {
   tenants: TenantService;
   analytics: UsageAnalytics;
   idempotency: IdempotentRequests;
+  identity: IdentityTrust;
+  signIn: PersonSignIn;
+  people: PeopleService;
 }
 
 /** Wires the core: opens the pepper once (with the signing key, the only cipher calls of a warm function). */
-export async function createServices(adapters: Adapters, tokens: TokenService = createTokenService(adapters)): Promise<Services> {
+export async function createServices(
+  adapters: Adapters,
+  tokens: TokenService = createTokenService(adapters),
+  identity: IdentityTrust = getIdentityTrust(adapters.config),
+): Promise<Services> {
   const { config, store, cipher, uses } = adapters;
   const hasher = await loadSecretHasher(store.settings, cipher);
   const policies = new TenantPolicies(store.tenants);
@@ -88,7 +98,11 @@ export async function createServices(adapters: Adapters, tokens: TokenService = 
   });
   const tenants = new TenantService({ store, policies, auditRetentionDays: config.auditRetentionDays });
   const analytics = new UsageAnalytics({ usage: store.usage, keys: store.keys });
-  return { tokens, authenticator, keys, tenants, analytics, idempotency: new IdempotentRequests(store.idempotency, cipher) };
+  const { auditRetentionDays } = config;
+  const signIn = new PersonSignIn({ store, identity, tokens, policies, auditRetentionDays });
+  const people = new PeopleService({ store, cursors: new CursorSealer(hasher.deriveKey('people-cursor')), auditRetentionDays });
+  const idempotency = new IdempotentRequests(store.idempotency, cipher);
+  return { tokens, authenticator, keys, tenants, analytics, idempotency, identity, signIn, people };
 }
 
 const createTokenService = ({ store, cipher, config }: Adapters) =>
@@ -99,6 +113,14 @@ const createTokenService = ({ store, cipher, config }: Adapters) =>
   });
 
 let adapters: Adapters | undefined;
+let identityTrust: IdentityTrust | undefined;
+
+/** This process's trust in the configured identity providers: their keys are cached for the life of the function. */
+export function getIdentityTrust(config: Config = getConfig()): IdentityTrust {
+  identityTrust ??= new IdentityTrust(config.identityProviders);
+  return identityTrust;
+}
+
 let tokenService: TokenService | undefined;
 let services: Promise<Services> | undefined;
 

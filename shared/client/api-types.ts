@@ -28,7 +28,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OAuth 2.0 client credentials grant (RFC 6749 4.4) */
+        /** OAuth 2.0 client credentials grant (RFC 6749 4.4), or a person's token exchange (RFC 8693) */
         post: operations["oauthToken"];
         delete?: never;
         options?: never;
@@ -295,6 +295,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone who has signed in to your tenant, newest seen first */
+        get: operations["listPeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{personId}/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every token the person holds now; they may sign in again while their groups allow */
+        post: operations["signOutPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sign-in/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The identity providers people sign in with, for the console and the CLI to start a sign-in */
+        get: operations["signInProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -382,6 +433,29 @@ export interface components {
             /** @enum {string} */
             error: "invalid_request" | "invalid_client" | "invalid_scope" | "invalid_target" | "unsupported_grant_type" | "server_error";
             error_description: string;
+        };
+        Person: {
+            /** @description <provider id>:<the identity provider's sub> */
+            id: string;
+            issuer: string;
+            email: string | null;
+            name: string | null;
+            /** @enum {string} */
+            role: "admin" | "manager" | "creator" | "viewer";
+            /**
+             * Format: date-time
+             * @description ISO 8601 time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            firstSeenAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            lastSeenAt: string;
+            /** @description Tokens issued before this are refused */
+            signedOutAt: string | null;
         };
         TenantPolicy: {
             /** @description The longest lifetime a new key may have; null: no limit */
@@ -591,6 +665,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         access_token: string;
+                        /**
+                         * @description Token exchange only
+                         * @constant
+                         */
+                        issued_token_type?: "urn:ietf:params:oauth:token-type:access_token";
                         /** @constant */
                         token_type: "Bearer";
                         expires_in: number;
@@ -2879,6 +2958,279 @@ export interface operations {
             };
             /** @description Error: service.not_initialised, service.unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 100 (default 25) */
+                limit?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of people */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Person"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: auth.missing_credentials, auth.invalid_token, auth.token_expired, authentication.invalid_api_key, authentication.key_disabled, authentication.key_revoked, authentication.key_expired, authentication.token_superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found, person.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.throttled, authentication.rate_limited, authentication.usage_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: service.not_initialised, service.unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signOutPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person, signed out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: auth.missing_credentials, auth.invalid_token, auth.token_expired, authentication.invalid_api_key, authentication.key_disabled, authentication.key_revoked, authentication.key_expired, authentication.token_superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found, key.not_found, person.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.idempotency_in_progress, request.idempotency_stale, key.not_editable, key.conflict, key.not_recoverable, tenant.exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.throttled, authentication.rate_limited, authentication.usage_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: service.not_initialised, service.unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signInProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trusted identity providers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        providers: {
+                            id: string;
+                            name: string;
+                            issuer: string;
+                            consoleClientId: string | null;
+                            cliClientId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found, person.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

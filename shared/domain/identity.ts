@@ -50,3 +50,49 @@ export type IdentityProvider = z.output<typeof identityProviderSchema>;
 export const identityProvidersSchema = z
   .array(identityProviderSchema)
   .check(z.refine((providers) => new Set(providers.map((p) => p.id)).size === providers.length, 'each provider needs an id of its own'));
+
+/** What a person holds in one tenant: the highest role among their groups there, and the union of their scopes. */
+export interface TenantMembership {
+  tenant: string;
+  role: Role;
+  scopes: string[];
+}
+
+/**
+ * The tenants a person's groups give them. A group named in `groups` maps as written; one of
+ * the shape of `groupPattern` maps to the tenant and role it spells; any other is ignored.
+ */
+export function membershipsOf(provider: IdentityProvider, groups: readonly string[]): TenantMembership[] {
+  const pattern = provider.groupPattern === undefined ? undefined : patternRegex(provider.groupPattern);
+  const byTenant = new Map<string, TenantMembership>();
+  for (const group of groups) {
+    const grant: GroupGrant | undefined = Object.hasOwn(provider.groups, group) ? provider.groups[group] : fromPattern(pattern, group);
+    if (!grant) continue;
+    const held = byTenant.get(grant.tenant);
+    if (!held) {
+      byTenant.set(grant.tenant, { tenant: grant.tenant, role: grant.role, scopes: [...(grant.scopes ?? [])] });
+      continue;
+    }
+    if (roleRank[grant.role] > roleRank[held.role]) held.role = grant.role;
+    held.scopes = [...new Set([...held.scopes, ...(grant.scopes ?? [])])];
+  }
+  return [...byTenant.values()];
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function patternRegex(pattern: string): RegExp {
+  const source = pattern
+    .split(/(\{tenant\}|\{role\})/)
+    .map((part) =>
+      part === '{tenant}' ? '(?<tenant>[a-z0-9][a-z0-9-]{1,62})' : part === '{role}' ? `(?<role>${roles.join('|')})` : escapeRegex(part),
+    )
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+function fromPattern(pattern: RegExp | undefined, group: string): GroupGrant | undefined {
+  const match = pattern?.exec(group)?.groups;
+  if (!match?.tenant || !match.role || !tenantPattern.test(match.tenant)) return undefined;
+  return { tenant: match.tenant, role: match.role as Role };
+}

@@ -22,7 +22,11 @@ export function clientCredentials(
   const fromBody = body.client_id !== undefined || body.client_secret !== undefined;
   if (authorization !== undefined) {
     if (fromBody)
-      throw new KeywardError('request.invalid', 'Send client credentials either in the Authorization header or in the body, not both.');
+      throw new KeywardError(
+        'request.ambiguous_credentials',
+        'Send client credentials either in the Authorization header or in the body, not both, so it is clear who is calling.',
+        { oauthError: 'invalid_request' },
+      );
     const [scheme, encoded] = authorization.trim().split(/\s+/);
     const decoded = scheme?.toLowerCase() === 'basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');

@@ -159,7 +159,10 @@ function errorResponses(route: RouteDefinition, output: ReturnType<typeof conver
   if (usesKeys) add(403, 429);
   if (usesKeys || route.handler === 'jwks') add(503);
   // Without a key id in the path, only an idempotent replay of a since-deleted key is not found.
-  const applies = (code: ErrorCode) => code !== 'key.not_found' || Boolean(route.params || route.idempotent);
+  // A person is not found only by the id in a people route's path.
+  const applies = (code: ErrorCode) =>
+    (code !== 'key.not_found' || Boolean(route.params || route.idempotent)) &&
+    (code !== 'person.not_found' || route.path.startsWith('/v1/people/'));
   const responses: Record<string, Json> = {};
   for (const status of [...statuses].sort((a, b) => a - b)) {
     const codes = (Object.keys(errorStatus) as ErrorCode[]).filter((code) => errorStatus[code] === status && applies(code));

@@ -55,7 +55,7 @@ export const oauthToken = {
   handler: 'oauth-token',
   access: 'public',
   tags: ['Tokens'],
-  summary: 'OAuth 2.0 client credentials grant (RFC 6749 4.4)',
+  summary: "OAuth 2.0 client credentials grant (RFC 6749 4.4), or a person's token exchange (RFC 8693)",
   bodyType: 'form',
   body: s.oauthTokenRequest,
   errorFormat: 'oauth',
@@ -277,6 +277,38 @@ export const whoami = {
   tags: ['Keys'],
   summary: 'Describe the credential of this call',
   success: { status: 200, schema: s.whoamiResponse, description: 'The caller' },
+} as const satisfies RouteDefinition;
+
+export const listPeople = {
+  method: 'GET',
+  path: '/v1/people',
+  handler: 'list-people',
+  access: 'keys:admin',
+  tags: ['People'],
+  summary: 'Everyone who has signed in to your tenant, newest seen first',
+  query: s.peopleQuery,
+  success: { status: 200, schema: s.peopleListResponse, description: 'A page of people' },
+} as const satisfies RouteDefinition;
+
+export const signOutPerson = {
+  method: 'POST',
+  path: '/v1/people/{personId}/sign-out',
+  handler: 'sign-out-person',
+  access: 'keys:admin',
+  tags: ['People'],
+  summary: 'End every token the person holds now; they may sign in again while their groups allow',
+  params: s.personIdParams,
+  success: { status: 200, schema: s.personResponse, description: 'The person, signed out' },
+} as const satisfies RouteDefinition;
+
+export const signInProviders = {
+  method: 'GET',
+  path: '/v1/sign-in/providers',
+  handler: 'sign-in-providers',
+  access: 'public',
+  tags: ['People'],
+  summary: 'The identity providers people sign in with, for the console and the CLI to start a sign-in',
+  success: { status: 200, schema: s.signInProvidersResponse, description: 'The trusted identity providers' },
 } as const satisfies RouteDefinition;
 
 export const audit = {

@@ -32,6 +32,9 @@ export const routes = {
   revokeKey: definitions.revokeKey,
   revealKey: definitions.revealKey,
   whoami: definitions.whoami,
+  listPeople: definitions.listPeople,
+  signOutPerson: definitions.signOutPerson,
+  signInProviders: definitions.signInProviders,
   audit: definitions.audit,
 } as const satisfies Record<string, RouteDefinition>;
 

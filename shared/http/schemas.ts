@@ -429,6 +429,66 @@ export const auditQuery = /* @__PURE__ */ schema(() =>
 
 export const keyIdParams = /* @__PURE__ */ schema(() => z.object({ keyId: keyIdSchema }));
 
+export const peopleQuery = /* @__PURE__ */ schema(() =>
+  z.strictObject({ limit: limitSchema, cursor: cursorSchema }, { error: unknownFields('allowed are limit, cursor') }),
+);
+
+/** `<provider id>:<the identity provider's sub>`; the path carries it URL-encoded. */
+export const personIdParams = /* @__PURE__ */ schema(() =>
+  z.object({
+    personId: z.pipe(
+      z.pipe(
+        z.string().check(z.maxLength(1024)),
+        z.transform((text: string) => {
+          try {
+            return decodeURIComponent(text);
+          } catch {
+            return '';
+          }
+        }),
+      ),
+      z
+        .string()
+        .check(z.regex(/^[a-z][a-z0-9-]{0,30}:[\x21-\x7e]{1,255}$/, 'must be a person id such as corp:00u1ab2cd3, from GET /v1/people')),
+    ),
+  }),
+);
+
+const personSchema = /* @__PURE__ */ schema(() =>
+  z
+    .object({
+      id: z.string().check(z.meta({ description: "<provider id>:<the identity provider's sub>" })),
+      issuer: z.string(),
+      email: z.nullable(z.string()),
+      name: z.nullable(z.string()),
+      role: z.enum(roles),
+      firstSeenAt: isoTime,
+      lastSeenAt: isoTime,
+      signedOutAt: z.nullable(isoTime).check(z.meta({ description: 'Tokens issued before this are refused' })),
+    })
+    .check(z.meta({ id: 'Person' })),
+);
+
+export const peopleListResponse = /* @__PURE__ */ schema(() =>
+  z.object({ items: z.array(personSchema), nextCursor: z.nullable(z.string()) }),
+);
+
+export const personResponse = personSchema;
+
+export const signInProvidersResponse = /* @__PURE__ */ schema(() =>
+  z.object({
+    providers: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        issuer: z.string(),
+        consoleClientId: z.nullable(z.string()),
+        cliClientId: z.nullable(z.string()),
+      }),
+    ),
+  }),
+);
+
 export const usageQuery = /* @__PURE__ */ schema(() =>
   z.strictObject(
     {
@@ -533,6 +593,9 @@ export const authenticationResponse = /* @__PURE__ */ schema(() =>
 export const oauthTokenResponse = /* @__PURE__ */ schema(() =>
   z.object({
     access_token: z.string(),
+    issued_token_type: z
+      .optional(z.literal('urn:ietf:params:oauth:token-type:access_token'))
+      .check(z.meta({ description: 'Token exchange only' })),
     token_type: z.literal('Bearer'),
     expires_in: wholeNumber(),
     scope: z.string(),

@@ -8,6 +8,7 @@ import { rateLimitHeaders } from '../domain/usage-controls.ts';
 import type { Credential } from './authenticator.ts';
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 900;
+const BREAK_GLASS_TOKEN_SECONDS = 900;
 
 /**
  * Trades an API key (or Key ID + Key Secret) for an access token: the route both token
@@ -25,7 +26,9 @@ export async function exchangeKeyForToken(
   const { key, secretVersion, usage } = verdict.value;
   const grant = context.scopes === undefined ? key : narrowGrant(key, context.scopes);
   metrics.addMetric(metricNames.authenticationSuccess, MetricUnit.Count, 1);
-  const expiresIn = context.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+  // A system key under break-glass gets short tokens: the emergency ends when they do.
+  const asked = context.expiresIn ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+  const expiresIn = verdict.value.breakGlass ? Math.min(asked, BREAK_GLASS_TOKEN_SECONDS) : asked;
   const { token, expiresAt } = await tokens.issue(key, expiresIn, context.now, { secretVersion, grant });
   return { key, grant, token, expiresIn, expiresAt, headers: rateLimitHeaders(usage) };
 }

@@ -94,6 +94,9 @@ const expectedGrants = {
   'tenant-usage': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byTenant'], decrypt: ['pepper'], encrypt: [] },
   'put-tenant-policy': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   audit: { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['table', 'byTenant'], decrypt: ['pepper'], encrypt: [] },
+  'list-people': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byTenant'], decrypt: ['pepper'], encrypt: [] },
+  'sign-out-person': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  'sign-in-providers': { items: [], query: [], decrypt: [], encrypt: [] },
   jwks: { items: ['GetItem'], query: [], decrypt: [], encrypt: [] },
   'openid-configuration': { items: [], query: [], decrypt: [], encrypt: [] },
   'oauth-authorization-server': { items: [], query: [], decrypt: [], encrypt: [] },
@@ -102,7 +105,7 @@ const expectedGrants = {
   'notify-expiring-keys': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: ['byPurgeTime'], decrypt: [], encrypt: [] },
   'rotate-signing-key': { items: ['GetItem', 'PutItem'], query: [], decrypt: [], encrypt: ['signing-key'] },
   'token-authorizer': { items: [], query: [], decrypt: [], encrypt: [] },
-  'key-authorizer': { items: ['GetItem', 'UpdateItem'], query: [], decrypt: ['pepper'], encrypt: [] },
+  'key-authorizer': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   'shape-audit-events': { items: [], query: [], decrypt: [], encrypt: [] },
   'count-uses': { items: ['UpdateItem', 'PutItem'], query: [], decrypt: [], encrypt: [] },
 } satisfies Record<FunctionName, ExpectedGrants>;

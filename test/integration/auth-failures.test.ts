@@ -109,6 +109,7 @@ beforeAll(async () => {
   const homeTenant = await newTenant(HOME);
   const otherTenant = await newTenant(OTHER);
   home.system = await holderOf(homeTenant.apiKey);
+  await Promise.all([signedIn(HOME, HOME_PERSON), signedIn(OTHER, OTHER_PERSON)]);
   const admin = home.system.apiKey;
   [home.privileged, home.viewer, home.client, home.revoked, home.disabled, home.expired, home.deleted] = await Promise.all([
     newHolder(admin, { name: 'privileged caller', type: 'privileged' }),
@@ -209,9 +210,21 @@ const sharedTarget = (route: Route) => {
   return sharedTargets.get(route.id)!;
 };
 
-/** Sends the route's valid request with `headers`, aimed at `keyId` (a home target when not given). */
+/** People who signed in to each tenant, as their sign-in records them. */
+const HOME_PERSON = 'corp:home-person';
+const OTHER_PERSON = 'corp:other-person';
+const signedIn = (tenant: string, id: string) =>
+  getAdapters().store.people.recordSignIn(
+    { tenant, id, issuer: 'https://login.example.com/', email: `${id}@example.com`, name: id, role: 'creator' },
+    new Date().toISOString(),
+  );
+
+/** Sends the route's valid request with `headers`, aimed at `keyId` (a home target when not given) or the home person. */
 async function send(route: Route, headers: Headers, keyId?: string): Promise<ApiResponse> {
-  const path = takesKeyId(route) ? route.path.replace('{keyId}', keyId ?? (await sharedTarget(route))) : route.path;
+  const path = (takesKeyId(route) ? route.path.replace('{keyId}', keyId ?? (await sharedTarget(route))) : route.path).replace(
+    '{personId}',
+    encodeURIComponent(HOME_PERSON),
+  );
   const body = validBodies[route.id]?.();
   return call(route.method, path, { headers, ...(body !== undefined ? { json: body } : {}) });
 }
@@ -228,7 +241,8 @@ beforeAll(async () => {
   }
   if (authenticatedRoutes.length === 0) throw new Error('no authenticated route found in the route table');
   for (const route of authenticatedRoutes) {
-    if (pathParams(route).some((name) => name !== 'keyId')) throw new Error(`${route.id}: teach send() to fill its path parameters`);
+    if (pathParams(route).some((name) => name !== 'keyId' && name !== 'personId'))
+      throw new Error(`${route.id}: teach send() to fill its path parameters`);
     const body = validBodies[route.id];
     if (route.body ? !body || !route.body.safeParse(body()).success : body) {
       throw new Error(`${route.id}: validBodies must hold a valid body exactly when the route takes one`);
@@ -360,6 +374,17 @@ const isolationProbes: Partial<Record<RouteId, (caller: Headers) => Promise<void
       expect(keyListResponse.parse(found.body).items).toEqual([]);
     }
   },
+  listPeople: async (caller) => {
+    const page = await call('GET', '/v1/people', { headers: caller });
+    const ids = page.body.items.map((person: { id: string }) => person.id);
+    expect(ids).toContain(HOME_PERSON);
+    expect(ids).not.toContain(OTHER_PERSON);
+  },
+  signOutPerson: async (caller) => {
+    const theirs = await call('POST', `/v1/people/${encodeURIComponent(OTHER_PERSON)}/sign-out`, { headers: caller });
+    expectError(theirs, 404, 'person.not_found');
+    expect((await getAdapters().store.people.get(OTHER, OTHER_PERSON))?.signedOutAt).toBeNull();
+  },
   verifyKey: async (caller) => {
     const before = await auditOf(withKey(other.system.apiKey), other.key.keyId);
     const byKey = await call('POST', '/v1/keys/verify', { headers: caller, json: { apiKey: other.key.apiKey } });
@@ -433,6 +458,8 @@ async function auditOf(caller: Headers, keyId?: string) {
 /** Which key types may call each authenticated route, written out here rather than computed by the code under test. */
 const allowed: Record<string, readonly KeyType[]> = {
   createKey: ['system', 'privileged'],
+  listPeople: ['system'],
+  signOutPerson: ['system'],
   listKeys: ['system', 'privileged', 'viewer'],
   keyUsage: ['system', 'privileged', 'viewer'],
   tenantUsage: ['system', 'privileged', 'viewer'],
