@@ -13,12 +13,22 @@ export function addWhoamiCommand(program: Command): void {
         api.session.auth.kind === 'token'
           ? `token from \`keyward login\`, expires ${relativeTime(api.session.auth.expiresAt)}`
           : 'KEYWARD_API_KEY (x-api-key)';
+      // A person signed in with SSO, or a key.
+      const who: [string, string][] =
+        'person' in body
+          ? [
+              ['Person', `${body.person.email ?? body.person.name ?? body.person.id} (${body.person.id})`],
+              ['Role', body.person.role],
+            ]
+          : [
+              ['Key', `${body.key.name} (${body.key.id})`],
+              ['Type', body.key.type],
+            ];
       console.log(
         details([
           ['Endpoint', api.session.endpoint],
           ['Tenant', body.tenant],
-          ['Key', `${body.key.name} (${body.key.id})`],
-          ['Type', body.key.type],
+          ...who,
           ['Scopes', body.scopes.join(' ')],
           ['Credential', credential],
         ]),
