@@ -122,7 +122,11 @@ export function keyDetails(key: KeyView): string {
   ]);
 }
 
-export type TenantPolicy = components['schemas']['TenantPolicy'];
+/** The policy as the API answers it; a Keyward older than the system key and people rules leaves their fields out. */
+export type TenantPolicy = components['schemas']['TenantPolicy'] & {
+  systemKey?: 'enabled' | 'break-glass' | 'disabled';
+  personTokenSeconds?: number;
+};
 
 const UNITS: [string, number][] = [
   ['d', 86_400],
@@ -187,6 +191,8 @@ export function policyDetails(policy: TenantPolicy): string {
     ['Require expiry', policy.requireExpiry ? 'yes' : 'no'],
     ['Max grace period', `${policy.maxGracePeriodSeconds} seconds`],
     ['Allowed IPs', policy.allowedIps ? policy.allowedIps.join(', ') : 'any'],
+    ...(policy.systemKey !== undefined ? [['System key', policy.systemKey] as [string, Cell]] : []),
+    ...(policy.personTokenSeconds !== undefined ? [["People's tokens", `${policy.personTokenSeconds} seconds`] as [string, Cell]] : []),
   ]);
 }
 

@@ -560,7 +560,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -704,13 +704,13 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OAuthError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
@@ -810,7 +810,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -886,7 +886,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -953,7 +953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1025,7 +1025,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1117,7 +1117,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1269,7 +1269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found, person.not_found */
+            /** @description Error: route.not_found, key.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1435,7 +1435,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found, person.not_found */
+            /** @description Error: route.not_found, key.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1578,7 +1578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1691,7 +1691,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1803,7 +1803,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1901,7 +1901,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2045,7 +2045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2160,7 +2160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found, person.not_found */
+            /** @description Error: route.not_found, key.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2264,7 +2264,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found, person.not_found */
+            /** @description Error: route.not_found, key.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2401,7 +2401,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found, person.not_found */
+            /** @description Error: route.not_found, key.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2538,7 +2538,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found, person.not_found */
+            /** @description Error: route.not_found, key.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2668,7 +2668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found, person.not_found */
+            /** @description Error: route.not_found, key.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2794,7 +2794,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, key.not_found, person.not_found */
+            /** @description Error: route.not_found, key.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2918,7 +2918,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3020,7 +3020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3209,7 +3209,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3318,7 +3318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error: route.not_found, person.not_found */
+            /** @description Error: route.not_found */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -53,6 +53,8 @@ const useRecorders = [
   'key-usage',
   'tenant-usage',
   'put-tenant-policy',
+  'list-people',
+  'sign-out-person',
   'audit',
   'key-authorizer',
 ];

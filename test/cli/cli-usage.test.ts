@@ -191,6 +191,8 @@ describe('policy get and set', () => {
       requireExpiry: false,
       maxGracePeriodSeconds: 604_800,
       allowedIps: null,
+      systemKey: 'enabled',
+      personTokenSeconds: 900,
     });
     const shown = (await ok(['policy', 'get'])).stdout;
     expect(shown).toMatch(/^Max lifetime:\s+no limit$/m);
@@ -207,6 +209,8 @@ describe('policy get and set', () => {
       requireExpiry: true,
       maxGracePeriodSeconds: 3600,
       allowedIps: ['127.0.0.0/8', '::1/128'],
+      systemKey: 'enabled',
+      personTokenSeconds: 900,
     });
     await fails(['keys', 'create', '--name', 'forever', '--type', 'viewer'], /requireExpiry.*\(policy\.violation\)/);
     await ok(['keys', 'create', '--name', 'monthly', '--type', 'viewer', '--expires-in-days', '30']);
@@ -234,6 +238,8 @@ describe('policy get and set', () => {
       requireExpiry: false,
       maxGracePeriodSeconds: 604_800,
       allowedIps: null,
+      systemKey: 'enabled',
+      personTokenSeconds: 900,
     });
   }, 60_000);
 });

@@ -421,6 +421,8 @@ describe('admin console', () => {
       requireExpiry: false,
       maxGracePeriodSeconds: 86_400,
       allowedIps: ['127.0.0.0/8', '::1/128'],
+      systemKey: 'enabled',
+      personTokenSeconds: 900,
     });
     await visible(page.getByRole('button', { name: 'Revoke keys…' }));
     await shot('policy');

@@ -4,6 +4,7 @@ import { call, createKey, newTenant, withKey, type ApiResponse } from '../suppor
 import { routeList, routes, type RouteDefinition, type RouteId } from '#shared/http/routes.ts';
 import { authenticationResponse, errorResponse, keyListResponse, oauthErrorResponse, oauthTokenResponse } from '#shared/http/schemas.ts';
 import type { ErrorCode } from '#shared/errors.ts';
+import { getAdapters } from '#shared/runtime.ts';
 
 // Bodies over 16 KiB get 413.
 const BODY_LIMIT = 16 * 1024;
@@ -98,6 +99,16 @@ beforeAll(async () => {
   const otherTenant = await newTenant('inputs-other');
   other.system = otherTenant.apiKey;
   await createKey(other.system, { name: 'second key of the other tenant', type: 'viewer' });
+  // Two people in each tenant, so the people listing has a second page too.
+  const { people } = getAdapters().store;
+  for (const tenant of ['inputs', 'inputs-other']) {
+    for (const id of [PERSON_ID, 'corp:second']) {
+      await people.recordSignIn(
+        { tenant, id, issuer: 'https://login.example.com/', email: null, name: null, role: 'viewer' },
+        new Date().toISOString(),
+      );
+    }
+  }
   for (const route of queryRoutes) {
     cursors.home[route.id] = await firstPageCursor(route, home.system);
     cursors.other[route.id] = await firstPageCursor(route, other.system);
@@ -127,6 +138,8 @@ const validBodies: Partial<Record<RouteId, () => string>> = {
 const validJson = (route: Route) => JSON.parse(validBodies[route.id]!()) as Record<string, unknown>;
 
 const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded' } as const;
+/** The person a `{personId}` route names: one of each tenant's two people. */
+const PERSON_ID = 'corp:first';
 const takesKeyId = (route: Route) => route.path.includes('{keyId}');
 const newTarget = async () => (await createKey(home.system, { name: 'target', type: 'viewer', recoverable: true })).key.id;
 /** One key per route for the requests that must fail; a request that must succeed gets a fresh key of its own. */
@@ -149,7 +162,9 @@ interface Send {
 /** Sends the route's valid request with the parts in `change` replaced, and the home system key where a credential is needed. */
 async function send(route: Route, change: Send = {}): Promise<ApiResponse> {
   const keyId = change.keyId ?? (takesKeyId(route) ? await sharedTarget(route) : undefined);
-  const path = route.path.replace('{keyId}', encodeURIComponent(keyId ?? '')) + (change.query !== undefined ? `?${change.query}` : '');
+  const path =
+    route.path.replace('{keyId}', encodeURIComponent(keyId ?? '')).replace('{personId}', encodeURIComponent(PERSON_ID)) +
+    (change.query !== undefined ? `?${change.query}` : '');
   const body = change.body ?? validBodies[route.id]?.() ?? '';
   const contentType =
     change.contentType === undefined
@@ -182,7 +197,7 @@ function padTo(route: Route, text: string, bytes: number): string {
 /** The fixture itself, checked once it is built: a route without a valid request here stops the file with what to add. */
 beforeAll(() => {
   for (const route of routeList) {
-    if ([...route.path.matchAll(/\{(\w+)\}/g)].some((match) => match[1] !== 'keyId'))
+    if ([...route.path.matchAll(/\{(\w+)\}/g)].some((match) => !['keyId', 'personId'].includes(match[1]!)))
       throw new Error(`${route.id}: teach send() this path parameter`);
     if (Boolean(route.bodyType) !== (validBodies[route.id] !== undefined))
       throw new Error(`${route.id}: validBodies must hold a body exactly when the route takes one`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { keyViewSchema, verifyResponse, keyWhoamiResponse } from '#shared/http/schemas.ts';
-import { newTenant } from '../support/api.ts';
+import { call, newTenant, withKey } from '../support/api.ts';
 import { ageKey } from '../support/time-travel.ts';
 import { useLocalServer } from '../support/local-http.ts';
 
@@ -191,7 +191,14 @@ describe('enforcement on every use', () => {
 });
 
 describe('tenant policy', () => {
-  const policy = { maxLifetimeDays: null, requireExpiry: false, maxGracePeriodSeconds: 604_800, allowedIps: null };
+  const policy = {
+    maxLifetimeDays: null,
+    requireExpiry: false,
+    maxGracePeriodSeconds: 604_800,
+    allowedIps: null,
+    systemKey: 'enabled',
+    personTokenSeconds: 900,
+  };
 
   it('reads with keys:read, is replaced by keys:admin only, and is audited', async () => {
     const { apiKey: admin } = await newTenant('policy-rw');
@@ -203,7 +210,8 @@ describe('tenant policy', () => {
     const strict = { maxLifetimeDays: 30, requireExpiry: true, maxGracePeriodSeconds: 3600, allowedIps: ['127.0.0.0/8', '::1'] };
     const put = await http('PUT', '/v1/tenant/policy', { key: admin, json: strict });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ ...strict, allowedIps: ['127.0.0.0/8', '::1/128'] });
+    // The rules a PUT leaves out keep their values.
+    expect(put.body).toEqual({ ...strict, allowedIps: ['127.0.0.0/8', '::1/128'], systemKey: 'enabled', personTokenSeconds: 900 });
     const audit = await http('GET', '/v1/audit?limit=5', { key: admin });
     expect(audit.body.items[0]).toMatchObject({ action: 'tenant.policy_update', outcome: 'success' });
     expect((await http('PUT', '/v1/tenant/policy', { key: admin, json: { requireExpiry: true } })).status).toBe(400);
@@ -236,7 +244,13 @@ describe('tenant policy', () => {
     const { apiKey: admin } = await newTenant('policy-ips');
     const { apiKey } = await createKey(admin, {});
     expect((await authenticate(apiKey)).status).toBe(200);
-    await http('PUT', '/v1/tenant/policy', { key: admin, json: { ...policy, allowedIps: ['203.0.113.0/24'] } });
+    // Set from inside the allowed block: a policy that would refuse its author is itself refused.
+    const set = await call('PUT', '/v1/tenant/policy', {
+      headers: withKey(admin),
+      json: { ...policy, allowedIps: ['203.0.113.0/24'] },
+      sourceIp: '203.0.113.9',
+    });
+    expect(set.status).toBe(200);
     const refused = await authenticate(apiKey);
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('authentication.ip_not_allowed');
