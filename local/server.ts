@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
+import { getConfig } from '#shared/config.ts';
 import { KeywardError } from '#shared/errors.ts';
 import { messages } from '#shared/limits.ts';
 import { matchRoute } from './proxy-event.ts';
@@ -39,13 +40,16 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-const CONSOLE_HEADERS = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-};
+/** The console calls Keyward, and the discovery, keys and token endpoints of the identity providers it signs people in with. */
+function consoleHeaders() {
+  const connect = ["'self'", ...new Set(getConfig().identityProviders.map((provider) => new URL(provider.issuer).origin))];
+  return {
+    'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connect.join(' ')}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+  };
+}
 
 const isFile = (path: string) => existsSync(path) && statSync(path).isFile();
 
@@ -79,7 +83,7 @@ function sendFile(response: ServerResponse, method: string, file: string) {
     'content-length': String(body.length),
     'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
     'x-request-id': randomUUID(),
-    ...CONSOLE_HEADERS,
+    ...consoleHeaders(),
   });
   response.end(method === 'HEAD' ? undefined : body);
 }

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import { loadConfig, useConfig } from '#shared/config.ts';
 import { hasJava, JAVA_MISSING, startDynamoDbLocal, type RunningDynamoDb } from './dynamodb-local.ts';
+import { startIdentityProvider, type RunningIdentityProvider } from './identity-provider.ts';
+import { addPerson, localProviderEntry, readPeople } from './local-people.ts';
 import { clearLocalState, DATA_DIR, writeLocalState } from './local-state.ts';
 
 const PURGE_EVERY_MS = 60_000;
 const EXPIRY_NOTICES_EVERY_MS = 3600_000;
 const USES_EVERY_MS = 1000;
 const DEFAULT_TENANT = 'default';
+const DEFAULT_ADMIN = 'admin@default.local';
 
 async function main() {
   if (!hasJava()) {
@@ -15,15 +18,32 @@ async function main() {
   }
   const { port } = loadConfig(process.env);
   const dynamoDb = await startDynamoDbLocal({ dbPath: join(DATA_DIR, 'dynamodb') });
+  let identityProvider: RunningIdentityProvider | undefined;
   try {
-    await serve(port, dynamoDb);
+    identityProvider = await startIdentityProvider({ port: identityProviderPort(port), consoleOrigin: `http://127.0.0.1:${port}` });
+    await serve(port, dynamoDb, identityProvider);
   } catch (error) {
+    await identityProvider?.close();
     await dynamoDb.stop();
     throw error;
   }
 }
 
-async function serve(port: number, dynamoDb: RunningDynamoDb) {
+/** The local OpenID Provider listens on IDP_PORT, by default the port after Keyward's. */
+function identityProviderPort(port: number): number {
+  const value = Number(process.env.IDP_PORT ?? port + 1);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error('IDP_PORT must be a port number from 1 to 65535.');
+  return value;
+}
+
+/** The providers Keyward trusts: the local one, beside any the user configured. */
+function trustedProviders(localIssuer: string): string {
+  const local = localProviderEntry(localIssuer);
+  const configured = loadConfig(process.env).identityProviders.filter((provider) => provider.id !== local.id);
+  return JSON.stringify([local, ...configured]);
+}
+
+async function serve(port: number, dynamoDb: RunningDynamoDb, identityProvider: RunningIdentityProvider) {
   // The launcher plays the part of the Lambda environment: the configuration the functions
   // would get from the CDK stack, where the user did not set it, given to them explicitly.
   const usesFile = process.env.KEYWARD_USES_FILE ?? join(DATA_DIR, 'uses.ndjson');
@@ -33,6 +53,7 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
     KEYWARD_ISSUER: process.env.KEYWARD_ISSUER ?? `http://127.0.0.1:${port}`,
     KEYWARD_KEYRING_FILE: process.env.KEYWARD_KEYRING_FILE ?? join(DATA_DIR, 'keyring.key'),
     KEYWARD_USES_FILE: usesFile,
+    KEYWARD_IDENTITY_PROVIDERS: trustedProviders(identityProvider.issuer),
   });
   useConfig(config);
   // Powertools' own settings are read when the logger and metrics load, so they are set before.
@@ -62,6 +83,12 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
     const { apiKey } = await bootstrapTenant(adapters, DEFAULT_TENANT, new Date());
     console.log(`\nCreated tenant '${DEFAULT_TENANT}'. Its system key is shown only this once; store it now:\n\n  ${apiKey}\n`);
   }
+  if (readPeople().length === 0) {
+    const { email, password } = await addPerson({ email: DEFAULT_ADMIN, tenant: DEFAULT_TENANT, role: 'admin', name: 'Default admin' });
+    console.log(
+      `Sign in to the console at http://127.0.0.1:${port}/ with\n  e-mail:    ${email}\n  password:  ${password}\n(shown only this once; add people with npm run keyward -- people add)\n`,
+    );
+  }
 
   // Every use, as the log subscription counts it in AWS: every second, and before each usage read.
   const uses = localUseCounter();
@@ -75,7 +102,9 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
     server.listen(port, '127.0.0.1', resolve);
   });
   writeLocalState({ dynamoDbEndpoint: dynamoDb.endpoint, tableName: config.tableName, keyringFile: config.keyringFile, pid: process.pid });
-  console.log(`Keyward is serving http://127.0.0.1:${port} (OpenAPI at /openapi.json). Ctrl-C stops it.`);
+  console.log(
+    `Keyward is serving http://127.0.0.1:${port} (OpenAPI at /openapi.json), its identity provider ${identityProvider.issuer}. Ctrl-C stops both.`,
+  );
 
   const runJob = async (name: string, report: (result: Record<string, number>) => string | undefined) => {
     try {
@@ -106,6 +135,7 @@ async function serve(port: number, dynamoDb: RunningDynamoDb) {
     await events.stop();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    await identityProvider.close();
     await dynamoDb.stop();
     clearLocalState();
     process.exit(0);

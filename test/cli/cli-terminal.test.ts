@@ -125,7 +125,7 @@ describe('keys revoke-all on a terminal', () => {
     press('Enter');
     const asked = await waitFor(/Type the tenant id to confirm: $/m);
     expect(asked).toContain(
-      "This revokes every active or disabled privileged and viewer key of owner 'contractor' in tenant 'cli-terminal' for good.",
+      "This revokes every active or disabled privileged, viewer and client key of owner 'contractor' in tenant 'cli-terminal' for good.",
     );
     type('cli-termina');
     press('Enter');

@@ -3,7 +3,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as client from 'openid-client';
 import { freePort } from '#local/dynamodb-local.ts';
+import { completeLogin } from '../support/browser-login.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const workDir = mkdtempSync(join(tmpdir(), 'keyward-local-'));
@@ -23,7 +25,7 @@ async function start(): Promise<Started> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(root, 'local/start.ts')], {
     cwd: workDir,
-    env: { ...env, PORT: String(port) },
+    env: { ...env, PORT: String(port), IDP_PORT: String(await freePort()) },
     stdio: 'pipe',
   });
   let output = '';
@@ -49,11 +51,48 @@ const cli = (...args: string[]) =>
 
 let first: Started;
 let systemKey: string;
+let adminPassword: string;
 
 beforeAll(async () => {
   first = await start();
   systemKey = /kw_[A-Za-z0-9]{54}/.exec(first.output())![0];
+  adminPassword = /password: {2}(\S+)/.exec(first.output())![1]!;
 }, 90_000);
+
+/** A person's sign-in as the console does it: the local provider's login page, then the token exchange. */
+async function signInWithSso(base: string, credentials: { email: string; password: string }) {
+  const { providers } = (await (await fetch(`${base}/v1/sign-in/providers`)).json()) as {
+    providers: { id: string; issuer: string; consoleClientId: string }[];
+  };
+  const local = providers.find((provider) => provider.id === 'local')!;
+  const config = await client.discovery(new URL(local.issuer), local.consoleClientId, undefined, client.None(), {
+    execute: [client.allowInsecureRequests],
+  });
+  const verifier = client.randomPKCECodeVerifier();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: `${base}/`,
+    scope: 'openid email profile',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    nonce,
+  });
+  const { callback } = await completeLogin(url, credentials);
+  const tokens = await client.authorizationCodeGrant(config, callback!, { pkceCodeVerifier: verifier, expectedNonce: nonce });
+  const exchanged = await fetch(`${base}/v1/oauth/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: tokens.id_token!,
+      subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+    }),
+  });
+  const { access_token } = (await exchanged.json()) as { access_token: string };
+  return (await (await fetch(`${base}/v1/whoami`, { headers: { authorization: `Bearer ${access_token}` } })).json()) as {
+    person: { id: string; email: string; role: string };
+    tenant: string;
+  };
+}
 
 afterAll(async () => {
   if (first.child.exitCode === null) expect(await stop(first)).toBe(0);
@@ -121,6 +160,31 @@ describe('npm start', () => {
     expect(kinds).toEqual(expect.arrayContaining(wanted));
   });
 
+  it('runs its identity provider: the printed admin signs in with SSO, and people add adds a person who can too', async () => {
+    expect(first.output()).toMatch(/Sign in to the console at http:\/\/127\.0\.0\.1:\d+\/ with\n {2}e-mail: {4}admin@default\.local\n/);
+    const admin = await signInWithSso(first.base, { email: 'admin@default.local', password: adminPassword });
+    expect(admin).toMatchObject({ person: { email: 'admin@default.local', role: 'admin' }, tenant: 'default' });
+
+    const added = cli('people', 'add', '--email', 'cleo@example.com', '--tenant', 'default', '--role', 'creator', '--json');
+    expect(added.status, added.stderr).toBe(0);
+    const person = JSON.parse(added.stdout) as { email: string; password: string; personId: string };
+    expect(person).toMatchObject({ email: 'cleo@example.com', personId: expect.stringMatching(/^local:[\w-]+$/) });
+    const creator = await signInWithSso(first.base, person);
+    expect(creator).toMatchObject({ person: { id: person.personId, role: 'creator' }, tenant: 'default' });
+
+    const elsewhere = spawnSync(
+      process.execPath,
+      [join(root, 'cli/keyward.ts'), 'people', 'add', '--email', 'x@example.com', '--tenant', 'default', '--role', 'viewer'],
+      {
+        cwd: tmpdir(),
+        env,
+        encoding: 'utf8',
+      },
+    );
+    expect(elsewhere.status).toBe(1);
+    expect(elsewhere.stderr).toContain('people add works only with the local identity provider');
+  });
+
   it('answers unknown routes and methods with JSON errors', async () => {
     const missing = await fetch(`${first.base}/v2/nothing`);
     expect(missing.status).toBe(404);
@@ -154,6 +218,8 @@ describe('npm start', () => {
     // The second start serves the other tests from here on, whatever order they run in.
     first = await start();
     expect(first.output()).not.toMatch(/kw_[A-Za-z0-9]{54}/);
+    expect(first.output()).not.toContain('password:');
+    expect((await signInWithSso(first.base, { email: 'admin@default.local', password: adminPassword })).person.role).toBe('admin');
     const auth = await fetch(`${first.base}/v1/authentication`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

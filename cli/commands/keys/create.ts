@@ -11,7 +11,11 @@ export function addCreateCommand(keys: Command): void {
       .command('create')
       .description('Create a key and print it once')
       .requiredOption('--name <name>', 'a name that says who uses the key')
-      .requiredOption('--type <type>', 'privileged or viewer', oneOf('--type', ['privileged', 'viewer']))
+      .requiredOption(
+        '--type <type>',
+        'privileged, viewer or client (no Keyward permission: only your own APIs)',
+        oneOf('--type', ['privileged', 'viewer', 'client']),
+      )
       .option('--scopes <list>', 'custom scopes, comma-separated (e.g. orders:read,orders:write)', list)
       .option('--description <text>', 'a longer description')
       .option('--expires-in-days <days>', 'expire the key after this many days (1-3650)', positiveInteger('--expires-in-days', 1, 3650))

@@ -10,7 +10,7 @@ export function addListCommand(keys: Command): void {
       .command('list')
       .description('List keys, newest first (or oldest first with --order asc)')
       .option('--search <text>', 'a part of the name, a full key, a preview or a key id')
-      .option('--type <type>', 'system, privileged or viewer', oneOf('--type', ['system', 'privileged', 'viewer']))
+      .option('--type <type>', 'system, privileged, viewer or client', oneOf('--type', ['system', 'privileged', 'viewer', 'client']))
       .option('--status <status>', 'active, disabled, revoked or expired', oneOf('--status', ['active', 'disabled', 'revoked', 'expired']))
       .option('--owner <id>', 'only the keys of this owner')
       .option('--order <order>', 'by creation time: desc (newest first, the default) or asc', oneOf('--order', ['desc', 'asc']))

@@ -13,16 +13,16 @@ export function addRevokeAllCommand(keys: Command): void {
       )
       .requiredOption('--reason <text>', 'why, for the audit log')
       .option('--owner <id>', 'only the keys of this owner')
-      .option('--type <type>', 'only keys of this type: privileged or viewer', oneOf('--type', ['privileged', 'viewer']))
+      .option('--type <type>', 'only keys of this type: privileged, viewer or client', oneOf('--type', ['privileged', 'viewer', 'client']))
       .option('--yes', 'do not ask (needed when not on a terminal)'),
     'print {"revoked": n} as JSON',
   ).action(
-    run(async (options: { reason: string; owner?: string; type?: 'privileged' | 'viewer'; yes?: boolean } & JsonOption) => {
+    run(async (options: { reason: string; owner?: string; type?: 'privileged' | 'viewer' | 'client'; yes?: boolean } & JsonOption) => {
       const api = client();
       if (!options.yes) {
         if (!process.stdin.isTTY) throw new CliError('Refusing to revoke keys without confirmation: pass --yes.');
         const { tenant } = await api.call((http) => http.GET('/v1/whoami'));
-        const which = `every active or disabled ${options.type ?? 'privileged and viewer'} key${options.owner ? ` of owner '${printable(options.owner)}'` : ''}`;
+        const which = `every active or disabled ${options.type ?? 'privileged, viewer and client'} key${options.owner ? ` of owner '${printable(options.owner)}'` : ''}`;
         const answer = await ask(`This revokes ${which} in tenant '${printable(tenant)}' for good. Type the tenant id to confirm: `);
         if (answer !== tenant) throw new CliError('Not revoked: what you typed is not the tenant id.');
       }
