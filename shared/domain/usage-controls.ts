@@ -117,8 +117,23 @@ export function decideUse(state: UsageState, now: Date): UseDecision {
   };
 }
 
-/** True for an IPv4 or IPv6 address or CIDR block. */
-export const isIpOrCidr = (value: string) => ipaddr.isValid(value) || ipaddr.isValidCIDR(value);
+/**
+ * An address as RFC 4291 writes IPv6 (hex groups, one `::` at most, maybe a dotted IPv4 tail)
+ * or as four decimal parts without leading zeros for IPv4. ipaddr.js alone also reads the forms
+ * of inet_aton (`010.1.1.1` as 8.1.1.1, `0x7f.1`, `10.1`, `2130706433`) and zone ids (`%eth0`).
+ */
+function isCanonicalAddress(text: string): boolean {
+  if (!text.includes(':')) return ipaddr.IPv4.isValidFourPartDecimal(text);
+  const tail = text.slice(text.lastIndexOf(':') + 1);
+  return !text.includes('%') && ipaddr.IPv6.isValid(text) && (!tail.includes('.') || ipaddr.IPv4.isValidFourPartDecimal(tail));
+}
+
+/** True for an IPv4 or IPv6 address, or a CIDR block of one, written canonically (`203.0.113.0/24`, `2001:db8::/32`, `::1`). */
+export function isIpOrCidr(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  if (prefix === undefined) return isCanonicalAddress(address);
+  return rest.length === 0 && /^(0|[1-9][0-9]{0,2})$/.test(prefix) && isCanonicalAddress(address) && ipaddr.isValidCIDR(value);
+}
 
 /** The canonical form of an address or block (`10.0.0.0/8`, `2001:db8::/32`; a bare address as /32 or /128). */
 export function canonicalCidr(value: string): string {
@@ -131,6 +146,8 @@ export function ipAllowed(sourceIp: string | null, allowed: readonly string[]): 
   if (sourceIp === null || !ipaddr.isValid(sourceIp)) return false;
   const address = ipaddr.process(sourceIp);
   return allowed.some((block) => {
+    // A stored entry that is no canonical address (written by hand, or before this check) matches nothing.
+    if (!isIpOrCidr(block)) return false;
     const [range, prefix] = ipaddr.parseCIDR(canonicalCidr(block));
     return address.kind() === range.kind() && address.match(range, prefix);
   });

@@ -90,6 +90,32 @@ function validate<S extends z.ZodMiniType>(schema: S, input: unknown, where: str
 }
 
 /**
+ * The request's input as it is, once every string and field name in it is well-formed UTF-16.
+ * A lone surrogate (JSON's `"\ud800"`) is no character: it cannot be shown, compared or stored
+ * faithfully, so it is refused wherever it is, before any schema reads the input.
+ */
+function wellFormed<T>(input: T, where: string): T {
+  const at = loneSurrogateAt(input, []);
+  if (at === undefined) return input;
+  const path = at.join('.');
+  const message = 'holds a lone surrogate (an unpaired UTF-16 escape such as \\ud800): send well-formed Unicode text';
+  throw new KeywardError('request.invalid', `The ${where} is not valid: ${path || `the ${where}`} ${message}.`, {
+    details: [{ path, message }],
+  });
+}
+
+/** The path to the first string holding a lone surrogate; for a field name, the path of its object. */
+function loneSurrogateAt(value: unknown, path: string[]): string[] | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : path;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [name, item] of Object.entries(value)) {
+    const at = name.isWellFormed() ? loneSurrogateAt(item, [...path, name]) : path;
+    if (at) return at;
+  }
+  return undefined;
+}
+
+/**
  * RFC 6750 3: a 401 on a route that takes a credential names the scheme, and says
  * `invalid_token` when a bearer token was what failed.
  */
@@ -262,8 +288,8 @@ function handlerChain<R extends RouteDefinition>(
 
       async function respond(): Promise<unknown> {
         if (caller && route.access !== 'any' && route.access !== 'public') requirePermission(caller.grant, route.access);
-        const body = readBody(route, event, headers);
-        const query = validate(route.query ?? noQuery, queryOf(event), 'query string');
+        const body = wellFormed(readBody(route, event, headers), 'body');
+        const query = validate(route.query ?? noQuery, wellFormed(queryOf(event), 'query string'), 'query string');
         const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
         const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
         const request = {

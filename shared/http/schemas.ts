@@ -98,16 +98,44 @@ const ownerIdSchema = /* @__PURE__ */ schema(() =>
     ),
 );
 
-const metaSchema = /* @__PURE__ */ schema(() =>
-  z
-    .record(z.string().check(z.minLength(1), z.maxLength(64)), z.union([plainText(1024), z.number(), z.boolean(), z.null()]), {
-      error: 'must be an object of strings, numbers, booleans or nulls',
-    })
+/**
+ * Your own flat data. Its keys follow the character rules of names and are kept as given,
+ * `constructor` and `__proto__` included: zod's record would leave a `__proto__` key out, so
+ * meta is checked as the Map of its entries and rebuilt with Object.fromEntries, which makes
+ * every key an own field. The document describes it as the JSON object a client sends.
+ */
+const metaSchema = /* @__PURE__ */ schema(() => {
+  const keyLength = { minLength: 1, maxLength: 64 };
+  const textLength = { maxLength: 1024 };
+  // Checked on all keys at once: a refused key is not echoed back as the path of its error.
+  const isKey = (key: string) => key.length >= keyLength.minLength && key.length <= keyLength.maxLength && !unsafeText.test(key);
+  const value = z.union([plainText(textLength.maxLength), z.number(), z.boolean(), z.null()]);
+  const isObject = (input: unknown) => typeof input === 'object' && input !== null && !Array.isArray(input);
+  return z
+    .pipe(
+      z.transform((input: unknown) => (isObject(input) ? new Map(Object.entries(input as object)) : input)),
+      z.pipe(
+        z
+          .map(z.string(), value, { error: 'must be an object of strings, numbers, booleans or nulls' })
+          .check(
+            z.refine(
+              (entries) => [...entries.keys()].every(isKey),
+              'keys must be 1-64 characters, without control characters or bidirectional overrides',
+            ),
+          ),
+        z.transform((entries) => Object.fromEntries(entries)),
+      ),
+    )
     .check(
       z.refine((meta) => JSON.stringify(meta).length <= 2048, 'must be at most 2 KiB as JSON'),
-      z.meta({ description: 'Your own data, returned by verify and whoami (not put in tokens): at most 2 KiB as JSON, flat values only' }),
-    ),
-);
+      z.meta({
+        type: 'object',
+        propertyNames: { type: 'string', ...keyLength },
+        additionalProperties: { anyOf: [{ type: 'string', ...textLength }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] },
+        description: 'Your own data, returned by verify and whoami (not put in tokens): at most 2 KiB as JSON, flat values only',
+      }),
+    );
+});
 
 const rateLimitSchema = /* @__PURE__ */ schema(() =>
   z

@@ -20,6 +20,13 @@ export function derivedKeyAttributes(fields: {
   return derived;
 }
 
+/**
+ * Meta is stored as its JSON text: the SDK's marshalling throws on a `constructor` key and drops
+ * a `__proto__` one, and JSON keeps both as the keys they are. Items written before hold a map.
+ */
+const storedMeta = (meta: KeyRecord['meta'] | null | undefined) => (meta == null ? meta : JSON.stringify(meta));
+const metaOf = (stored: unknown) => (typeof stored === 'string' ? JSON.parse(stored) : stored);
+
 export const tenantKeysPartition = (tenant: string) => `TENANT#${tenant}#KEYS`;
 
 export function keyItem(key: KeyRecord): Record<string, unknown> {
@@ -27,6 +34,7 @@ export function keyItem(key: KeyRecord): Record<string, unknown> {
     ...itemKeys.key(key.keyId),
     entity: 'key',
     ...key,
+    meta: storedMeta(key.meta),
     [byTenant.partitionKey]: tenantKeysPartition(key.tenant),
     [byTenant.sortKey]: `${key.createdAt}#${key.keyId}`,
     ...derivedKeyAttributes(key),
@@ -72,12 +80,13 @@ const keyFields = [
 export function toKeyRecord(item: Record<string, unknown>): KeyRecord {
   const record: Record<string, unknown> = {};
   for (const field of keyFields) if (item[field] !== undefined) record[field] = item[field];
+  if (record.meta !== undefined) record.meta = metaOf(record.meta);
   return record as unknown as KeyRecord;
 }
 
 /** SET and REMOVE clauses for `changes` (null removes a field), with the attributes derived from them. */
 export function keyUpdate(changes: KeyChanges) {
-  const all: Record<string, unknown> = { ...changes, ...derivedKeyAttributes(changes) };
+  const all: Record<string, unknown> = { ...changes, meta: storedMeta(changes.meta), ...derivedKeyAttributes(changes) };
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
