@@ -8,6 +8,8 @@ export interface FunctionSettings {
   environment: 'service' | 'authorizer';
   /** Takes the stage's `tokenRouteReservedConcurrency`. */
   reservedConcurrency: boolean;
+  /** Reads the trusted identity providers (KEYWARD_IDENTITY_PROVIDERS): the token exchange and the sign-in list. */
+  identityProviders: boolean;
 }
 
 /**
@@ -17,7 +19,13 @@ export interface FunctionSettings {
  * 1,024 MB: at 512 MB a cold start's import takes about twice as long, for a saving of about
  * $0.01 to $0.02 per million calls.
  */
-const standard: FunctionSettings = { memorySize: 1024, timeoutSeconds: 10, environment: 'service', reservedConcurrency: false };
+const standard: FunctionSettings = {
+  memorySize: 1024,
+  timeoutSeconds: 10,
+  environment: 'service',
+  reservedConcurrency: false,
+  identityProviders: false,
+};
 /**
  * Uses of keys sit on callers' request paths: a full vCPU for the token routes and the key
  * authorizer (signing and the SDK are CPU), and the token routes' own share of the account's
@@ -31,7 +39,8 @@ const background: FunctionSettings = { ...standard, memorySize: 512 };
 /** Per function, by handler name: a function without an entry does not compile. */
 export const functionSettings: Record<FunctionName, FunctionSettings> = {
   authenticate: tokenRoute,
-  'oauth-token': tokenRoute,
+  // Exchanges people's subject tokens as well as keys.
+  'oauth-token': { ...tokenRoute, identityProviders: true },
   'create-key': standard,
   'list-keys': standard,
   'get-key': standard,
@@ -50,7 +59,7 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   'put-tenant-policy': standard,
   'list-people': standard,
   'sign-out-person': standard,
-  'sign-in-providers': standard,
+  'sign-in-providers': { ...standard, identityProviders: true },
   audit: standard,
   jwks: standard,
   'openid-configuration': standard,

@@ -27,6 +27,16 @@ export class KeywardStack extends Stack {
     new CfnOutput(this, outputNames.region, { value: this.region });
     new CfnOutput(this, outputNames.keyPrefix, { value: props.config.keyPrefix });
     new CfnOutput(this, outputNames.auditRetentionDays, { value: String(props.config.auditRetentionDays) });
+    if (keyward.people) {
+      const { people } = keyward;
+      new CfnOutput(this, outputNames.userPoolId, { value: people.userPool.userPoolId, description: 'Cognito user pool of the people' });
+      new CfnOutput(this, outputNames.consoleClientId, {
+        value: people.consoleClient.userPoolClientId,
+        description: "The console's app client",
+      });
+      new CfnOutput(this, outputNames.cliClientId, { value: people.cliClient.userPoolClientId, description: "The CLI's app client" });
+      new CfnOutput(this, outputNames.managedLoginUrl, { value: people.managedLoginUrl, description: 'Managed login (sign-in pages)' });
+    }
     suppressReviewedFindings(this, props.config);
   }
 }
@@ -60,7 +70,8 @@ function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): voi
     },
     {
       id: 'AwsSolutions-COG4',
-      reason: 'Callers are machines holding Keyward API keys or tokens, not Cognito users; see APIG4.',
+      reason:
+        "The API accepts Keyward keys and tokens only: people exchange their identity provider's ID token for a Keyward token at POST /v1/oauth/token; see APIG4.",
     },
     {
       id: 'AwsSolutions-SQS3',
@@ -83,6 +94,26 @@ function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): voi
       ? []
       : [{ id: 'AwsSolutions-APIG3', reason: 'WAF is switched off for this stage in cdk/stages.ts (on in staging and prod).' }]),
   ]);
+  const { people } = stack.keyward;
+  const poolFindings = [
+    ...(people?.mfaRequired === false
+      ? [
+          {
+            id: 'AwsSolutions-COG2',
+            reason: "MFA is optional in this stage's pool by choice (cdk/stages.ts): it holds test people; a pool requires it by default.",
+          },
+        ]
+      : []),
+    ...(people?.threatProtection === false
+      ? [
+          {
+            id: 'AwsSolutions-COG8',
+            reason: "Threat protection (Plus plan, billed per person) is off in this stage's pool (cdk/stages.ts): it holds test people.",
+          },
+        ]
+      : []),
+  ];
+  if (people && poolFindings.length > 0) NagSuppressions.addResourceSuppressions(people.userPool, poolFindings);
   // CDK's own function that copies the console into its bucket (BucketDeployment).
   const deployer = stack.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
   if (deployer) {

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -15,6 +15,7 @@ import { AuditEvents } from './constructs/events.ts';
 import { UsageCounting } from './constructs/usage-counting.ts';
 import { KeyTable, TableKey } from './constructs/data.ts';
 import { ApiFirewall } from './constructs/firewall.ts';
+import { CognitoPeople, trustedProviders } from './constructs/identity.ts';
 import { KeywardFunctions } from './constructs/functions.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { JobSchedules } from './constructs/schedules.ts';
@@ -62,6 +63,8 @@ export class Keyward extends Construct {
   /** Serves the admin console; the API's CORS allows its origin only. */
   readonly consoleDistribution: cloudfront.Distribution;
   readonly consoleUrl: string;
+  /** The stage's Cognito pool and its clients, when people sign in through one (see `identity` in cdk/stages.ts). */
+  readonly people: CognitoPeople | undefined;
 
   constructor(scope: Construct, id: string, props: KeywardProps) {
     super(scope, id);
@@ -78,7 +81,25 @@ export class Keyward extends Construct {
     const consoleHosting = new ConsoleHosting(this, 'ConsoleHosting', { stage, apiOrigin: api.origin, apiUrl: this.issuer, removalPolicy });
     const corsOrigin = config.consoleOrigin ?? consoleHosting.url;
 
-    const keywardFunctions = new KeywardFunctions(this, 'Functions', { config, table, secretsKey, issuer: this.issuer, corsOrigin });
+    const { identity } = config;
+    const people =
+      identity && 'cognito' in identity
+        ? new CognitoPeople(this, 'People', { stage, settings: identity.cognito, consoleUrl: corsOrigin, removalPolicy })
+        : undefined;
+    const identityProviders = people
+      ? [people.provider]
+      : identity && 'providers' in identity
+        ? trustedProviders(stage, identity.providers)
+        : [];
+
+    const keywardFunctions = new KeywardFunctions(this, 'Functions', {
+      config,
+      table,
+      secretsKey,
+      issuer: this.issuer,
+      corsOrigin,
+      identityProviders: Stack.of(this).toJsonString(identityProviders),
+    });
     const functions = keywardFunctions.byName;
     api.addRoutes(keywardFunctions.invocable, corsOrigin);
     const schedules = new JobSchedules(this, 'Schedules', { config, functions });
@@ -109,6 +130,7 @@ export class Keyward extends Construct {
     this.alarmTopic = monitoring.topic;
     this.consoleDistribution = consoleHosting.distribution;
     this.consoleUrl = consoleHosting.url;
+    this.people = people;
   }
 
   /**

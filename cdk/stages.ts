@@ -1,11 +1,42 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type * as z from 'zod/mini';
+import type { identityProviderSchema } from '../shared/domain/identity.ts';
 
 export interface Throttle {
   /** Steady requests per second. */
   rate: number;
   burst: number;
 }
+
+/** A trusted OpenID Provider as written here; validated when the stack is synthesized. */
+export type ExternalIdentityProvider = z.input<typeof identityProviderSchema>;
+
+/** A Cognito user pool created by the stack: people sign in through its managed login. */
+export interface CognitoSettings {
+  /** Tenants to create the groups `keyward-<tenant>-<role>` for; a group of that shape added later maps too. */
+  tenants: readonly string[];
+  /** Where the managed login may send the console back; default: the console's URL. */
+  callbackUrls?: readonly string[];
+  /** Where signing out may send the console back; default: the console's URL. */
+  logoutUrls?: readonly string[];
+  /** Prefix of the managed login domain, unique in the region; default `keyward-<stage>-<account id>`. */
+  domainPrefix?: string;
+  /** `required` (the default): every person signs in with an authenticator app (TOTP); `optional`: each person chooses. */
+  mfa?: 'required' | 'optional';
+  /**
+   * The Plus feature plan with threat protection enforced: blocks sign-ins with leaked passwords and
+   * challenges risky ones. It costs about $0.02 per person signed in in a month (no free tier), a few
+   * dollars for the operators and developers who manage keys. On by default.
+   */
+  threatProtection?: boolean;
+}
+
+/**
+ * Who people sign in with: a Cognito user pool of the stack, or external issuers (Okta, Entra ID,
+ * Google Workspace, ...). Without it the stage has no people: keys only.
+ */
+export type IdentityConfig = { cognito: CognitoSettings } | { providers: readonly ExternalIdentityProvider[] };
 
 /** Everything that differs between environments, in one typed place. */
 export interface StageConfig {
@@ -41,6 +72,8 @@ export interface StageConfig {
   /** Origin of the admin console: the only one CORS allows. */
   consoleOrigin?: string;
   removalPolicy: RemovalPolicy;
+  /** How people sign in; unset: no people, keys only. */
+  identity?: IdentityConfig;
 }
 
 const base = {
@@ -63,6 +96,7 @@ export const stages = {
     waf: false,
     logRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
+    identity: { cognito: { tenants: ['default'], mfa: 'optional', threatProtection: false } },
   },
   staging: {
     ...base,
@@ -70,6 +104,21 @@ export const stages = {
     waf: true,
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
+    // People sign in through your organisation's IdP, for example Okta (an OIDC app with PKCE for the console and one for the CLI):
+    // identity: {
+    //   providers: [
+    //     {
+    //       id: 'corp',
+    //       name: 'Corp SSO',
+    //       issuer: 'https://corp.okta.com/oauth2/default',
+    //       audiences: ['<console client id>', '<cli client id>'],
+    //       consoleClientId: '<console client id>',
+    //       cliClientId: '<cli client id>',
+    //       groupsClaim: 'groups',
+    //       groupPattern: 'keyward-{tenant}-{role}',
+    //     },
+    //   ],
+    // },
   },
   prod: {
     ...base,
@@ -81,8 +130,25 @@ export const stages = {
     tokenRouteReservedConcurrency: 100,
     logRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
+    // People sign in through a Cognito pool of the stack: MFA required and threat protection by default, the pool
+    // kept and protected from deletion as this stage retains its data:
+    // identity: { cognito: { tenants: ['default'] } },
+    // or through your organisation's IdP, as in staging, for example Entra ID (groups claim of object ids):
+    // identity: {
+    //   providers: [
+    //     {
+    //       id: 'entra',
+    //       name: 'Contoso',
+    //       issuer: 'https://login.microsoftonline.com/<tenant id>/v2.0',
+    //       audiences: ['<console client id>', '<cli client id>'],
+    //       consoleClientId: '<console client id>',
+    //       cliClientId: '<cli client id>',
+    //       groups: { '<group object id>': { tenant: 'default', role: 'admin' } },
+    //     },
+    //   ],
+    // },
   },
-} as const satisfies Record<string, StageConfig>;
+} satisfies Record<string, StageConfig>;
 
 export type StageName = keyof typeof stages;
 

@@ -20,6 +20,8 @@ export interface KeywardFunctionsProps {
   issuer: string;
   /** The one origin the functions' CORS answers allow: the console's. */
   corsOrigin: string;
+  /** The trusted identity providers as a JSON array (resolved at deployment), for the functions whose settings read them. */
+  identityProviders: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export class KeywardFunctions extends Construct {
   readonly invocable: Record<FunctionName, lambda.IFunction>;
   readonly logGroups: Record<FunctionName, logs.LogGroup>;
 
-  constructor(scope: Construct, id: string, { config, table, secretsKey, issuer, corsOrigin }: KeywardFunctionsProps) {
+  constructor(scope: Construct, id: string, { config, table, secretsKey, issuer, corsOrigin, identityProviders }: KeywardFunctionsProps) {
     super(scope, id);
     const environments: Record<FunctionSettings['environment'], Record<string, string>> = {
       service: {
@@ -80,7 +82,10 @@ export class KeywardFunctions extends Construct {
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
-        environment: environments[settings.environment],
+        environment: {
+          ...environments[settings.environment],
+          ...(settings.identityProviders ? { KEYWARD_IDENTITY_PROVIDERS: identityProviders } : {}),
+        },
         bundling,
       });
       table.grantAccess(role, access);
