@@ -91,6 +91,13 @@ export class Keyward extends Construct {
       : identity && 'providers' in identity
         ? trustedProviders(stage, identity.providers)
         : [];
+    // The console signs people in from the browser: discovery and keys at the issuer, the code's exchange at the token endpoint.
+    if (people) {
+      consoleHosting.allowConnectionsTo(`https://cognito-idp.${Stack.of(this).region}.amazonaws.com`);
+      consoleHosting.allowConnectionsTo(people.managedLoginUrl);
+    } else {
+      for (const provider of identityProviders) consoleHosting.allowConnectionsTo(new URL(provider.issuer).origin);
+    }
 
     const keywardFunctions = new KeywardFunctions(this, 'Functions', {
       config,

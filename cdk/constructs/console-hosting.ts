@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { AssetHashType, DockerImage, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Lazy, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -25,9 +25,12 @@ export interface ConsoleHostingProps {
 export class ConsoleHosting extends Construct {
   readonly distribution: cloudfront.Distribution;
   readonly url: string;
+  /** The origins the console calls besides its own: the API, and the identity providers it signs people in with. */
+  private readonly connectSources: string[];
 
   constructor(scope: Construct, id: string, { stage, apiOrigin, apiUrl, removalPolicy }: ConsoleHostingProps) {
     super(scope, id);
+    this.connectSources = [apiOrigin];
     // The buckets and the distribution are created beside this construct, under the ids they were
     // first deployed with: a new logical id would replace them (the buckets' contents, the console's URL).
     const logsBucket = new s3.Bucket(scope, 'AccessLogs-bucket', {
@@ -50,7 +53,7 @@ export class ConsoleHosting extends Construct {
       securityHeadersBehavior: {
         contentSecurityPolicy: {
           override: true,
-          contentSecurityPolicy: `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${apiOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+          contentSecurityPolicy: `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ${Lazy.string({ produce: () => this.connectSources.join(' ') })}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
         },
         strictTransportSecurity: { override: true, accessControlMaxAge: Duration.days(365), includeSubdomains: true },
         contentTypeOptions: { override: true },
@@ -106,5 +109,10 @@ export class ConsoleHosting extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
     });
+  }
+
+  /** Lets the console call `origin` too: an identity provider's discovery, keys and token endpoints. */
+  allowConnectionsTo(origin: string): void {
+    if (!this.connectSources.includes(origin)) this.connectSources.push(origin);
   }
 }

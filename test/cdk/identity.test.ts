@@ -86,6 +86,12 @@ function text(value: unknown): string {
   throw new Error(`not a string value: ${JSON.stringify(value)}`);
 }
 
+/** The console's Content-Security-Policy, as CloudFront sends it. */
+function consolePolicy(s: Synthesized): string {
+  const [, policy] = only(s, 'AWS::CloudFront::ResponseHeadersPolicy');
+  return text(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+}
+
 function environmentOf(s: Synthesized, name: string): Record<string, unknown> {
   return s.resources[s.functions[name]!]!.Properties.Environment?.Variables ?? {};
 }
@@ -261,6 +267,14 @@ describe('a stage with a Cognito user pool (dev, as in cdk/stages.ts)', () => {
     expect(value(outputNames.managedLoginUrl)).toBe(`https://${domainId}.auth.us-east-1.amazoncognito.com`);
   });
 
+  it("lets the console's CSP connect to the pool's issuer (discovery, keys) and its managed login domain (the code's exchange)", () => {
+    const csp = consolePolicy(dev());
+    expect(csp).toContain('https://cognito-idp.us-east-1.amazonaws.com');
+    expect(csp).toMatch(
+      /connect-src 'self' \S+ https:\/\/cognito-idp\.us-east-1\.amazonaws\.com https:\/\/\S+\.auth\.us-east-1\.amazoncognito\.com;/,
+    );
+  });
+
   it('passes cdk-nag', () => {
     expect(nagFindings(dev())).toEqual({ errors: [], warnings: [] });
   });
@@ -320,6 +334,11 @@ describe('a stage trusting an external issuer', () => {
     for (const name of readsIdentityProviders) {
       expect(providersOf(s, name)).toEqual([{ ...okta, audienceClaim: 'aud', groupsClaim: 'groups', groups: {} }]);
     }
+  });
+
+  it("lets the console's CSP connect to the issuer, and to nothing else new", () => {
+    const csp = consolePolicy(staging());
+    expect(csp).toMatch(/connect-src 'self' https:\/\/\S+\.execute-api\.\S+ https:\/\/corp\.okta\.com; /);
   });
 
   it('passes cdk-nag', () => {
