@@ -21,11 +21,25 @@ export type TenantUsage = Answer<'get', '/v1/usage'>;
 export type TenantPolicy = components['schemas']['TenantPolicy'];
 export type RevokeAllInput = RequestBody<'post', '/v1/keys/revoke-all'>;
 
-/** What is kept of a sign-in: the token and whose it is, with the token's scopes. */
-export type Session = Pick<Answer<'post', '/v1/authentication'>, 'token' | 'expiresAt' | 'key'>;
+export type Person = Answer<'get', '/v1/people'>['items'][number];
+export type SignInProvider = Answer<'get', '/v1/sign-in/providers'>['providers'][number];
+
+/** Who is signed in: a key, or a person with their role. */
+export type Signer =
+  | { kind: 'key'; id: string; name: string; type: string }
+  | { kind: 'person'; id: string; email: string | null; name: string | null; role: 'admin' | 'manager' | 'creator' | 'viewer' };
+
+/** What is kept of a sign-in, for this tab only: the token, whose it is, its tenant and scopes. */
+export interface Session {
+  token: string;
+  expiresAt: string;
+  tenant: string;
+  scopes: string[];
+  who: Signer;
+}
 
 const STORAGE = 'keyward.session';
-const EXPIRED = 'Your session expired. Sign in again with your API key.';
+const EXPIRED = 'Your session expired. Sign in again.';
 let expiryTimer: number | undefined;
 let onSignOut: (message: string | null) => void = () => {};
 
@@ -38,7 +52,7 @@ export function currentSession(): Session | null {
   if (!stored) return null;
   try {
     const session = JSON.parse(stored) as Session;
-    if (Date.parse(session.expiresAt) > Date.now()) return session;
+    if (session.who && Date.parse(session.expiresAt) > Date.now()) return session;
   } catch {
     // A damaged entry is no session.
   }
@@ -46,7 +60,14 @@ export function currentSession(): Session | null {
   return null;
 }
 
-export const can = (permission: 'keys:read' | 'keys:write' | 'keys:admin') => currentSession()?.key.scopes.includes(permission) ?? false;
+type Permission = 'keys:read' | 'keys:write' | 'keys:admin' | 'keys:create';
+export const can = (permission: Permission) => currentSession()?.scopes.includes(permission) ?? false;
+
+/** A creator manages only the keys they own, and only `client` keys. */
+export const isCreator = () => {
+  const who = currentSession()?.who;
+  return who?.kind === 'person' && who.role === 'creator';
+};
 
 function watchExpiry(session: Session) {
   clearTimeout(expiryTimer);
@@ -95,15 +116,58 @@ async function call<R extends { data?: unknown }>(token: string | undefined, sen
   }
 }
 
-/** Exchanges the API key for a token; only the token (and who it belongs to) is kept. */
-export async function signIn(apiKey: string): Promise<Session> {
-  const issued = await call(undefined, (client) => client.POST('/v1/authentication', { body: { apiKey, expiresIn: 3600 } }));
-  // The token's own scope list carries keys:read/write/admin; the key view has only custom scopes.
-  const whoami = await call(issued.token, (client) => client.GET('/v1/whoami'));
-  const session: Session = { token: issued.token, expiresAt: issued.expiresAt, key: { ...issued.key, scopes: whoami.scopes } };
+/** Keeps a token with what `whoami` says of it: the token's scopes carry keys:read/write/admin, the key view only custom ones. */
+async function keepSession(token: string, expiresAt: string): Promise<Session> {
+  const whoami = await call(token, (client) => client.GET('/v1/whoami'));
+  const who: Signer =
+    'person' in whoami
+      ? { kind: 'person', ...whoami.person }
+      : { kind: 'key', id: whoami.key.id, name: whoami.key.name, type: whoami.key.type };
+  const session: Session = { token, expiresAt, tenant: whoami.tenant, scopes: whoami.scopes, who };
   sessionStorage.setItem(STORAGE, JSON.stringify(session));
   watchExpiry(session);
   return session;
+}
+
+/** Exchanges the API key for a token; only the token (and who it belongs to) is kept. */
+export async function signIn(apiKey: string): Promise<Session> {
+  const issued = await call(undefined, (client) => client.POST('/v1/authentication', { body: { apiKey, expiresIn: 3600 } }));
+  return keepSession(issued.token, issued.expiresAt);
+}
+
+/** Trades the identity provider's ID token for a Keyward token (RFC 8693 token exchange); the ID token is not kept. */
+export async function signInWithIdToken(idToken: string): Promise<Session> {
+  let response: Response;
+  try {
+    response = await fetch(`${await apiBaseUrl()}/v1/oauth/token`, {
+      method: 'POST',
+      credentials: 'omit',
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: idToken,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+      }),
+    });
+  } catch (error) {
+    throw new ApiError(0, 'The Keyward API could not be reached; check that the server is running and try again.', {}, error);
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    access_token?: string;
+    expires_in?: number;
+    error?: string;
+    error_description?: string;
+  };
+  if (!response.ok || !body.access_token) throw new ApiError(response.status, body.error_description ?? 'Keyward refused the sign-in.', {});
+  return keepSession(body.access_token, new Date(Date.now() + (body.expires_in ?? 0) * 1000).toISOString());
+}
+
+/** The identity providers this deployment trusts, to offer "Sign in with …"; none when it could not say. */
+export async function signInProviders(): Promise<SignInProvider[]> {
+  try {
+    return (await call(undefined, (client) => client.GET('/v1/sign-in/providers'))).providers;
+  } catch {
+    return [];
+  }
 }
 
 function authed<R extends { data?: unknown }>(send: (client: KeywardClient) => Promise<R>) {
@@ -136,4 +200,7 @@ export const api = {
   tenantUsage: (query: Query<'get', '/v1/usage'>) => authed((client) => client.GET('/v1/usage', { params: { query } })),
   getPolicy: () => authed((client) => client.GET('/v1/tenant/policy')),
   putPolicy: (body: TenantPolicy) => authed((client) => client.PUT('/v1/tenant/policy', { body })),
+  listPeople: (query: Query<'get', '/v1/people'>) => authed((client) => client.GET('/v1/people', { params: { query } })),
+  signOutPerson: (personId: string) =>
+    authed((client) => client.POST('/v1/people/{personId}/sign-out', { params: { path: { personId } } })),
 };

@@ -1,5 +1,5 @@
 /** The parts pages are built from: the title, loading and error states, notices, badges and filters kept in the address. */
-import { can, type KeyView } from './api.ts';
+import { can, currentSession, type KeyView } from './api.ts';
 import { expiresSoon, h, timeElement } from './dom.ts';
 import { messageOf } from './errors.ts';
 import { takeNotice } from './state.ts';
@@ -29,9 +29,15 @@ export function pendingNotice() {
 }
 
 export const readOnlyNotice = () =>
-  can('keys:write')
+  can('keys:write') || can('keys:create')
     ? null
-    : h('p', { class: 'notice' }, 'Read-only: this key has no keys:write scope, so you can look but not create or change keys.');
+    : h(
+        'p',
+        { class: 'notice' },
+        currentSession()?.who.kind === 'person'
+          ? 'Read-only: your role (viewer) lets you look but not create or change keys.'
+          : 'Read-only: this key has no keys:write scope, so you can look but not create or change keys.',
+      );
 
 /** Puts a page's filters in the address, so the view can be bookmarked and reload restores it. */
 export function keepInUrl(path: string, filters: Record<string, string>) {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { build } from 'vite';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { freePort } from '#local/dynamodb-local.ts';
 import { createLocalServer } from '#local/server.ts';
@@ -40,7 +39,8 @@ async function axe(where: string) {
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
-  const [, port] = await Promise.all([build({ configFile: resolve(root, 'console/vite.config.ts'), logLevel: 'warn' }), freePort()]);
+  // The console is built once for the run, by the global setup.
+  const port = await freePort();
   await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
   base = `http://127.0.0.1:${port}`;
   browser = await chromium.launch({
@@ -300,7 +300,7 @@ describe('admin console', () => {
     await page.route('**/v1/audit*', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: expired }));
     try {
       await page.getByRole('link', { name: 'Audit log' }).click();
-      await visible(page.getByText('Your session expired. Sign in again with your API key.'));
+      await visible(page.getByText('Your session expired. Sign in again.'));
       await visible(page.getByRole('heading', { name: 'Sign in to Keyward' }));
     } finally {
       // The audit log answers again for whatever runs next.

@@ -1,5 +1,5 @@
 /** Creating a key: the form, then its secret, shown once. */
-import { api, type CreateKeyInput } from '../api.ts';
+import { api, type CreateKeyInput, isCreator } from '../api.ts';
 import { field, h, openDialog, uid } from '../dom.ts';
 import { formErrorBox, showFormError } from '../form-errors.ts';
 import { InputError, usageForm } from '../usage.ts';
@@ -9,21 +9,20 @@ import { showSecret } from './secret.ts';
 export function createKeyDialog() {
   const { dialog, body } = dialogShell('Create an API key');
   const name = field('Name', h('input', { type: 'text', name: 'name', required: true, maxlength: 100, autocomplete: 'off' }));
+  // A creator makes only client keys; the others choose, client included.
+  const types = isCreator()
+    ? [['client', 'Client: calls your own APIs only, no access to Keyward']]
+    : [
+        ['privileged', 'Privileged: reads and manages keys (server-to-server, admins)'],
+        ['viewer', 'Viewer: reads only (bots, channels, partners)'],
+        ['client', 'Client: calls your own APIs only, no access to Keyward'],
+      ];
   const typeGroup = h(
     'fieldset',
     {},
     h('legend', {}, 'Type'),
-    h(
-      'label',
-      { class: 'choice' },
-      h('input', { type: 'radio', name: 'type', value: 'privileged', checked: true }),
-      ' Privileged: reads and manages keys (server-to-server, admins)',
-    ),
-    h(
-      'label',
-      { class: 'choice' },
-      h('input', { type: 'radio', name: 'type', value: 'viewer' }),
-      ' Viewer: reads only (bots, channels, partners)',
+    ...types.map(([value, label], index) =>
+      h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'type', value, checked: index === 0 }), ` ${label}`),
     ),
   );
   const scopeList = h('datalist', { id: uid('scope-list') });

@@ -154,6 +154,13 @@ function keyLabel(id: string) {
   return name ? h('span', { title: id }, name) : h('span', { class: 'mono' }, id);
 }
 
+/** A person by their e-mail (or name), a key by its name: the id is in the tooltip. */
+function actorLabel(event: AuditEvent) {
+  if (event.actorType === 'person') return h('span', { title: event.actor }, event.actorEmail ?? event.actorName ?? event.actor);
+  if (event.actorType === 'unauthenticated') return h('span', { class: 'mono' }, event.actor);
+  return keyLabel(event.actor);
+}
+
 function auditRow(event: AuditEvent) {
   const cell = (index: number, ...children: (Node | string)[]) => h('td', { 'data-label': auditColumns[index]! }, ...children);
   return h(
@@ -162,7 +169,7 @@ function auditRow(event: AuditEvent) {
     cell(0, timeElement(event.at)),
     cell(1, h('code', {}, event.action)),
     cell(2, event.keyId ? h('a', { href: `#/keys/${encodeURIComponent(event.keyId)}` }, keyLabel(event.keyId)) : ''),
-    cell(3, keyLabel(event.actor)),
+    cell(3, actorLabel(event)),
     cell(4, event.sourceIp ?? ''),
     cell(5, badge(event.outcome, event.outcome === 'success' ? 'active' : 'revoked')),
     cell(6, readable(event.details)),

@@ -107,7 +107,7 @@ function actionButtons(key: KeyView, latest: () => KeyView, actionStatus: HTMLEl
     }
   };
   const actions: HTMLButtonElement[] = [];
-  if (can('keys:write')) {
+  if (can('keys:write') || can('keys:create')) {
     // Disabling stops a live integration: ask first. Enabling is harmless.
     if (!protectedKey && live) {
       actions.push(key.status === 'disabled' ? button('Enable', enable) : button('Disable', () => disableDialog(key)));

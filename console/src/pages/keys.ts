@@ -1,4 +1,4 @@
-import { api, ApiError, can, type KeyQuery, type KeyView } from '../api.ts';
+import { api, ApiError, can, isCreator, type KeyQuery, type KeyView } from '../api.ts';
 import { createKeyDialog } from '../dialogs/create-key.ts';
 import { field, h, timeElement } from '../dom.ts';
 import { messageOf } from '../errors.ts';
@@ -36,8 +36,10 @@ const select = (name: string, all: string, values: string[], selected: string) =
 
 /** The keys, filtered and sorted as the address says, a page of 25 at a time. */
 export function keysPage(main: HTMLElement, query: URLSearchParams) {
-  const createButton = can('keys:write') ? h('button', { type: 'button', onclick: createKeyDialog }, 'Create key') : null;
-  pageTitle(main, 'API keys', ...(createButton ? [createButton] : []));
+  const createButton =
+    can('keys:write') || can('keys:create') ? h('button', { type: 'button', onclick: createKeyDialog }, 'Create key') : null;
+  // A creator sees only the keys they own.
+  pageTitle(main, isCreator() ? 'My keys' : 'API keys', ...(createButton ? [createButton] : []));
   main.append(...[pendingNotice(), readOnlyNotice()].filter((part) => part !== null));
   const fromUrl = {
     search: query.get('search') ?? '',
@@ -52,7 +54,7 @@ export function keysPage(main: HTMLElement, query: URLSearchParams) {
   }
 
   const search = h('input', { type: 'search', name: 'search', value: view.search, placeholder: 'billing-sync or kw_…' });
-  const type = select('type', 'All types', ['system', 'privileged', 'viewer'], view.type ?? '');
+  const type = select('type', 'All types', ['system', 'privileged', 'viewer', 'client'], view.type ?? '');
   const status = select('status', 'All statuses', ['active', 'disabled', 'revoked', 'expired'], view.status ?? '');
   const sort = h(
     'select',

@@ -48,23 +48,48 @@ export async function policyPage(main: HTMLElement) {
       'Include the addresses you manage keys from. Empty: any address.',
   );
   ips.control.value = policy.allowedIps?.join('\n') ?? '';
+  const systemKey = field(
+    'System key',
+    h(
+      'select',
+      { name: 'systemKey', disabled: !admin },
+      ...[
+        ['enabled', 'Enabled'],
+        ['break-glass', 'Break-glass: works, each use audited as tenant.break_glass'],
+        ['disabled', 'Disabled: refused everywhere'],
+      ].map(([value, label]) => h('option', { value, selected: (policy.systemKey ?? 'enabled') === value }, label)),
+    ),
+    `With people signing in, keep the system key for emergencies: break-glass leaves an alarm-ready event on each use. ` +
+      `Once disabled, only an operator with AWS access turns it back on: keyward policy set --tenant ${currentSession()!.tenant} --system-key enabled.`,
+  );
+  const personTokens = field(
+    "People's tokens last, in seconds",
+    h('input', { type: 'number', name: 'personTokenSeconds', min: 60, max: 3600, step: 1, inputmode: 'numeric', disabled: !admin }),
+    'How long a signed-in person’s token lasts before the console or CLI trades a new one (60 to 3600).',
+  );
+  personTokens.control.value = String(policy.personTokenSeconds ?? 900);
 
   const errors = formErrorBox();
   let ipList: string[] = [];
   const fieldErrors: Record<string, FieldTarget> = {
     maxLifetimeDays: lifetime,
     maxGracePeriodSeconds: grace,
+    personTokenSeconds: personTokens,
     allowedIps: { setError: ips.setError, item: (index) => `“${ipList[Number(index)] ?? `entry ${Number(index) + 1}`}”` },
   };
   const save = h('button', { type: 'submit' }, 'Save policy');
   const form = h(
     'form',
     { class: 'card policy', novalidate: true, 'aria-label': 'Tenant policy' },
-    admin ? null : h('p', { class: 'notice' }, 'Only a key with keys:admin can change the policy, so it is shown read-only here.'),
+    admin
+      ? null
+      : h('p', { class: 'notice' }, 'Only an admin (or a key with keys:admin) can change the policy, so it is shown read-only here.'),
     lifetime.wrapper,
     h('div', { class: 'field checkbox' }, requireExpiry, h('label', { for: requireExpiry.id }, 'Every new key must have an expiry')),
     grace.wrapper,
     ips.wrapper,
+    systemKey.wrapper,
+    personTokens.wrapper,
     errors,
     admin ? h('div', { class: 'actions' }, save) : null,
   );
@@ -88,6 +113,8 @@ export async function policyPage(main: HTMLElement) {
         requireExpiry: requireExpiry.checked,
         maxGracePeriodSeconds: Number(grace.control.value),
         allowedIps: ipList.length ? ipList : null,
+        systemKey: systemKey.control.value as TenantPolicy['systemKey'],
+        personTokenSeconds: Number(personTokens.control.value),
       });
       setNotice('Policy saved.');
       redraw();
@@ -110,7 +137,7 @@ export async function policyPage(main: HTMLElement) {
           'Revoke every active or disabled key of this tenant at once, or only those of one owner or type: after a leak, ' +
             'or when a customer leaves. The system key is never revoked.',
         ),
-        h('button', { type: 'button', class: 'danger', onclick: () => revokeAllDialog(session.key.tenant) }, 'Revoke keys…'),
+        h('button', { type: 'button', class: 'danger', onclick: () => revokeAllDialog(session.tenant) }, 'Revoke keys…'),
       ),
     );
   }
