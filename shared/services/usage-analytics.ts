@@ -1,5 +1,5 @@
 import { KeywardError, keyNotFound } from '../errors.ts';
-import type { KeyRepository, UsageBucket, UsageLog } from '../ports.ts';
+import type { KeyRepository, PageKey, UsageBucket, UsageLog } from '../ports.ts';
 import { keyIdPattern } from '../domain/api-key.ts';
 import {
   addCounts,
@@ -56,7 +56,8 @@ export class UsageAnalytics {
 
   async ofKey(caller: Caller, keyId: string, query: UsageQuery, now: Date) {
     const key = keyIdPattern.test(keyId) ? await this.deps.keys.get(keyId) : undefined;
-    if (!key || key.tenant !== caller.tenant) throw keyNotFound(keyId);
+    const { onlyOwner } = caller.grant;
+    if (!key || key.tenant !== caller.tenant || (onlyOwner !== undefined && key.ownerId !== onlyOwner)) throw keyNotFound(keyId);
     const { from, to } = rangeOf(query, now);
     return series(await this.deps.usage.ofKey(keyId, from, to), from, to, query.granularity);
   }
@@ -64,7 +65,10 @@ export class UsageAnalytics {
   /** The tenant's totals over time, and its most used keys (by valid uses) in the range. */
   async ofTenant(caller: Caller, query: UsageQuery, now: Date) {
     const { from, to } = rangeOf(query, now);
-    const buckets = await this.deps.usage.ofTenant(caller.tenant, from, to);
+    const all = await this.deps.usage.ofTenant(caller.tenant, from, to);
+    // A creator sees the uses of their own keys only.
+    const own = caller.grant.onlyOwner === undefined ? undefined : await this.keysOwnedBy(caller.tenant, caller.grant.onlyOwner, now);
+    const buckets = own ? all.filter((bucket) => own.has(bucket.keyId)) : all;
     const validByKey = new Map<string, number>();
     for (const bucket of buckets) validByKey.set(bucket.keyId, (validByKey.get(bucket.keyId) ?? 0) + bucket.counts.valid);
     const top = [...validByKey]
@@ -76,5 +80,16 @@ export class UsageAnalytics {
       ...series(buckets, from, to, query.granularity),
       topKeys: top.map(([keyId, valid], i) => ({ keyId, name: names[i] ?? null, valid })),
     };
+  }
+
+  private async keysOwnedBy(tenant: string, ownerId: string, now: Date): Promise<Set<string>> {
+    const ids = new Set<string>();
+    let startKey: PageKey | undefined;
+    do {
+      const page = await this.deps.keys.list(tenant, { limit: 100, startKey, filter: { ownerId }, order: 'desc', now });
+      for (const key of page.items) ids.add(key.keyId);
+      startKey = page.nextKey;
+    } while (startKey);
+    return ids;
   }
 }

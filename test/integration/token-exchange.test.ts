@@ -147,6 +147,26 @@ describe('roles', () => {
     expect((await http('GET', '/v1/people', { token })).status).toBe(403);
   });
 
+  it('show a creator the uses of their own keys only', async () => {
+    const token = await signIn('gina', ['kw-xchg-creators']);
+    const mine = await http('POST', '/v1/keys', { token, json: { name: 'gina client', type: 'client' } });
+    const theirs = await http('POST', '/v1/keys', { key: systemKey, json: { name: 'not gina', type: 'client' } });
+    for (const { body } of [mine, theirs]) {
+      expect((await http('POST', '/v1/authentication', { json: { apiKey: body.apiKey } })).status).toBe(200);
+    }
+    const usage = await http('GET', '/v1/usage', { token });
+    expect(usage.status).toBe(200);
+    expect(usage.body.topKeys.map((key: { keyId: string }) => key.keyId)).toEqual([mine.body.key.id]);
+    expect(usage.body.totals.valid).toBe(1);
+    // The tenant's own view has both.
+    const whole = await http('GET', '/v1/usage', { key: systemKey });
+    expect(whole.body.topKeys.map((key: { keyId: string }) => key.keyId)).toEqual(
+      expect.arrayContaining([mine.body.key.id, theirs.body.key.id]),
+    );
+    expect((await http('GET', `/v1/keys/${theirs.body.key.id}/usage`, { token })).body.code).toBe('key.not_found');
+    expect((await http('GET', `/v1/keys/${mine.body.key.id}/usage`, { token })).body.totals.valid).toBe(1);
+  });
+
   it('let a viewer read but not create', async () => {
     const token = await signIn('frank', ['kw-xchg-viewers']);
     expect((await http('GET', '/v1/keys', { token })).status).toBe(200);

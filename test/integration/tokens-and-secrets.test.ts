@@ -20,7 +20,8 @@ describe('token verification by standard tools', () => {
       issuer: 'https://keyward.test',
       jwks_uri: 'https://keyward.test/.well-known/jwks.json',
       token_endpoint: 'https://keyward.test/v1/oauth/token',
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       id_token_signing_alg_values_supported: ['RS256'],
     });
     const jwks = await call('GET', '/.well-known/jwks.json');
