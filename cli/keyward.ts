@@ -4,6 +4,7 @@ import { addAuditCommand } from './commands/audit.ts';
 import { addBootstrapCommand } from './commands/bootstrap.ts';
 import { addKeysCommands } from './commands/keys/index.ts';
 import { addLoginCommand } from './commands/login.ts';
+import { addLogoutCommand } from './commands/logout.ts';
 import { addPeopleCommands } from './commands/people.ts';
 import { addPolicyCommands } from './commands/policy.ts';
 import { addUsageCommand } from './commands/usage.ts';
@@ -14,6 +15,7 @@ const program = new Command().name('keyward').description('Keyward command line:
 // The order here is the order of the help's command list.
 addBootstrapCommand(program);
 addLoginCommand(program);
+addLogoutCommand(program);
 addWhoamiCommand(program);
 addKeysCommands(program);
 addPeopleCommands(program);

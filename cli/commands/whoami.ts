@@ -9,10 +9,11 @@ export function addWhoamiCommand(program: Command): void {
       const api = client();
       const body = await api.call((http) => http.GET('/v1/whoami'));
       if (options.json) return printJson(body);
+      const { auth } = api.session;
       const credential =
-        api.session.auth.kind === 'token'
-          ? `token from \`keyward login\`, expires ${relativeTime(api.session.auth.expiresAt)}`
-          : 'KEYWARD_API_KEY (x-api-key)';
+        auth.kind === 'apiKey'
+          ? 'KEYWARD_API_KEY (x-api-key)'
+          : `${auth.sso ? `SSO through ${auth.sso.provider}` : 'token from `keyward login`'}, expires ${relativeTime(auth.expiresAt)}`;
       // A person signed in with SSO, or a key.
       const who: [string, string][] =
         'person' in body
