@@ -7,6 +7,21 @@ export interface HandlerRequest {
   url: string;
   headers?: Record<string, string>;
   json?: unknown;
+  /** An application/x-www-form-urlencoded body, as OAuth clients send. */
+  form?: Record<string, string>;
+}
+
+function eventParts(request: HandlerRequest) {
+  const headers = { ...request.headers };
+  let body = '';
+  if (request.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(request.json);
+  } else if (request.form !== undefined) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(request.form).toString();
+  }
+  return { method: request.method, url: request.url, headers, body };
 }
 
 /**
@@ -14,10 +29,7 @@ export interface HandlerRequest {
  * only the handler: building the event is API Gateway's work, not the function's.
  */
 export async function timedCall(request: HandlerRequest, expectedStatus: number): Promise<{ ms: number; result: APIGatewayProxyResult }> {
-  const headers = { ...request.headers };
-  const body = request.json === undefined ? '' : JSON.stringify(request.json);
-  if (request.json !== undefined) headers['content-type'] = 'application/json';
-  const { invoke } = await prepareRouteCall({ method: request.method, url: request.url, headers, body });
+  const { invoke } = await prepareRouteCall(eventParts(request));
   const started = performance.now();
   const result = await invoke();
   const elapsed = performance.now() - started;
@@ -29,9 +41,6 @@ export async function timedCall(request: HandlerRequest, expectedStatus: number)
 
 /** Runs one request through its real handler without timing it (for many at once). */
 export async function prepareCall(request: HandlerRequest): Promise<APIGatewayProxyResult> {
-  const headers = { ...request.headers };
-  const body = request.json === undefined ? '' : JSON.stringify(request.json);
-  if (request.json !== undefined) headers['content-type'] = 'application/json';
-  const { invoke } = await prepareRouteCall({ method: request.method, url: request.url, headers, body });
+  const { invoke } = await prepareRouteCall(eventParts(request));
   return invoke();
 }

@@ -16,6 +16,7 @@ import { costPerMillion, estimatedMs, MEMORY_SIZES, profileCalls, type CallProfi
 import { functionSettings } from '../cdk/function-settings.ts';
 import type { FunctionName } from '../cdk/function-access.ts';
 import { DAY_MS, seedKey, seedKeys, writeKeys } from './seed-keys.ts';
+import { startBenchIssuer } from './identity-issuer.ts';
 import { interleave, ms, percentile, type Measured } from './stats.ts';
 
 const TABLE_NAME = 'keyward-bench';
@@ -27,6 +28,7 @@ const KEY_ID_TIMING = { warmUp: 30, rounds: 300, minRatio: 0.9, maxRatio: 1.1 };
 const USE = { warmUp: 300, rounds: 300, countedCalls: 100, maxRatio: 1.2, parallel: 50, parallelLimit: 20 };
 const REVOKE_ALL = { keys: 10_000 };
 const MEMORY = { calls: 300 };
+const PEOPLE = { warmUp: 200, rounds: 300, countedCalls: 100, maxRatio: 1.3, audience: 'bench-console' };
 
 const log = (line: string) => console.log(line);
 const seconds = (milliseconds: number) => `${(milliseconds / 1000).toFixed(1)} s`;
@@ -326,6 +328,60 @@ async function benchAnalytics(runtime: Runtime, counter: CallCounter): Promise<R
   ];
 }
 
+type BenchIssuer = Awaited<ReturnType<typeof startBenchIssuer>>;
+
+/**
+ * Phase 2e: a person's token exchange (an ID token verified against the provider's cached keys,
+ * the person recorded, the sign-in audited) against a key's authenticate, side by side; and what
+ * a warm exchange asks of the provider (nothing) and of DynamoDB.
+ */
+async function benchPeople(runtime: Runtime, counter: CallCounter, issuer: BenchIssuer): Promise<ReportRow[]> {
+  const tenant = await runtime.bootstrap('bench-people');
+  const idToken = await issuer.idToken({ sub: 'ada', email: 'ada@example.com', groups: ['bench-people-admins'] });
+  const exchange: Measured = async () =>
+    (
+      await timedCall(
+        {
+          method: 'POST',
+          url: '/v1/oauth/token',
+          form: {
+            grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+            subject_token: idToken,
+            subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+          },
+        },
+        200,
+      )
+    ).ms;
+  const authenticate: Measured = async () =>
+    (await timedCall({ method: 'POST', url: '/v1/authentication', json: { apiKey: tenant.apiKey } }, 200)).ms;
+
+  log(`person token exchange vs key authenticate: ${PEOPLE.warmUp} warm-up rounds, then ${PEOPLE.rounds} interleaved rounds`);
+  await interleave(PEOPLE.warmUp, exchange, authenticate);
+  const samples = await interleave(PEOPLE.rounds, exchange, authenticate);
+  const personP50 = percentile(samples.a, 50);
+  const keyP50 = percentile(samples.b, 50);
+  const ratio = personP50 / keyP50;
+  log(`  exchange p50 ${ms(personP50)}, p99 ${ms(percentile(samples.a, 99))}; authenticate p50 ${ms(keyP50)}; ratio ${ratio.toFixed(2)}`);
+
+  const providerRequests = issuer.state.requests;
+  counter.reset();
+  for (let i = 0; i < PEOPLE.countedCalls; i++) await exchange();
+  const warm = counter.snapshot();
+  const asked = issuer.state.requests - providerRequests;
+  const calls = PEOPLE.countedCalls;
+  log(`  ${calls} warm exchanges sent ${JSON.stringify(warm.commands)} and ${asked} requests to the identity provider`);
+  return [
+    info('person token exchange p50 / key authenticate p50', `${ms(personP50)} / ${ms(keyP50)}`),
+    checkedRatio('person token exchange p50 / key authenticate p50', ratio, { max: PEOPLE.maxRatio }),
+    checked('identity provider requests per warm exchange', perCall(asked, calls), '0', asked === 0),
+    info(
+      'DynamoDB reads / writes per warm exchange',
+      `${perCall(warm.reads, calls)} / ${perCall(warm.writes, calls)} (the sign-in's audit event; the person's record once per interval)`,
+    ),
+  ];
+}
+
 /**
  * Phase 2f: memory per function. Each route's warm calls are measured for wall and CPU time;
  * Lambda's CPU share grows with memory (a full vCPU at 1,769 MB), so each size gets an
@@ -530,7 +586,7 @@ async function benchPurge(runtime: Runtime, counter: CallCounter, bare: DynamoDB
   ];
 }
 
-async function runBenchmark(endpoint: string): Promise<ReportRow[]> {
+async function runBenchmark(endpoint: string, issuer: BenchIssuer): Promise<ReportRow[]> {
   const runtime = await loadRuntime();
   const adapters = runtime.getAdapters();
   const counter = new CallCounter();
@@ -551,6 +607,7 @@ async function runBenchmark(endpoint: string): Promise<ReportRow[]> {
       ['key id timing', () => benchKeyIdTiming(runtime)],
       ['limited use', () => benchLimitedUse(runtime, counter, bare)],
       ['analytics', () => benchAnalytics(runtime, counter)],
+      ['people', () => benchPeople(runtime, counter, issuer)],
       ['memory', () => benchMemory(runtime)],
       ['list page', () => benchListPage(runtime, counter)],
       ['purge', () => benchPurge(runtime, counter, bare)],
@@ -568,6 +625,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const scratch = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
   let dynamoDb: RunningDynamoDb | undefined;
+  const issuer = await startBenchIssuer(PEOPLE.audience);
   try {
     dynamoDb = await startDynamoDbLocal();
     log(`DynamoDB Local (in memory) answers on port ${dynamoDb.port}`);
@@ -578,14 +636,18 @@ async function main(): Promise<void> {
       KEYWARD_KEYRING_FILE: join(scratch, 'keyring.key'),
       // As locally: uses go to a file (in Lambda, to standard output: a write of the same size).
       KEYWARD_USES_FILE: join(scratch, 'uses.ndjson'),
+      KEYWARD_IDENTITY_PROVIDERS: JSON.stringify([
+        { id: 'bench', name: 'Bench', issuer: issuer.issuer, audiences: [PEOPLE.audience], groupPattern: '{tenant}-{role}s' },
+      ]),
     });
-    const rows = await runBenchmark(dynamoDb.endpoint);
+    const rows = await runBenchmark(dynamoDb.endpoint, issuer);
     log('');
     log(formatReport(rows));
     log('');
     log(`benchmark finished in ${seconds(performance.now() - started)}`);
     if (rows.some((row) => row.verdict === 'FAIL')) process.exitCode = 1;
   } finally {
+    await issuer.close();
     await dynamoDb?.stop();
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -99,7 +99,14 @@ export async function createServices(
   const tenants = new TenantService({ store, policies, auditRetentionDays: config.auditRetentionDays });
   const analytics = new UsageAnalytics({ usage: store.usage, keys: store.keys });
   const { auditRetentionDays } = config;
-  const signIn = new PersonSignIn({ store, identity, tokens, policies, auditRetentionDays });
+  const signIn = new PersonSignIn({
+    store,
+    identity,
+    tokens,
+    policies,
+    auditRetentionDays,
+    lastSeenIntervalSeconds: config.lastUsedIntervalSeconds,
+  });
   const people = new PeopleService({ store, cursors: new CursorSealer(hasher.deriveKey('people-cursor')), auditRetentionDays });
   const idempotency = new IdempotentRequests(store.idempotency, cipher);
   return { tokens, authenticator, keys, tenants, analytics, idempotency, identity, signIn, people };

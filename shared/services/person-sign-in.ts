@@ -4,7 +4,7 @@ import { membershipsOf } from '../domain/identity.ts';
 import { grantedScopes, narrowGrant, roleGrant, type Grant } from '../domain/permissions.ts';
 import { metricNames } from '../limits.ts';
 import { metrics } from '../observability.ts';
-import type { Store } from '../ports.ts';
+import type { PersonRecord, Store } from '../ports.ts';
 import { auditEvent, authenticationFailureEvent } from './audit.ts';
 import { personActor } from './authenticator.ts';
 import { IdentityRefusal, type IdentityTrust } from './identity-trust.ts';
@@ -47,7 +47,11 @@ export class PersonSignIn {
     tokens: TokenService;
     policies: TenantPolicies;
     auditRetentionDays: number;
+    /** A person's record (`lastSeenAt`) is rewritten at most this often by one function instance, as keys' `lastUsedAt` is. */
+    lastSeenIntervalSeconds: number;
   };
+  /** When this instance last wrote each person's record, and what it wrote. */
+  private readonly recorded = new Map<string, { at: number; as: string }>();
 
   constructor(deps: PersonSignIn['deps']) {
     this.deps = deps;
@@ -91,22 +95,14 @@ export class PersonSignIn {
       throw invalidRequest(`Your groups give you several tenants: send tenant, one of ${memberships.map((m) => m.tenant).join(', ')}.`);
     }
     const { tenant, role } = membership;
-    if (!(await store.tenants.get(tenant))) {
+    if (!(await policies.exists(tenant))) {
       throw invalidTarget('Your group names a tenant that does not exist yet: ask an operator to bootstrap it first.');
     }
     const full = roleGrant(role, membership.scopes, person.personId);
     const grant = request.scopes === undefined ? full : narrowGrant(full, request.scopes);
     const policy = await policies.get(tenant);
     const expiresIn = Math.min(policy.personTokenSeconds, MAX_PERSON_TOKEN_SECONDS);
-    const record = await store.people.recordSignIn(
-      { tenant, id: person.personId, issuer: person.provider.issuer, email: person.email, name: person.name, role },
-      now.toISOString(),
-    );
-    // Tokens are dated to the second: one issued in the second of a sign-out must still come after it.
-    const signedOut = record.signedOutAt === null ? 0 : Date.parse(record.signedOutAt);
-    const issuedAt = signedOut >= Math.floor(now.getTime() / 1000) * 1000 ? new Date(signedOut + 1000) : now;
     const claims = { id: person.personId, role, email: person.email, name: person.name };
-    const { token } = await tokens.issueForPerson({ ...claims, tenant, clientId: person.clientId }, grant, expiresIn, issuedAt);
     const event = auditEvent(
       {
         tenant,
@@ -125,9 +121,35 @@ export class PersonSignIn {
       now,
       this.deps.auditRetentionDays,
     );
-    await store.changes.write([{ kind: 'audit', event }]);
+    const seen = { tenant, id: person.personId, issuer: person.provider.issuer, email: person.email, name: person.name, role };
+    // The audit write runs while the person's record is written (when due) and the token signed:
+    // a warm exchange costs about one write, as a key's authenticate costs one read.
+    const writing = store.changes.write([{ kind: 'audit', event }]);
+    writing.catch(() => {});
+    const record = await this.recordSeen(seen, now);
+    // Tokens are dated to the second: one issued in the second of a sign-out this exchange saw
+    // must still come after it. (One that it did not see, made elsewhere in the same second,
+    // refuses the new token once: the person signs in again, never the other way round.)
+    const signedOut = record?.signedOutAt ? Date.parse(record.signedOutAt) : 0;
+    const issuedAt = signedOut >= Math.floor(now.getTime() / 1000) * 1000 ? new Date(signedOut + 1000) : now;
+    const { token } = await tokens.issueForPerson({ ...claims, tenant, clientId: person.clientId }, grant, expiresIn, issuedAt);
+    await writing;
     metrics.addMetric(metricNames.authenticationSuccess, MetricUnit.Count, 1);
     return { token, expiresIn, grant, tenant };
+  }
+
+  /**
+   * Writes the person's record (`lastSeenAt`, their role and names) unless this instance wrote
+   * the same within the interval, as keys' `lastUsedAt` is; answers it when written.
+   */
+  private async recordSeen(person: Omit<PersonRecord, 'firstSeenAt' | 'lastSeenAt' | 'signedOutAt'>, now: Date) {
+    const key = `${person.tenant}#${person.id}`;
+    const as = JSON.stringify(person);
+    const last = this.recorded.get(key);
+    if (last && last.as === as && now.getTime() - last.at < this.deps.lastSeenIntervalSeconds * 1000) return undefined;
+    const record = await this.deps.store.people.recordSignIn(person, now.toISOString());
+    this.recorded.set(key, { at: now.getTime(), as });
+    return record;
   }
 
   /** A refused exchange belongs to no tenant yet: it is counted per source address, like a guessed key id. */

@@ -27,23 +27,33 @@ export const policyViolation = (rule: keyof TenantPolicy, path: string, message:
  */
 export class TenantPolicies {
   private readonly tenants: TenantDirectory;
-  private readonly cache = new Map<string, { at: number; policy: TenantPolicy }>();
+  private readonly cache = new Map<string, { at: number; policy: TenantPolicy; exists: boolean }>();
 
   constructor(tenants: TenantDirectory) {
     this.tenants = tenants;
   }
 
   async get(tenant: string, options: { fresh?: boolean } = {}): Promise<TenantPolicy> {
-    const cached = this.cache.get(tenant);
-    if (!options.fresh && cached && Date.now() - cached.at < POLICY_CACHE_MS) return cached.policy;
-    const policy = { ...defaultTenantPolicy, ...(await this.tenants.get(tenant))?.policy };
-    this.cache.set(tenant, { at: Date.now(), policy });
-    return policy;
+    return (await this.read(tenant, options)).policy;
+  }
+
+  /** Whether the tenant was bootstrapped, from the same cached read as its policy. */
+  async exists(tenant: string): Promise<boolean> {
+    return (await this.read(tenant)).exists;
   }
 
   /** Remembers a policy this function just wrote. */
   remember(tenant: string, policy: TenantPolicy): void {
-    this.cache.set(tenant, { at: Date.now(), policy });
+    this.cache.set(tenant, { at: Date.now(), policy, exists: true });
+  }
+
+  private async read(tenant: string, options: { fresh?: boolean } = {}) {
+    const cached = this.cache.get(tenant);
+    if (!options.fresh && cached && Date.now() - cached.at < POLICY_CACHE_MS) return cached;
+    const record = await this.tenants.get(tenant);
+    const entry = { at: Date.now(), policy: { ...defaultTenantPolicy, ...record?.policy }, exists: record !== undefined };
+    this.cache.set(tenant, entry);
+    return entry;
   }
 }
 

@@ -174,6 +174,31 @@ describe('roles', () => {
   });
 });
 
+describe("a person's record", () => {
+  it('is rewritten at most once per interval by a warm function, and at once when their role changes', async () => {
+    const admin = await signIn('ivan', ['kw-xchg-admins']);
+    const lastSeen = async () =>
+      ((await http('GET', '/v1/people?limit=100', { token: admin })).body.items as { id: string; lastSeenAt: string; role: string }[]).find(
+        (p) => p.id === 'corp:judy',
+      );
+    await signIn('judy', ['kw-xchg-viewers']);
+    const first = await lastSeen();
+    await new Promise((done) => setTimeout(done, 20));
+    await signIn('judy', ['kw-xchg-viewers']);
+    expect(await lastSeen()).toEqual(first);
+    await signIn('judy', ['kw-xchg-managers']);
+    const promoted = await lastSeen();
+    expect(promoted?.role).toBe('manager');
+    expect(promoted!.lastSeenAt > first!.lastSeenAt).toBe(true);
+    // Each sign-in is audited, written or not.
+    const audit = await http('GET', '/v1/audit?limit=100', { key: systemKey });
+    const signIns = audit.body.items.filter(
+      (e: { action: string; actor: string }) => e.action === 'person.sign_in' && e.actor === 'corp:judy',
+    );
+    expect(signIns).toHaveLength(3);
+  });
+});
+
 describe('signing a person out', () => {
   it('refuses their tokens at once, and lets them sign in again', async () => {
     const admin = await signIn('grace', ['kw-xchg-admins']);
@@ -184,6 +209,9 @@ describe('signing a person out', () => {
     expect(out.body.signedOutAt).not.toBeNull();
     const refused = await http('GET', '/v1/keys', { token });
     expect([refused.status, refused.body.code]).toEqual([401, 'authentication.token_superseded']);
+    // Tokens are dated to the second, and a warm exchange does not read the person back: a token
+    // issued in the very second of the sign-out counts as issued before it. From the next second on:
+    await new Promise((done) => setTimeout(done, 1000 - (Date.now() % 1000) + 10));
     const again = await signIn('heidi', ['kw-xchg-managers']);
     expect((await http('GET', '/v1/keys', { token: again })).status).toBe(200);
     expect((await http('POST', `/v1/people/${encodeURIComponent('corp:nobody')}/sign-out`, { token: admin })).status).toBe(404);
