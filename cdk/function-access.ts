@@ -55,6 +55,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'revoke-key': authenticated,
   'reveal-key': { ...authenticated, decrypt: ['pepper', 'recoverable-key'] },
   'verify-key': authenticated,
+  // Reads the reported key, and revokes or disables it (or the tenant's system key) with its audit events.
+  'report-leak': authenticated,
   whoami: authenticated,
   'revoke-all-keys': { ...authenticated, query: ['byTenant'] },
   'key-usage': { ...authenticated, query: ['table'] },

@@ -50,6 +50,7 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   'revoke-key': standard,
   'reveal-key': standard,
   'verify-key': standard,
+  'report-leak': standard,
   whoami: standard,
   // Revokes up to every key of a tenant in one call: as long as API Gateway waits (29 s).
   'revoke-all-keys': { ...standard, timeoutSeconds: 29 },

@@ -119,6 +119,7 @@ export function keyDetails(key: KeyView): string {
     ['Updated', when(key.updatedAt, '-')],
     ['Last used', when(key.lastUsedAt, 'never')],
     ['Expires', when(key.expiresAt, 'never')],
+    ...(key.leakedAt ? [['Leaked', `reported ${when(key.leakedAt, '-')} (keyward audit --key-id ${key.id})`] as [string, Cell]] : []),
   ]);
 }
 
@@ -126,6 +127,7 @@ export function keyDetails(key: KeyView): string {
 export type TenantPolicy = components['schemas']['TenantPolicy'] & {
   systemKey?: 'enabled' | 'break-glass' | 'disabled';
   personTokenSeconds?: number;
+  onLeak?: 'revoke' | 'disable' | 'notify';
 };
 
 const UNITS: [string, number][] = [
@@ -193,6 +195,7 @@ export function policyDetails(policy: TenantPolicy): string {
     ['Allowed IPs', policy.allowedIps ? policy.allowedIps.join(', ') : 'any'],
     ...(policy.systemKey !== undefined ? [['System key', policy.systemKey] as [string, Cell]] : []),
     ...(policy.personTokenSeconds !== undefined ? [["People's tokens", `${policy.personTokenSeconds} seconds`] as [string, Cell]] : []),
+    ...(policy.onLeak !== undefined ? [['On a leak', policy.onLeak] as [string, Cell]] : []),
   ]);
 }
 

@@ -46,6 +46,8 @@ export interface KeyRecord extends UsageState {
   /** When each expiry notice was written, so each is written once. */
   expiryNotice7d?: string | undefined;
   expiryNotice1d?: string | undefined;
+  /** When a report of the key leaking was first handled. */
+  leakedAt?: string | undefined;
   version: number;
 }
 
@@ -57,6 +59,10 @@ export type ExpiryNotice = '7d' | '1d';
 export const systemKeyModes = ['enabled', 'break-glass', 'disabled'] as const;
 export type SystemKeyMode = (typeof systemKeyModes)[number];
 
+/** What a report of a valid key leaking does to it: revoke it, disable it, or only tell (every case audits `key.leaked`). */
+export const leakResponses = ['revoke', 'disable', 'notify'] as const;
+export type LeakResponse = (typeof leakResponses)[number];
+
 export interface TenantPolicy {
   maxLifetimeDays: number | null;
   requireExpiry: boolean;
@@ -65,6 +71,7 @@ export interface TenantPolicy {
   systemKey: SystemKeyMode;
   /** How long a person's token lasts. */
   personTokenSeconds: number;
+  onLeak: LeakResponse;
 }
 
 export interface TenantRecord {
@@ -92,6 +99,7 @@ export const auditActions = [
   'tenant.break_glass',
   'person.sign_in',
   'person.sign_out',
+  'key.leaked',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -19,6 +19,7 @@ import { TenantService } from './services/tenant-service.ts';
 import { UsageAnalytics } from './services/usage-analytics.ts';
 import { IdentityTrust } from './services/identity-trust.ts';
 import { PersonSignIn } from './services/person-sign-in.ts';
+import { LeakResponse } from './services/leak-response.ts';
 import { PeopleService } from './services/people-service.ts';
 
 /** What the core runs on: the store, the cipher, where uses are recorded, and the client under the store (for table setup and tests). */
@@ -64,6 +65,7 @@ export interface Services {
   identity: IdentityTrust;
   signIn: PersonSignIn;
   people: PeopleService;
+  leaks: LeakResponse;
 }
 
 /** Wires the core: opens the pepper once (with the signing key, the only cipher calls of a warm function). */
@@ -109,7 +111,13 @@ export async function createServices(
   });
   const people = new PeopleService({ store, cursors: new CursorSealer(hasher.deriveKey('people-cursor')), auditRetentionDays });
   const idempotency = new IdempotentRequests(store.idempotency, cipher);
-  return { tokens, authenticator, keys, tenants, analytics, idempotency, identity, signIn, people };
+  const leaks = new LeakResponse({
+    store,
+    hasher,
+    policies,
+    settings: { keyPrefix: config.keyPrefix, retentionDays: config.retentionDays, auditRetentionDays },
+  });
+  return { tokens, authenticator, keys, tenants, analytics, idempotency, identity, signIn, people, leaks };
 }
 
 const createTokenService = ({ store, cipher, config }: Adapters) =>

@@ -14,6 +14,7 @@ interface PolicySetOptions extends JsonOption {
   allowedIps?: string[] | 'none';
   systemKey?: TenantPolicy['systemKey'];
   personTokenSeconds?: number;
+  onLeak?: TenantPolicy['onLeak'];
   tenant?: string;
   stage?: string;
 }
@@ -33,10 +34,11 @@ function policyChange(options: PolicySetOptions): Partial<TenantPolicy> {
     ...(options.allowedIps !== undefined ? { allowedIps: noneToNull(options.allowedIps) } : {}),
     ...(options.systemKey !== undefined ? { systemKey: options.systemKey } : {}),
     ...(options.personTokenSeconds !== undefined ? { personTokenSeconds: options.personTokenSeconds } : {}),
+    ...(options.onLeak !== undefined ? { onLeak: options.onLeak } : {}),
   };
   if (Object.keys(change).length === 0)
     throw new CliError(
-      'Nothing to change: pass --max-lifetime-days, --require-expiry, --max-grace-period, --allowed-ips, --system-key or --person-token-seconds.',
+      'Nothing to change: pass --max-lifetime-days, --require-expiry, --max-grace-period, --allowed-ips, --system-key, --person-token-seconds or --on-leak.',
     );
   return change;
 }
@@ -100,6 +102,11 @@ export function addPolicyCommands(program: Command): void {
         '--person-token-seconds <seconds>',
         "how long people's tokens last (60-3600)",
         positiveInteger('--person-token-seconds', 60, 3600),
+      )
+      .option(
+        '--on-leak <action>',
+        'what a report of a valid key leaking does: revoke (default), disable, or notify (only the key.leaked event)',
+        oneOf('--on-leak', ['revoke', 'disable', 'notify']),
       )
       .option('--tenant <id>', 'change this tenant directly in the store, as the operator, instead of through the API', tenantId)
       .option('--stage <stage>', "with --tenant: the deployed stack of this stage (the stack's table, with your AWS credentials)"),

@@ -208,6 +208,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/report-leak": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a Keyward key you found where it should not be: a valid key is dealt with by its tenant's onLeak policy; the answer is the same whatever the key */
+        post: operations["reportLeak"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{keyId}": {
         parameters: {
             query?: never;
@@ -409,6 +426,8 @@ export interface components {
             lastUsedAt: string | null;
             expiresAt: string | null;
             ownerId: string | null;
+            /** @description When a report of this key leaking was handled; null: never */
+            leakedAt: string | null;
             meta: {
                 [key: string]: string | number | boolean | null;
             } | null;
@@ -473,6 +492,11 @@ export interface components {
             systemKey?: "enabled" | "break-glass" | "disabled";
             /** @description Lifetime of people's tokens (default 900) */
             personTokenSeconds?: number;
+            /**
+             * @description What a report of a valid key leaking does: revoke it (default, reason leaked), disable it, or notify only; each writes key.leaked
+             * @enum {string}
+             */
+            onLeak?: "revoke" | "disable" | "notify";
         };
     };
     responses: never;
@@ -2112,6 +2136,135 @@ export interface operations {
             };
         };
     };
+    reportLeak: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The full API key */
+                    apiKey: string;
+                    /** @description Where you saw it, such as "public gist" or "build log" */
+                    source?: string;
+                    /**
+                     * Format: uri
+                     * @description The page it was seen on
+                     */
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The report is received (always the same answer) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        received: true;
+                    };
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: auth.missing_credentials, auth.invalid_token, auth.token_expired, authentication.invalid_api_key, authentication.key_disabled, authentication.key_revoked, authentication.key_expired, authentication.token_superseded */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.blocked, auth.forbidden, auth.superseded_secret, authentication.ip_not_allowed, policy.system_key_disabled, key.protected */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.throttled, authentication.rate_limited, authentication.usage_exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: service.not_initialised, service.unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getKey: {
         parameters: {
             query?: never;
@@ -3272,7 +3425,7 @@ export interface operations {
                              */
                             at: string;
                             /** @enum {string} */
-                            action: "tenant.bootstrap" | "key.create" | "key.update" | "key.enable" | "key.disable" | "key.regenerate" | "key.revoke" | "key.delete" | "key.reveal" | "key.purge" | "key.expiring" | "authentication.failure" | "tenant.policy_update" | "tenant.revoke_all" | "tenant.break_glass" | "person.sign_in" | "person.sign_out";
+                            action: "tenant.bootstrap" | "key.create" | "key.update" | "key.enable" | "key.disable" | "key.regenerate" | "key.revoke" | "key.delete" | "key.reveal" | "key.purge" | "key.expiring" | "authentication.failure" | "tenant.policy_update" | "tenant.revoke_all" | "tenant.break_glass" | "person.sign_in" | "person.sign_out" | "key.leaked";
                             keyId: string | null;
                             /** @description The key id, the person's id, or anonymous */
                             actor: string;

@@ -84,3 +84,15 @@ export function keyIdFromSearch(prefix: string, term: string): string | undefine
   if (preview?.[1]) return preview[1];
   return keyIdPattern.test(term) ? term : undefined;
 }
+
+/**
+ * The regular expression a secret scanner (a GitHub custom pattern with push protection,
+ * Hyperscan syntax) finds this deployment's keys with, and what must follow a key: a key is
+ * one word of base62 after `<prefix>_`, so anything longer is not one.
+ */
+export function scannerPattern(prefix: string): { pattern: string; afterSecret: string } {
+  return {
+    pattern: `${prefix}_[0-9A-Za-z]{${KEY_ID_LENGTH + SECRET_LENGTH + CHECKSUM_LENGTH}}`,
+    afterSecret: '[^0-9A-Za-z_]|\\z',
+  };
+}

@@ -301,6 +301,19 @@ export const signOutPerson = {
   success: { status: 200, schema: s.personResponse, description: 'The person, signed out' },
 } as const satisfies RouteDefinition;
 
+export const reportLeak = {
+  method: 'POST',
+  path: '/v1/keys/report-leak',
+  handler: 'report-leak',
+  access: 'public',
+  tags: ['Keys'],
+  summary:
+    "Report a Keyward key you found where it should not be: a valid key is dealt with by its tenant's onLeak policy; the answer is the same whatever the key",
+  bodyType: 'json',
+  body: s.leakReportRequest,
+  success: { status: 202, schema: s.leakReportResponse, description: 'The report is received (always the same answer)' },
+} as const satisfies RouteDefinition;
+
 export const signInProviders = {
   method: 'GET',
   path: '/v1/sign-in/providers',

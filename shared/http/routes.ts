@@ -25,6 +25,7 @@ export const routes = {
   getTenantPolicy: definitions.getTenantPolicy,
   putTenantPolicy: definitions.putTenantPolicy,
   verifyKey: definitions.verifyKey,
+  reportLeak: definitions.reportLeak,
   getKey: definitions.getKey,
   updateKey: definitions.updateKey,
   deleteKey: definitions.deleteKey,

@@ -7,7 +7,7 @@ import { keyStatuses } from '../domain/key-status.ts';
 import { keyTypes } from '../domain/permissions.ts';
 import { isIpOrCidr } from '../domain/usage-controls.ts';
 import { roles } from '../domain/identity.ts';
-import { actorTypes, auditActions, systemKeyModes } from '../ports.ts';
+import { actorTypes, auditActions, leakResponses, systemKeyModes } from '../ports.ts';
 import { errorStatus, oauthErrorCodes } from '../errors.ts';
 
 // zod/mini loads no locale: without this, every message not written here would read "Invalid input".
@@ -357,10 +357,16 @@ export const tenantPolicySchema = /* @__PURE__ */ schema(() =>
         personTokenSeconds: z
           .optional(wholeNumber().check(z.minimum(60), z.maximum(3600)))
           .check(z.meta({ description: "Lifetime of people's tokens (default 900)" })),
+        onLeak: z.optional(z.enum(leakResponses)).check(
+          z.meta({
+            description:
+              'What a report of a valid key leaking does: revoke it (default, reason leaked), disable it, or notify only; each writes key.leaked',
+          }),
+        ),
       },
       {
         error: unknownFields(
-          'send all of maxLifetimeDays, requireExpiry, maxGracePeriodSeconds, allowedIps, and optionally systemKey and personTokenSeconds (the policy is replaced whole)',
+          'send all of maxLifetimeDays, requireExpiry, maxGracePeriodSeconds, allowedIps, and optionally systemKey, personTokenSeconds and onLeak (the policy is replaced whole)',
         ),
       },
     )
@@ -503,6 +509,22 @@ export const peopleListResponse = /* @__PURE__ */ schema(() =>
 
 export const personResponse = personSchema;
 
+export const leakReportRequest = /* @__PURE__ */ schema(() =>
+  z.strictObject(
+    {
+      apiKey: apiKeyField,
+      source: z.optional(plainText(200)).check(z.meta({ description: 'Where you saw it, such as "public gist" or "build log"' })),
+      url: z
+        .optional(z.url({ protocol: /^https$/, error: 'must be an https URL' }).check(z.maxLength(2048)))
+        .check(z.meta({ description: 'The page it was seen on' })),
+    },
+    { error: unknownFields('send {"apiKey": "...", "source"?: "...", "url"?: "https://..."}') },
+  ),
+);
+
+/** The one answer of a leak report, whatever the key: the route says nothing about any key. */
+export const leakReportResponse = /* @__PURE__ */ schema(() => z.object({ received: z.literal(true) }));
+
 export const signInProvidersResponse = /* @__PURE__ */ schema(() =>
   z.object({
     providers: z.array(
@@ -584,6 +606,7 @@ export const keyViewSchema = /* @__PURE__ */ schema(() =>
       lastUsedAt: z.nullable(isoTime),
       expiresAt: z.nullable(isoTime),
       ownerId: z.nullable(z.string()),
+      leakedAt: z.nullable(isoTime).check(z.meta({ description: 'When a report of this key leaking was handled; null: never' })),
       meta: z.nullable(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
       rateLimit: z.nullable(
         z.object({

@@ -397,19 +397,8 @@ export class KeyService {
     return this.view(updated, now);
   }
 
-  /** What revoking a key changes: final status, a purge time, and no old or recoverable secret kept. */
   private revocation(key: KeyRecord, reason: string | undefined, now: Date): KeyChanges {
-    const purgeAt = this.purgeTime(now.toISOString());
-    return {
-      status: 'revoked',
-      revokedAt: now.toISOString(),
-      revokeReason: reason ?? null,
-      purgeAt: key.purgeAt !== undefined && key.purgeAt < purgeAt ? key.purgeAt : purgeAt,
-      previousSecretHash: null,
-      previousSecretValidUntil: null,
-      sealedApiKey: null,
-      updatedAt: now.toISOString(),
-    };
+    return revocationChanges(key, reason, now, this.settings.retentionDays);
   }
 
   /**
@@ -593,6 +582,21 @@ export class KeyService {
 }
 
 /** A creator sees only the keys they own; everyone else sees every key of their tenant. */
+/** What revoking a key changes: final status, a purge time, and no old or recoverable secret kept. */
+export function revocationChanges(key: KeyRecord, reason: string | undefined, now: Date, retentionDays: number): KeyChanges {
+  const purgeAt = new Date(now.getTime() + retentionDays * DAY_MS).toISOString();
+  return {
+    status: 'revoked',
+    revokedAt: now.toISOString(),
+    revokeReason: reason ?? null,
+    purgeAt: key.purgeAt !== undefined && key.purgeAt < purgeAt ? key.purgeAt : purgeAt,
+    previousSecretHash: null,
+    previousSecretValidUntil: null,
+    sealedApiKey: null,
+    updatedAt: now.toISOString(),
+  };
+}
+
 const visibleTo = (caller: Caller, key: KeyRecord) => caller.grant.onlyOwner === undefined || key.ownerId === caller.grant.onlyOwner;
 
 /** The list filter judged on one record (a search by key id reads the key, not the index). */

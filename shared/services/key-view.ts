@@ -26,6 +26,7 @@ export function keyView(key: KeyRecord, prefix: string, now: Date) {
     rateLimit: key.rateLimit && rate ? { ...key.rateLimit, remaining: rate.remaining, reset: rate.reset } : null,
     credits: key.credits && remaining !== undefined ? { remaining, ...(key.credits.refill ? { refill: key.credits.refill } : {}) } : null,
     allowedIps: key.allowedIps ?? null,
+    leakedAt: key.leakedAt ?? null,
   };
 }
 

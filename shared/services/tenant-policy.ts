@@ -8,6 +8,7 @@ export const defaultTenantPolicy: TenantPolicy = {
   allowedIps: null,
   systemKey: 'enabled',
   personTokenSeconds: 900,
+  onLeak: 'revoke',
 };
 
 /** A policy change reaches every warm function within this long; each function reads a tenant's policy at most this often. */

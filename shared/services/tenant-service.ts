@@ -6,8 +6,9 @@ import { policyViolation, type TenantPolicies } from './tenant-policy.ts';
 import { canonicalCidr, ipAllowed } from '../domain/usage-controls.ts';
 
 /** A policy as the API takes it: the system key mode and people's token lifetime stay as they are when left out. */
-export type TenantPolicyInput = Omit<TenantPolicy, 'systemKey' | 'personTokenSeconds'> &
-  Partial<Pick<TenantPolicy, 'systemKey' | 'personTokenSeconds'>>;
+/** The policy a PUT sends: the rules added after the first may be left out, and then keep their values. */
+export type TenantPolicyInput = Omit<TenantPolicy, 'systemKey' | 'personTokenSeconds' | 'onLeak'> &
+  Partial<Pick<TenantPolicy, 'systemKey' | 'personTokenSeconds' | 'onLeak'>>;
 
 const systemKeyStaysOff = () =>
   new KeywardError(
@@ -35,6 +36,7 @@ export class TenantService {
       ...input,
       systemKey: input.systemKey ?? current.systemKey,
       personTokenSeconds: input.personTokenSeconds ?? current.personTokenSeconds,
+      onLeak: input.onLeak ?? current.onLeak,
       allowedIps: input.allowedIps?.map(canonicalCidr) ?? null,
     };
     // A disabled system key is the way back in that IAM alone holds: no credential of the tenant reopens it.

@@ -62,6 +62,7 @@ describe('policy set --tenant', () => {
       allowedIps: ['203.0.113.0/24'],
       systemKey: 'enabled',
       personTokenSeconds: 900,
+      onLeak: 'revoke',
     });
     // No call of this tenant was served yet, so nothing is cached: the refusal is immediate.
     const refused = await api(['whoami']);
@@ -104,6 +105,7 @@ describe('policy set --tenant', () => {
       allowedIps: null,
       systemKey: 'break-glass',
       personTokenSeconds: 600,
+      onLeak: 'revoke',
     });
     const audit = JSON.parse((await api(['audit', '--json'])).stdout) as { items: { action: string; actor: string }[] };
     expect(audit.items.filter((item) => item.action === 'tenant.policy_update').map((item) => item.actor)).toEqual([
@@ -123,6 +125,7 @@ describe('policy set --tenant', () => {
       requireExpiry: true,
       systemKey: 'enabled',
       personTokenSeconds: 600,
+      onLeak: 'revoke',
     });
     // Back to the defaults, for the other tests of this file.
     succeeded(await operator(['policy', 'set', '--tenant', tenant, '--max-lifetime-days', 'none', '--require-expiry', 'false']), 'reset');

@@ -193,6 +193,7 @@ describe('policy get and set', () => {
       allowedIps: null,
       systemKey: 'enabled',
       personTokenSeconds: 900,
+      onLeak: 'revoke',
     });
     const shown = (await ok(['policy', 'get'])).stdout;
     expect(shown).toMatch(/^Max lifetime:\s+no limit$/m);
@@ -211,6 +212,7 @@ describe('policy get and set', () => {
       allowedIps: ['127.0.0.0/8', '::1/128'],
       systemKey: 'enabled',
       personTokenSeconds: 900,
+      onLeak: 'revoke',
     });
     await fails(['keys', 'create', '--name', 'forever', '--type', 'viewer'], /requireExpiry.*\(policy\.violation\)/);
     await ok(['keys', 'create', '--name', 'monthly', '--type', 'viewer', '--expires-in-days', '30']);
@@ -240,6 +242,7 @@ describe('policy get and set', () => {
       allowedIps: null,
       systemKey: 'enabled',
       personTokenSeconds: 900,
+      onLeak: 'revoke',
     });
   }, 60_000);
 });

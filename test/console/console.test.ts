@@ -423,6 +423,7 @@ describe('admin console', () => {
       allowedIps: ['127.0.0.0/8', '::1/128'],
       systemKey: 'enabled',
       personTokenSeconds: 900,
+      onLeak: 'revoke',
     });
     await visible(page.getByRole('button', { name: 'Revoke keys…' }));
     await shot('policy');

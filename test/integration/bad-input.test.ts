@@ -128,6 +128,8 @@ const validBodies: Partial<Record<RouteId, () => string>> = {
   oauthToken: () => form({ grant_type: 'client_credentials', client_id: home.viewerKeyId, client_secret: home.viewerSecret }),
   createKey: () => JSON.stringify({ name: 'made by a test', type: 'viewer' }),
   verifyKey: () => JSON.stringify({ apiKey: home.viewer }),
+  // Not a key: a report of the suite's own keys would revoke them.
+  reportLeak: () => JSON.stringify({ apiKey: 'kw_not_a_key', source: 'a test' }),
   updateKey: () => JSON.stringify({ name: 'renamed by a test' }),
   regenerateKey: () => JSON.stringify({ gracePeriodSeconds: 0 }),
   revokeKey: () => JSON.stringify({ reason: 'revoked by a test' }),

@@ -198,6 +198,7 @@ describe('tenant policy', () => {
     allowedIps: null,
     systemKey: 'enabled',
     personTokenSeconds: 900,
+    onLeak: 'revoke',
   };
 
   it('reads with keys:read, is replaced by keys:admin only, and is audited', async () => {
@@ -211,7 +212,13 @@ describe('tenant policy', () => {
     const put = await http('PUT', '/v1/tenant/policy', { key: admin, json: strict });
     expect(put.status).toBe(200);
     // The rules a PUT leaves out keep their values.
-    expect(put.body).toEqual({ ...strict, allowedIps: ['127.0.0.0/8', '::1/128'], systemKey: 'enabled', personTokenSeconds: 900 });
+    expect(put.body).toEqual({
+      ...strict,
+      allowedIps: ['127.0.0.0/8', '::1/128'],
+      systemKey: 'enabled',
+      personTokenSeconds: 900,
+      onLeak: 'revoke',
+    });
     const audit = await http('GET', '/v1/audit?limit=5', { key: admin });
     expect(audit.body.items[0]).toMatchObject({ action: 'tenant.policy_update', outcome: 'success' });
     expect((await http('PUT', '/v1/tenant/policy', { key: admin, json: { requireExpiry: true } })).status).toBe(400);

@@ -29,6 +29,7 @@ const key: KeyView = {
   rateLimit: null,
   credits: null,
   allowedIps: null,
+  leakedAt: null,
 };
 
 const event: AuditEvent = {

@@ -63,7 +63,11 @@ export async function keyDetailPage(main: HTMLElement, id: string) {
         ...row('Key ID', h('code', {}, key.id)),
         ...row('Preview', h('code', {}, key.preview)),
         ...row('Type', ...typeCell(key)),
-        ...row('Status', statusBadge(key.status)),
+        ...row(
+          'Status',
+          statusBadge(key.status),
+          ...(key.leakedAt ? [' ', badge('Leaked', 'revoked'), ' reported ', timeElement(key.leakedAt), ' (see the audit log)'] : []),
+        ),
         ...row(
           'Scopes',
           key.scopes.length ? h('ul', { class: 'scopes' }, ...key.scopes.map((s) => h('li', {}, h('code', {}, s)))) : 'None',

@@ -68,6 +68,19 @@ export async function policyPage(main: HTMLElement) {
     'How long a signed-in person’s token lasts before the console or CLI trades a new one (60 to 3600).',
   );
   personTokens.control.value = String(policy.personTokenSeconds ?? 900);
+  const onLeak = field(
+    'When a key leaks',
+    h(
+      'select',
+      { name: 'onLeak', disabled: !admin },
+      ...[
+        ['revoke', 'Revoke it'],
+        ['disable', 'Disable it'],
+        ['notify', 'Only tell (the key.leaked event)'],
+      ].map(([value, label]) => h('option', { value, selected: (policy.onLeak ?? 'revoke') === value }, label)),
+    ),
+    'What a report of a valid key of this tenant leaking does (GitHub secret scanning, or anyone’s report): every case is audited as key.leaked.',
+  );
 
   const errors = formErrorBox();
   let ipList: string[] = [];
@@ -90,6 +103,7 @@ export async function policyPage(main: HTMLElement) {
     ips.wrapper,
     systemKey.wrapper,
     personTokens.wrapper,
+    onLeak.wrapper,
     errors,
     admin ? h('div', { class: 'actions' }, save) : null,
   );
@@ -115,6 +129,7 @@ export async function policyPage(main: HTMLElement) {
         allowedIps: ipList.length ? ipList : null,
         systemKey: systemKey.control.value as TenantPolicy['systemKey'],
         personTokenSeconds: Number(personTokens.control.value),
+        onLeak: onLeak.control.value as TenantPolicy['onLeak'],
       });
       setNotice('Policy saved.');
       redraw();

@@ -75,6 +75,7 @@ const keyFields = [
   'creditsPeriod',
   'expiryNotice7d',
   'expiryNotice1d',
+  'leakedAt',
 ] as const satisfies readonly (keyof KeyRecord)[];
 
 export function toKeyRecord(item: Record<string, unknown>): KeyRecord {
