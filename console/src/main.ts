@@ -20,6 +20,7 @@ function sections(): [string, string][] {
     ['/keys', isCreator() ? 'My keys' : 'Keys'],
     ['/usage', 'Usage'],
     ['/audit', 'Audit log'],
+    ['/leaks', 'Leaks'],
     ['/policy', 'Policy'],
     ...(can('keys:admin') ? ([['/people', 'People']] as [string, string][]) : []),
   ];
@@ -54,6 +55,13 @@ function render() {
   const detail = /^\/keys\/([^/]+)$/.exec(route);
   if (detail) void keyDetailPage(main, decodeURIComponent(detail[1]!));
   else if (route.startsWith('/audit')) void auditPage(main, query);
+  else if (route.startsWith('/leaks'))
+    void auditPage(
+      main,
+      new URLSearchParams({ action: 'key.leaked' }),
+      'Leaks',
+      'Keys reported leaked, by GitHub secret scanning or anyone’s report, and what the tenant’s policy did (Policy → When a key leaks).',
+    );
   else if (route.startsWith('/policy')) void policyPage(main);
   else if (route.startsWith('/people')) void peoplePage(main);
   else if (route.startsWith('/usage')) usagePage(main);

@@ -470,6 +470,28 @@ describe('admin console', () => {
     expect(cspViolations).toEqual([]);
   }, 60_000);
 
+  it('shows a leaked key: a badge on its page, and the Leaks view of key.leaked events', async () => {
+    const admin = (await newTenant('console-leaks')).apiKey;
+    const leaked = await createKey(admin, { name: 'pasted in a gist' });
+    const reported = await fetch(`${base}/v1/keys/report-leak`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiKey: leaked.apiKey, source: 'public gist', url: 'https://gist.example.com/x' }),
+    });
+    expect(reported.status).toBe(202);
+    await signInAs(admin);
+    await page.getByRole('link', { name: 'Leaks' }).click();
+    await visible(page.getByRole('heading', { name: 'Leaks' }));
+    const row = page.getByRole('row').filter({ hasText: 'key.leaked' });
+    await visible(row);
+    await expect(row.getByText('public gist').count()).resolves.toBeGreaterThan(0);
+    await row.getByRole('link', { name: 'pasted in a gist' }).click();
+    await visible(page.getByText('Leaked', { exact: true }));
+    await visible(page.getByText('Revoked', { exact: true }));
+    await axe('a leaked key');
+    expect(cspViolations).toEqual([]);
+  }, 60_000);
+
   it('charts usage, flags keys expiring soon, keeps filters in the URL, and passes axe at desktop and phone sizes', async () => {
     const admin = (await newTenant('console-usage')).apiKey;
     const soon = await createKey(admin, { name: 'expiring-soon', expiresInDays: 3, ownerId: 'team-a' });

@@ -19,11 +19,16 @@ const auditActions = [
   'authentication.failure',
   'tenant.policy_update',
   'tenant.revoke_all',
+  'tenant.break_glass',
+  'person.sign_in',
+  'person.sign_out',
+  'key.leaked',
 ];
 
 /** The tenant's audit log, filtered by key and action as the address says. */
-export async function auditPage(main: HTMLElement, query: URLSearchParams) {
-  pageTitle(main, 'Audit log');
+export async function auditPage(main: HTMLElement, query: URLSearchParams, title = 'Audit log', intro?: string) {
+  pageTitle(main, title);
+  if (intro) main.append(h('p', {}, intro));
   const keyId = h('input', { type: 'text', name: 'keyId', autocomplete: 'off', class: 'mono', value: query.get('key') ?? '' });
   const action = h(
     'select',
