@@ -11,9 +11,10 @@ export type FunctionName = (typeof routes)[keyof typeof routes]['handler'] | (ty
 /**
  * Functions that are neither routes nor jobs: the authorizers for your own APIs (one verifies
  * tokens offline, the other checks keys with every usage control), the step of the events
- * pipe that shapes audit items into events, and the counter of the uses the functions log.
+ * pipe that shapes audit items into events, the counter of the uses the functions log, and
+ * the worker of GitHub's secret-scanning alerts.
  */
-export const otherFunctions = ['token-authorizer', 'key-authorizer', 'shape-audit-events', 'count-uses'] as const;
+export const otherFunctions = ['token-authorizer', 'key-authorizer', 'shape-audit-events', 'count-uses', 'github-alert-worker'] as const;
 type OtherFunction = (typeof otherFunctions)[number];
 
 /** What one function may do: DynamoDB actions on items, queries, and sealing purposes of the secrets key. */
@@ -57,6 +58,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'verify-key': authenticated,
   // Reads the reported key, and revokes or disables it (or the tenant's system key) with its audit events.
   'report-leak': authenticated,
+  // Records each delivery id, and forgets one it could not queue: it opens no secret of the table.
+  'github-secret-scanning': { ...none, items: ['PutItem', 'DeleteItem'] },
   whoami: authenticated,
   'revoke-all-keys': { ...authenticated, query: ['byTenant'] },
   'key-usage': { ...authenticated, query: ['table'] },
@@ -85,6 +88,8 @@ export const functionAccess: Record<FunctionName, FunctionAccess> = {
   'shape-audit-events': none,
   // Adds batches of recorded uses to the usage counters, with a mark per batch: a transaction of updates and one put.
   'count-uses': { ...none, items: ['UpdateItem', 'PutItem'] },
+  // Deals with a leaked key as report-leak does.
+  'github-alert-worker': authenticated,
 };
 
 /** Every function the stack deploys, in route-table order, then the jobs, then the authorizer. */

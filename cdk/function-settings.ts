@@ -51,6 +51,7 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   'reveal-key': standard,
   'verify-key': standard,
   'report-leak': standard,
+  'github-secret-scanning': standard,
   whoami: standard,
   // Revokes up to every key of a tenant in one call: as long as API Gateway waits (29 s).
   'revoke-all-keys': { ...standard, timeoutSeconds: 29 },
@@ -76,4 +77,6 @@ export const functionSettings: Record<FunctionName, FunctionSettings> = {
   'shape-audit-events': { ...background, environment: 'authorizer' },
   // Sums a batch of log lines and writes a few counters: a minute for a large batch.
   'count-uses': { ...background, timeoutSeconds: 60 },
+  // Three calls to GitHub of at most 5 s each, and the leak's writes.
+  'github-alert-worker': { ...background, timeoutSeconds: 30 },
 };

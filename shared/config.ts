@@ -31,6 +31,17 @@ const configSchema = z.object({
   KEYWARD_USES_FILE: z.optional(z.string().check(z.minLength(1))),
   /** A JSON array of trusted OpenID Providers (see domain/identity.ts); none by default. */
   KEYWARD_IDENTITY_PROVIDERS: z._default(z.string(), '[]'),
+  /** GitHub's REST API, where the secret-scanning worker reads and resolves alerts. */
+  KEYWARD_GITHUB_API_URL: z._default(z.url(), 'https://api.github.com'),
+  /** Locally, the webhook secret (made on first use) and the GitHub App's {appId, privateKey}. */
+  KEYWARD_GITHUB_WEBHOOK_SECRET_FILE: z._default(z.string().check(z.minLength(1)), '.data/github/webhook-secret'),
+  KEYWARD_GITHUB_APP_FILE: z._default(z.string().check(z.minLength(1)), '.data/github/app.json'),
+  /** Comma-separated secret types (the custom pattern's) whose alerts are queued; empty: every alert, the worker judges the secret. */
+  KEYWARD_GITHUB_SECRET_TYPES: z._default(z.string(), ''),
+  /** The local alert queue: tries per alert, the first wait between them (doubled each time), and where it gives up to. */
+  KEYWARD_GITHUB_ATTEMPTS: positiveInt(5),
+  KEYWARD_GITHUB_RETRY_MS: positiveInt(1000),
+  KEYWARD_GITHUB_DEAD_LETTER_FILE: z._default(z.string().check(z.minLength(1)), '.data/github-dead-letters.ndjson'),
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), 3000),
 });
@@ -57,6 +68,17 @@ function toConfig(env: z.output<typeof configSchema>) {
     /** Where uses are recorded, one line each: this file (locally), or standard output (in Lambda, the log group). */
     usesFile: env.KEYWARD_USES_FILE,
     identityProviders: parseIdentityProviders(env.KEYWARD_IDENTITY_PROVIDERS),
+    github: {
+      apiUrl: env.KEYWARD_GITHUB_API_URL.replace(/\/+$/, ''),
+      webhookSecretFile: env.KEYWARD_GITHUB_WEBHOOK_SECRET_FILE,
+      appFile: env.KEYWARD_GITHUB_APP_FILE,
+      secretTypes: env.KEYWARD_GITHUB_SECRET_TYPES.split(',')
+        .map((type) => type.trim())
+        .filter((type) => type !== ''),
+      attempts: env.KEYWARD_GITHUB_ATTEMPTS,
+      retryMs: env.KEYWARD_GITHUB_RETRY_MS,
+      deadLetterFile: env.KEYWARD_GITHUB_DEAD_LETTER_FILE,
+    },
     region: env.AWS_REGION,
     port: env.PORT,
   };

@@ -34,6 +34,7 @@ export const errorStatus = {
   'authentication.usage_exceeded': 429,
   'policy.violation': 400,
   'policy.system_key_disabled': 403,
+  'webhook.invalid_signature': 401,
   'key.not_found': 404,
   'person.not_found': 404,
   'key.protected': 403,

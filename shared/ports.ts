@@ -351,3 +351,37 @@ export interface Cipher {
   seal(plaintext: Uint8Array, context: SealContext): Promise<string>;
   open(sealed: string, context: SealContext): Promise<Uint8Array>;
 }
+
+/** A GitHub secret-scanning alert to act on: where it is, and the App installation that may read it. */
+export interface GithubAlertJob {
+  deliveryId: string;
+  installationId: number;
+  /** `owner/repo`. */
+  repository: string;
+  alertNumber: number;
+}
+
+/** Hands alerts from the webhook, which must answer GitHub within 10 s, to the worker that reads and resolves them. */
+export interface GithubAlertQueue {
+  send(job: GithubAlertJob): Promise<void>;
+}
+
+/** The webhook deliveries already received, so a replayed delivery does nothing. */
+export interface WebhookDeliveries {
+  /** Records the delivery id; false when it was recorded before. */
+  claim(deliveryId: string, now: Date): Promise<boolean>;
+  /** Forgets a delivery that could not be queued, so GitHub's redelivery is not taken for a replay. */
+  release(deliveryId: string): Promise<void>;
+}
+
+/** The GitHub App that reads and resolves alerts: its App id and private key (PEM). */
+export interface GithubApp {
+  appId: string;
+  privateKey: string;
+}
+
+/** The secrets of the GitHub integration, read once per process. */
+export interface GithubSecrets {
+  webhookSecret(): Promise<string>;
+  app(): Promise<GithubApp>;
+}

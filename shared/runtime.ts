@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { getConfig, type Config } from './config.ts';
-import type { Cipher, Store, UseRecorder } from './ports.ts';
+import { KeywardError } from './errors.ts';
+import type { Cipher, Store, UseRecorder, WebhookDeliveries } from './ports.ts';
 import { createDynamoDbStore } from './adapters/dynamodb/store.ts';
 import { KmsCipher } from './adapters/kms-cipher.ts';
 import { LocalKeyringCipher, loadKeyringKey } from './adapters/local-keyring-cipher.ts';
@@ -21,14 +22,21 @@ import { IdentityTrust } from './services/identity-trust.ts';
 import { PersonSignIn } from './services/person-sign-in.ts';
 import { LeakResponse } from './services/leak-response.ts';
 import { PeopleService } from './services/people-service.ts';
+import { GithubWebhook } from './services/github-webhook.ts';
+import { GithubAlerts } from './services/github-alerts.ts';
+import { LocalGithubSecrets } from './adapters/local-github-secrets.ts';
+import { InProcessAlertQueue } from './adapters/local-alert-queue.ts';
+import { DynamoDbWebhookDeliveries } from './adapters/dynamodb/webhook-deliveries.ts';
 
-/** What the core runs on: the store, the cipher, where uses are recorded, and the client under the store (for table setup and tests). */
+/** What the core runs on: the store, the cipher, where uses are recorded, the client under the store (for table setup and tests), and the webhook deliveries. */
 export interface Adapters {
   config: Config;
   dynamoDb: DynamoDBClient;
   store: Store;
   cipher: Cipher;
   uses: UseRecorder;
+  /** GitHub webhook deliveries already received. */
+  deliveries: WebhookDeliveries;
 }
 
 /** The AWS clients and adapters the configuration asks for: KMS or the local keyring. */
@@ -51,7 +59,8 @@ export function createAdapters(config: Config): Adapters {
       ? new KmsCipher(boundCalls(new KMSClient({ region: config.region, ...awsClientSettings }), 'kms'), config.kmsKeyId ?? '')
       : new LocalKeyringCipher(loadKeyringKey(config.keyringFile));
   const uses = config.usesFile ? fileUseRecorder(config.usesFile) : stdoutUseRecorder;
-  return { config, dynamoDb, store, cipher, uses };
+  const deliveries = new DynamoDbWebhookDeliveries({ db: documents, name: config.tableName });
+  return { config, dynamoDb, store, cipher, uses, deliveries };
 }
 
 /** What handlers call: the core's services, never the adapters under them. */
@@ -158,4 +167,61 @@ export function getServices(): Promise<Services> {
     throw error;
   });
   return services;
+}
+
+let githubSecrets: LocalGithubSecrets | undefined;
+let githubWebhook: GithubWebhook | undefined;
+let githubAlerts: Promise<GithubAlerts> | undefined;
+
+/** The GitHub integration's secrets, read once per process (locally from files). */
+function getGithubSecrets(config: Config = getConfig()): LocalGithubSecrets {
+  // In Lambda the secrets will come from Secrets Manager and the alerts go through SQS; until
+  // those adapters exist, a deployed stack says so rather than writing files it cannot keep.
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME)
+    throw new KeywardError(
+      'service.unavailable',
+      'GitHub secret scanning is not set up on this deployment yet: report leaks with POST /v1/keys/report-leak.',
+    );
+  githubSecrets ??= new LocalGithubSecrets({ webhookSecret: config.github.webhookSecretFile, app: config.github.appFile });
+  return githubSecrets;
+}
+
+/** This process's receiver of GitHub's webhook: it opens no secret of the store, only the webhook's own. */
+export function getGithubWebhook(): GithubWebhook {
+  if (githubWebhook) return githubWebhook;
+  const { config, deliveries } = getAdapters();
+  const { attempts, retryMs, deadLetterFile } = config.github;
+  // In process: the alert runs here once the webhook has answered.
+  const queue = new InProcessAlertQueue(async (job) => (await getGithubAlerts()).handle(job, new Date()), {
+    attempts,
+    retryMs,
+    deadLetterFile,
+  });
+  githubWebhook = new GithubWebhook({
+    secrets: getGithubSecrets(config),
+    deliveries,
+    queue,
+    secretTypes: config.github.secretTypes,
+  });
+  return githubWebhook;
+}
+
+/** This process's secret-scanning worker; a failed start is retried on the next alert. */
+export function getGithubAlerts(): Promise<GithubAlerts> {
+  githubAlerts ??= getServices().then(
+    ({ leaks }) => {
+      const { config, store } = getAdapters();
+      return new GithubAlerts({
+        secrets: getGithubSecrets(config),
+        leaks,
+        keys: store.keys,
+        settings: { apiUrl: config.github.apiUrl, keyPrefix: config.keyPrefix },
+      });
+    },
+    (error: unknown) => {
+      githubAlerts = undefined;
+      throw error;
+    },
+  );
+  return githubAlerts;
 }

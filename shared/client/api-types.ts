@@ -225,6 +225,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/integrations/github/secret-scanning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** GitHub's secret_scanning_alert webhook, signed in X-Hub-Signature-256: a leaked Keyward key is dealt with by its tenant's onLeak policy and the alert resolved as revoked */
+        post: operations["githubSecretScanning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{keyId}": {
         parameters: {
             query?: never;
@@ -386,7 +403,7 @@ export interface components {
     schemas: {
         Error: {
             /** @enum {string} */
-            code: "request.invalid" | "request.malformed_json" | "request.invalid_cursor" | "request.invalid_scope" | "request.ambiguous_credentials" | "request.too_large" | "request.unsupported_media_type" | "request.idempotency_in_progress" | "request.idempotency_mismatch" | "request.idempotency_stale" | "request.throttled" | "request.blocked" | "route.not_found" | "route.method_not_allowed" | "auth.missing_credentials" | "auth.invalid_token" | "auth.token_expired" | "auth.forbidden" | "auth.superseded_secret" | "authentication.invalid_api_key" | "authentication.key_disabled" | "authentication.key_revoked" | "authentication.key_expired" | "authentication.token_superseded" | "authentication.ip_not_allowed" | "authentication.rate_limited" | "authentication.usage_exceeded" | "policy.violation" | "policy.system_key_disabled" | "key.not_found" | "person.not_found" | "key.protected" | "key.not_editable" | "key.conflict" | "key.not_recoverable" | "tenant.exists" | "service.not_initialised" | "service.unavailable" | "internal.error";
+            code: "request.invalid" | "request.malformed_json" | "request.invalid_cursor" | "request.invalid_scope" | "request.ambiguous_credentials" | "request.too_large" | "request.unsupported_media_type" | "request.idempotency_in_progress" | "request.idempotency_mismatch" | "request.idempotency_stale" | "request.throttled" | "request.blocked" | "route.not_found" | "route.method_not_allowed" | "auth.missing_credentials" | "auth.invalid_token" | "auth.token_expired" | "auth.forbidden" | "auth.superseded_secret" | "authentication.invalid_api_key" | "authentication.key_disabled" | "authentication.key_revoked" | "authentication.key_expired" | "authentication.token_superseded" | "authentication.ip_not_allowed" | "authentication.rate_limited" | "authentication.usage_exceeded" | "policy.violation" | "policy.system_key_disabled" | "webhook.invalid_signature" | "key.not_found" | "person.not_found" | "key.protected" | "key.not_editable" | "key.conflict" | "key.not_recoverable" | "tenant.exists" | "service.not_initialised" | "service.unavailable" | "internal.error";
             message: string;
             requestId: string;
             details?: {
@@ -2238,6 +2255,103 @@ export interface operations {
             };
             /** @description Error: request.throttled, authentication.rate_limited, authentication.usage_exceeded */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: internal.error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: service.not_initialised, service.unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    githubSecretScanning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery is received (and a new alert queued) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        received: true;
+                    };
+                };
+            };
+            /** @description Error: request.invalid, request.malformed_json, request.invalid_cursor, request.invalid_scope, request.ambiguous_credentials, policy.violation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: webhook.invalid_signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: route.method_not_allowed (a method this path does not take; Allow lists those it takes) */
+            405: {
+                headers: {
+                    /** @description The methods this path takes, such as "GET, POST" */
+                    Allow?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: request.unsupported_media_type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

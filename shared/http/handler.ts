@@ -25,13 +25,20 @@ export const REQUEST_DEADLINE_MARGIN_MS = 500;
 type Parsed<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 export interface HttpRequest<R extends RouteDefinition> {
-  body: Parsed<R['body']>;
+  /** A webhook's body is its raw text, for the handler to check its signature before parsing it. */
+  body: R extends { bodyType: 'webhook' } ? string : Parsed<R['body']>;
   query: Parsed<R['query']>;
   params: Parsed<R['params']>;
   headers: Record<string, string | undefined>;
   caller: R['access'] extends 'public' ? undefined : Caller;
-  /** Absent on public routes without a body (discovery documents): they open no secret. */
-  services: R['access'] extends 'public' ? (R extends { bodyType: string } ? Services : undefined) : Services;
+  /** Absent on public routes without a body (discovery documents) and on webhooks: they open no secret. */
+  services: R['access'] extends 'public'
+    ? R extends { bodyType: 'webhook' }
+      ? undefined
+      : R extends { bodyType: string }
+        ? Services
+        : undefined
+    : Services;
   requestId: string;
   sourceIp: string | null;
   now: Date;
@@ -138,12 +145,13 @@ function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
   return Object.assign(Object.create(null) as Record<string, string>, event.queryStringParameters ?? {});
 }
 
-const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded' } as const;
+const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded', webhook: 'application/json' } as const;
 
 function readBody(route: RouteDefinition, event: APIGatewayProxyEvent, headers: Record<string, string | undefined>): unknown {
   const raw = event.body == null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-    throw new KeywardError('request.too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KiB; send less.`);
+  const limit = route.maxBodyBytes ?? MAX_BODY_BYTES;
+  if (Buffer.byteLength(raw) > limit) {
+    throw new KeywardError('request.too_large', `The body is larger than ${limit / 1024} KiB; send less.`);
   }
   const given = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (!route.bodyType) {
@@ -155,7 +163,7 @@ function readBody(route: RouteDefinition, event: APIGatewayProxyEvent, headers: 
       );
     throw new KeywardError('request.invalid', 'This route takes no body: send the request without one.');
   }
-  if (raw.trim() === '') return {};
+  if (raw.trim() === '' && route.bodyType !== 'webhook') return {};
   const expected = mediaTypes[route.bodyType];
   if (given !== expected) {
     throw new KeywardError(
@@ -163,6 +171,7 @@ function readBody(route: RouteDefinition, event: APIGatewayProxyEvent, headers: 
       `Send the body as ${expected} with a matching Content-Type header${given ? `, not ${given}` : ''}.`,
     );
   }
+  if (route.bodyType === 'webhook') return raw;
   if (route.bodyType === 'form') {
     const params = new URLSearchParams(raw);
     const names = [...params.keys()];
@@ -257,7 +266,8 @@ function handlerChain<R extends RouteDefinition>(
       const requestId = requestIdOf(event, context);
       const headers = lowerCaseHeaders(event);
       const sourceIp = event.requestContext?.identity?.sourceIp ?? null;
-      const services = openServices && (route.access !== 'public' || route.bodyType) ? await openServices() : undefined;
+      const opensServices = route.access !== 'public' || (route.bodyType !== undefined && route.bodyType !== 'webhook');
+      const services = openServices && opensServices ? await openServices() : undefined;
       const now = new Date();
       let caller: Caller | undefined;
       // Who is calling comes first: an anonymous caller learns nothing about request shapes.
@@ -291,7 +301,7 @@ function handlerChain<R extends RouteDefinition>(
         const body = wellFormed(readBody(route, event, headers), 'body');
         const query = validate(route.query ?? noQuery, wellFormed(queryOf(event), 'query string'), 'query string');
         const params = route.params ? validate(route.params, event.pathParameters ?? {}, 'path') : undefined;
-        const parsedBody = route.body ? validate(route.body, body, 'body') : undefined;
+        const parsedBody = route.bodyType === 'webhook' ? body : route.body ? validate(route.body, body, 'body') : undefined;
         const request = {
           body: parsedBody,
           query: route.query ? query : undefined,

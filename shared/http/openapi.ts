@@ -155,14 +155,18 @@ function errorResponses(route: RouteDefinition, output: ReturnType<typeof conver
   if (route.params) add(404, 409);
   if (route.idempotent) add(409, 422);
   // A use of a key may be refused by its usage controls; anything that reads the store may find it unavailable.
-  const usesKeys = route.access !== 'public' || route.bodyType !== undefined;
+  const usesKeys = route.access !== 'public' || (route.bodyType !== undefined && route.bodyType !== 'webhook');
   if (usesKeys) add(403, 429);
-  if (usesKeys || route.handler === 'jwks') add(503);
+  if (usesKeys || route.bodyType === 'webhook' || route.handler === 'jwks') add(503);
   // Without a key id in the path, only an idempotent replay of a since-deleted key is not found.
   // A person is not found only by the id in a people route's path.
   const applies = (code: ErrorCode) =>
     (code !== 'key.not_found' || Boolean(route.params || route.idempotent)) &&
-    (code !== 'person.not_found' || route.path.startsWith('/v1/people/'));
+    (code !== 'person.not_found' || route.path.startsWith('/v1/people/')) &&
+    // A webhook takes no credential: only its signature is refused with 401.
+    (route.bodyType === 'webhook'
+      ? errorStatus[code] !== 401 || code === 'webhook.invalid_signature'
+      : code !== 'webhook.invalid_signature');
   const responses: Record<string, Json> = {};
   for (const status of [...statuses].sort((a, b) => a - b)) {
     const codes = (Object.keys(errorStatus) as ErrorCode[]).filter((code) => errorStatus[code] === status && applies(code));
@@ -245,7 +249,7 @@ export function openApiDocument(serverUrl: string) {
       description:
         'API-key management: create, rotate and revoke keys; trade a key for a short-lived RS256 token. ' +
         'Errors are {code, message, requestId, details?}; lists page with an opaque cursor (nextCursor null on the last page). ' +
-        `Bodies over ${MAX_BODY_BYTES / 1024} KiB get 413, other content types 415, unknown fields 400. ` +
+        `Bodies over ${MAX_BODY_BYTES / 1024} KiB (1 MiB for GitHub's webhook) get 413, other content types 415, unknown fields 400. ` +
         'A path not listed here answers 404 route.not_found; a listed path called with a method it does not take answers ' +
         '405 route.method_not_allowed with the methods it takes in Allow (behind API Gateway: 404 route.not_found).',
     },

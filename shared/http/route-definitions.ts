@@ -20,8 +20,13 @@ export interface RouteDefinition {
   /** `public`: no credential; `any`: any valid credential; otherwise the permission needed. */
   access: 'public' | 'any' | Permission;
   summary: string;
-  /** The body's media type, when the route takes one. */
-  bodyType?: 'json' | 'form';
+  /**
+   * The body's media type, when the route takes one. `webhook`: JSON handed to the handler
+   * as the raw text, since its signature covers the bytes as they were sent.
+   */
+  bodyType?: 'json' | 'form' | 'webhook';
+  /** Bodies over this are refused (413); `MAX_BODY_BYTES` when not given. */
+  maxBodyBytes?: number;
   body?: z.ZodMiniType;
   query?: z.ZodMiniType;
   params?: z.ZodMiniType;
@@ -312,6 +317,20 @@ export const reportLeak = {
   bodyType: 'json',
   body: s.leakReportRequest,
   success: { status: 202, schema: s.leakReportResponse, description: 'The report is received (always the same answer)' },
+} as const satisfies RouteDefinition;
+
+export const githubSecretScanning = {
+  method: 'POST',
+  path: '/v1/integrations/github/secret-scanning',
+  handler: 'github-secret-scanning',
+  access: 'public',
+  tags: ['Keys'],
+  summary:
+    "GitHub's secret_scanning_alert webhook, signed in X-Hub-Signature-256: a leaked Keyward key is dealt with by its tenant's onLeak policy and the alert resolved as revoked",
+  bodyType: 'webhook',
+  // GitHub's alert payloads are far larger than any request of the API's own.
+  maxBodyBytes: 1024 * 1024,
+  success: { status: 200, schema: s.webhookReceivedResponse, description: 'The delivery is received (and a new alert queued)' },
 } as const satisfies RouteDefinition;
 
 export const signInProviders = {

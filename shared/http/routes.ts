@@ -26,6 +26,7 @@ export const routes = {
   putTenantPolicy: definitions.putTenantPolicy,
   verifyKey: definitions.verifyKey,
   reportLeak: definitions.reportLeak,
+  githubSecretScanning: definitions.githubSecretScanning,
   getKey: definitions.getKey,
   updateKey: definitions.updateKey,
   deleteKey: definitions.deleteKey,

@@ -525,6 +525,8 @@ export const leakReportRequest = /* @__PURE__ */ schema(() =>
 /** The one answer of a leak report, whatever the key: the route says nothing about any key. */
 export const leakReportResponse = /* @__PURE__ */ schema(() => z.object({ received: z.literal(true) }));
 
+export const webhookReceivedResponse = /* @__PURE__ */ schema(() => z.object({ received: z.literal(true) }));
+
 export const signInProvidersResponse = /* @__PURE__ */ schema(() =>
   z.object({
     providers: z.array(

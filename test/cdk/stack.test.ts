@@ -32,7 +32,15 @@ const wafStages: readonly StageName[] = ['staging', 'prod'];
 const tokenSigners = ['authenticate', 'oauth-token'];
 /** Every function the stack must deploy: one per route, one per job, and the downstream authorizer. */
 const functionNames = [
-  ...new Set([...routeHandlers, ...jobHandlers, 'token-authorizer', 'key-authorizer', 'shape-audit-events', 'count-uses']),
+  ...new Set([
+    ...routeHandlers,
+    ...jobHandlers,
+    'token-authorizer',
+    'key-authorizer',
+    'shape-audit-events',
+    'count-uses',
+    'github-alert-worker',
+  ]),
 ];
 /** The functions that judge a key's secret, and so record uses in their logs: every credentialed route and the key authorizer. */
 const useRecorders = [
@@ -58,6 +66,7 @@ const useRecorders = [
   'sign-out-person',
   'audit',
   'key-authorizer',
+  'github-alert-worker',
 ];
 
 interface ExpectedGrants {
@@ -112,6 +121,8 @@ const expectedGrants = {
   'key-authorizer': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
   'shape-audit-events': { items: [], query: [], decrypt: [], encrypt: [] },
   'count-uses': { items: ['UpdateItem', 'PutItem'], query: [], decrypt: [], encrypt: [] },
+  'github-secret-scanning': { items: ['PutItem', 'DeleteItem'], query: [], decrypt: [], encrypt: [] },
+  'github-alert-worker': { items: ['GetItem', 'UpdateItem', 'PutItem'], query: [], decrypt: ['pepper'], encrypt: [] },
 } satisfies Record<FunctionName, ExpectedGrants>;
 
 function expectedGrantsOf(name: string): ExpectedGrants {

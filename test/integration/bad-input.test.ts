@@ -1,4 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sign } from '@octokit/webhooks-methods';
 import * as z from 'zod/mini';
 import { call, createKey, newTenant, withKey, type ApiResponse } from '../support/api.ts';
 import { routeList, routes, type RouteDefinition, type RouteId } from '#shared/http/routes.ts';
@@ -6,8 +11,19 @@ import { authenticationResponse, errorResponse, keyListResponse, oauthErrorRespo
 import type { ErrorCode } from '#shared/errors.ts';
 import { getAdapters } from '#shared/runtime.ts';
 
-// Bodies over 16 KiB get 413.
+// Bodies over 16 KiB get 413, unless the route takes more (GitHub's webhook).
 const BODY_LIMIT = 16 * 1024;
+
+// GitHub's webhook is signed with this deployment's webhook secret: this file's own.
+const WEBHOOK_SECRET = 'bad-input webhook secret';
+process.env.KEYWARD_GITHUB_WEBHOOK_SECRET_FILE = join(mkdtempSync(join(tmpdir(), 'keyward-inputs-')), 'webhook-secret');
+writeFileSync(process.env.KEYWARD_GITHUB_WEBHOOK_SECRET_FILE, WEBHOOK_SECRET);
+/** A ping delivery's headers, signed over the body as sent. */
+const webhookHeaders = async (body: string): Promise<Headers> => ({
+  'x-github-event': 'ping',
+  'x-github-delivery': randomUUID(),
+  'x-hub-signature-256': await sign(WEBHOOK_SECRET, body),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -136,10 +152,11 @@ const validBodies: Partial<Record<RouteId, () => string>> = {
   // Narrowed to an owner nobody has: the suite's own keys must survive it.
   revokeAllKeys: () => JSON.stringify({ reason: 'revoked by a test', ownerId: 'nobody-at-all' }),
   putTenantPolicy: () => JSON.stringify({ maxLifetimeDays: null, requireExpiry: false, maxGracePeriodSeconds: 604800, allowedIps: null }),
+  githubSecretScanning: () => JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 }),
 };
 const validJson = (route: Route) => JSON.parse(validBodies[route.id]!()) as Record<string, unknown>;
 
-const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded' } as const;
+const mediaTypes = { json: 'application/json', form: 'application/x-www-form-urlencoded', webhook: 'application/json' } as const;
 /** The person a `{personId}` route names: one of each tenant's two people. */
 const PERSON_ID = 'corp:first';
 const takesKeyId = (route: Route) => route.path.includes('{keyId}');
@@ -179,6 +196,7 @@ async function send(route: Route, change: Send = {}): Promise<ApiResponse> {
   const headers: Headers = {
     ...(route.access === 'public' ? {} : withKey(home.system)),
     ...(contentType ? { 'content-type': contentType } : {}),
+    ...(route.bodyType === 'webhook' ? await webhookHeaders(body) : {}),
     ...change.headers,
   };
   return call(route.method, path, { raw: body, headers });
@@ -213,16 +231,18 @@ beforeAll(() => {
 // ---------------------------------------------------------------------------------------------
 
 describe.each(routeList)('$method $path: body size', (route) => {
-  it('refuses a body one byte over 16 KiB: 413 request.too_large', async () => {
-    const body = padTo(route, validBodies[route.id]?.() ?? '', BODY_LIMIT + 1);
-    expect(Buffer.byteLength(body)).toBe(BODY_LIMIT + 1);
+  const limit = route.maxBodyBytes ?? BODY_LIMIT;
+
+  it(`refuses a body one byte over ${limit / 1024} KiB: 413 request.too_large`, async () => {
+    const body = padTo(route, validBodies[route.id]?.() ?? '', limit + 1);
+    expect(Buffer.byteLength(body)).toBe(limit + 1);
     expectRouteError(route, await send(route, { body }), 413, 'request.too_large');
   });
 
   if (route.bodyType) {
-    it('accepts its valid body padded to exactly 16 KiB', async () => {
-      const body = padTo(route, validBodies[route.id]!(), BODY_LIMIT);
-      expect(Buffer.byteLength(body)).toBe(BODY_LIMIT);
+    it(`accepts its valid body padded to exactly ${limit / 1024} KiB`, async () => {
+      const body = padTo(route, validBodies[route.id]!(), limit);
+      expect(Buffer.byteLength(body)).toBe(limit);
       const response = await send(route, { body, ...(await freshTarget(route)) });
       expect(response.status, response.text).toBe(route.success.status);
     });
