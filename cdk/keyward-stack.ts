@@ -46,12 +46,6 @@ function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): voi
   const { NagSuppressions } = nag;
   NagSuppressions.addStackSuppressions(stack, [
     {
-      id: 'AwsSolutions-IAM4',
-      reason:
-        "API Gateway's account-level CloudWatch role uses AWS's AmazonAPIGatewayPushToCloudWatchLogs policy, the documented way to enable access logs.",
-      appliesTo: ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs'],
-    },
-    {
       id: 'AwsSolutions-IAM5',
       reason:
         'X-Ray tracing actions support no resource-level permissions; log stream names of a function are only known at run time, within its own log group; ' +

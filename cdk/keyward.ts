@@ -1,5 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as backup from 'aws-cdk-lib/aws-backup';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -13,7 +14,9 @@ import { KeywardApi } from './constructs/api.ts';
 import { ConsoleHosting } from './constructs/console-hosting.ts';
 import { AuditEvents } from './constructs/events.ts';
 import { UsageCounting } from './constructs/usage-counting.ts';
-import { KeyTable, TableKey } from './constructs/data.ts';
+import { TableBackup } from './constructs/backup.ts';
+import { KeyTable, multiRegionRefusal, TableKey } from './constructs/data.ts';
+import { ApiDomain } from './constructs/domain.ts';
 import { ApiFirewall } from './constructs/firewall.ts';
 import { CognitoPeople, trustedProviders } from './constructs/identity.ts';
 import { KeywardFunctions } from './constructs/functions.ts';
@@ -50,7 +53,10 @@ export class Keyward extends Construct {
   readonly tableKey: kms.Key;
   readonly functions: Readonly<Record<FunctionName, NodejsFunction>>;
   readonly alarmTopic: sns.Topic;
-  /** The token issuer: the API stage URL, also the base of the JWKS and discovery URLs. */
+  /**
+   * The token issuer, also the base of the JWKS and discovery URLs: the API stage URL, or
+   * `https://<domain>` for a stage whose domain carries the issuer.
+   */
   readonly issuer: string;
   readonly jwksUrl: string;
   /** Verifies Keyward access tokens for downstream REST APIs: see `createTokenAuthorizer`. */
@@ -65,20 +71,28 @@ export class Keyward extends Construct {
   readonly consoleUrl: string;
   /** The stage's Cognito pool and its clients, when people sign in through one (see `identity` in cdk/stages.ts). */
   readonly people: CognitoPeople | undefined;
+  /** The API's custom domain, when the stage has one (see `domain` in cdk/stages.ts). */
+  readonly domain: ApiDomain | undefined;
+  /** The daily backup plan of the table, when the stage has one (see `backup` in cdk/stages.ts). */
+  readonly backupPlan: backup.BackupPlan | undefined;
 
   constructor(scope: Construct, id: string, props: KeywardProps) {
     super(scope, id);
     const { stage, config } = props;
     const { removalPolicy } = config;
+    if (config.replicaRegions?.length) throw new Error(multiRegionRefusal);
 
     const secretsKey = new SecretsKey(this, 'SecretsKey', { stage, removalPolicy });
     const tableKey = new TableKey(this, 'TableKey', { stage, removalPolicy });
     const table = new KeyTable(this, 'Table', { encryptionKey: tableKey, removalPolicy });
     const api = new KeywardApi(this, 'Api', { stage, config, tokenRoutes });
-    this.issuer = api.stageUrl;
+    // The execute-api URL keeps answering beside the domain.
+    const domain = config.domain ? new ApiDomain(this, 'Domain', { stage, settings: config.domain, api }) : undefined;
+    this.issuer = domain?.issuerOnDomain ? domain.url : api.stageUrl;
     this.jwksUrl = `${this.issuer}${routes.jwks.path}`;
 
     const consoleHosting = new ConsoleHosting(this, 'ConsoleHosting', { stage, apiOrigin: api.origin, apiUrl: this.issuer, removalPolicy });
+    if (domain?.issuerOnDomain) consoleHosting.allowConnectionsTo(domain.url);
     const corsOrigin = config.consoleOrigin ?? consoleHosting.url;
 
     const { identity } = config;
@@ -113,13 +127,18 @@ export class Keyward extends Construct {
     const auditEvents = new AuditEvents(this, 'Events', { stage, table, tableKey, shaper: functions['shape-audit-events'] });
     const usageCounting = new UsageCounting(this, 'UsageCounting', { functions, logGroups: keywardFunctions.logGroups });
     this.eventBus = auditEvents.bus;
-    this.webAcl = config.waf ? new ApiFirewall(this, 'WebAcl', { stage, config, api, tokenRoutes }) : undefined;
+    const firewall = config.waf ? new ApiFirewall(this, 'WebAcl', { stage, config, api, tokenRoutes }) : undefined;
+    this.webAcl = firewall;
     const monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       alarmEmail: config.alarmEmail,
+      alarmTopicArn: config.alarmTopicArn,
       api,
+      latencyP99Threshold: config.apiLatencyP99Threshold,
       table,
       functions,
+      reservedConcurrency: keywardFunctions.reservedConcurrency,
+      firewall: firewall && { webAcl: firewall, blockedRequestsThreshold: config.wafBlockedRequestsThreshold },
       deadLetterQueues: {
         ...schedules.deadLetterQueues,
         'audit-events': auditEvents.deadLetterQueue,
@@ -138,6 +157,10 @@ export class Keyward extends Construct {
     this.consoleDistribution = consoleHosting.distribution;
     this.consoleUrl = consoleHosting.url;
     this.people = people;
+    this.domain = domain;
+    this.backupPlan = config.backup
+      ? new TableBackup(this, 'Backup', { stage, settings: config.backup, table, removalPolicy }).plan
+      : undefined;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type * as z from 'zod/mini';
 import type { identityProviderSchema } from '../shared/domain/identity.ts';
@@ -38,6 +39,33 @@ export interface CognitoSettings {
  */
 export type IdentityConfig = { cognito: CognitoSettings } | { providers: readonly ExternalIdentityProvider[] };
 
+/**
+ * The stage's API on a domain of your own: a regional API Gateway custom domain (TLS 1.2) mapped to
+ * the stage at its root. The execute-api URL keeps working beside it.
+ */
+export interface DomainSettings {
+  /** For example `keys.example.com`. */
+  name: string;
+  /** An ACM certificate for `name` in the stack's region; without it, one is created and validated in `hostedZone`. */
+  certificateArn?: string;
+  /** The Route 53 zone that holds `name`: gets the alias A and AAAA records (and the certificate's validation record). */
+  hostedZone?: { id: string; name: string };
+  /**
+   * Whether tokens are issued by `https://<name>` (and discovery and JWKS point there) instead of the
+   * execute-api stage URL. Default true. A stage already deployed should set it explicitly, false first
+   * and true when its verifiers are ready: a new `iss` makes every verifier configured with the old one reject tokens.
+   */
+  issuerOnDomain?: boolean;
+}
+
+/** Daily AWS Backup of the table, copied to a vault in another region or account. */
+export interface BackupSettings {
+  /** ARN of the vault that gets a copy of each backup; its access policy must let this account copy into it. */
+  copyToVaultArn: string;
+  /** Days each backup and its copy are kept; default 35. */
+  retentionDays?: number;
+}
+
 /** Everything that differs between environments, in one typed place. */
 export interface StageConfig {
   keyPrefix: string;
@@ -67,8 +95,33 @@ export interface StageConfig {
    */
   tokenRouteProvisionedConcurrency?: number;
   logRetention: RetentionDays;
-  /** E-mail subscribed to the alarm topic, if any. */
+  /** E-mail subscribed to the alarm topic, if any; or `-c alarmEmail=<address>` on the cdk command line. */
   alarmEmail?: string;
+  /**
+   * An SNS topic of your own (another account's too, if its policy lets CloudWatch publish) that
+   * every alarm also notifies; or `-c alarmTopicArn=<arn>` on the cdk command line.
+   */
+  alarmTopicArn?: string;
+  /** Refuses to synthesize without `alarmEmail` or `alarmTopicArn`: nobody would hear of an alarm. */
+  requireAlarmSubscriber?: boolean;
+  /** Alarm when the API's p99 latency stays at or above this over 15 minutes. */
+  apiLatencyP99Threshold: Duration;
+  /** Alarm when the web ACL blocks this many requests in 5 minutes, when WAF is on. */
+  wafBlockedRequestsThreshold: number;
+  /**
+   * Node resolves stack traces through the bundles' source maps (`--enable-source-maps`): readable
+   * errors, but each trace costs time and memory, so only where people debug.
+   */
+  sourceMaps: boolean;
+  /** The API on your own domain; unset: the execute-api URL only. */
+  domain?: DomainSettings;
+  /** Daily backups of the table with a copy elsewhere; unset: point-in-time recovery only. */
+  backup?: BackupSettings;
+  /**
+   * Regions for table replicas. Refused until Keyward has a multi-region design: last-writer-wins
+   * replication would lose revocations (docs/multi-region.md).
+   */
+  replicaRegions?: readonly string[];
   /** Origin of the admin console: the only one CORS allows. */
   consoleOrigin?: string;
   removalPolicy: RemovalPolicy;
@@ -87,6 +140,8 @@ const base = {
   // 10 requests a second per IP over 5 minutes: far above a person, the console or a script managing
   // keys, and 10x the token limit so that rule stays the stricter one; it bounds one source's share.
   wafApiRateLimit: 3000,
+  // Far above a person retrying by hand, far below a flood the rate rules are there for.
+  wafBlockedRequestsThreshold: 100,
 } satisfies Partial<StageConfig>;
 
 export const stages = {
@@ -94,6 +149,9 @@ export const stages = {
     ...base,
     throttling: { authentication: { rate: 20, burst: 40 }, management: { rate: 50, burst: 100 } },
     waf: false,
+    // Little traffic: a p99 is nearly the slowest call, often a cold start.
+    apiLatencyP99Threshold: Duration.seconds(5),
+    sourceMaps: true,
     logRetention: RetentionDays.ONE_WEEK,
     removalPolicy: RemovalPolicy.DESTROY,
     identity: { cognito: { tenants: ['default'], mfa: 'optional', threatProtection: false } },
@@ -102,6 +160,8 @@ export const stages = {
     ...base,
     throttling: { authentication: { rate: 50, burst: 100 }, management: { rate: 100, burst: 200 } },
     waf: true,
+    apiLatencyP99Threshold: Duration.seconds(2),
+    sourceMaps: false,
     logRetention: RetentionDays.ONE_MONTH,
     removalPolicy: RemovalPolicy.DESTROY,
     // People sign in through your organisation's IdP, for example Okta (an OIDC app with PKCE for the console and one for the CLI):
@@ -128,8 +188,15 @@ export const stages = {
     // default 1,000 set aside. Reserved concurrency is taken from the account even when idle, and
     // new accounts may have a limit too low to reserve any, so dev and staging leave it unset.
     tokenRouteReservedConcurrency: 100,
+    // A warm call takes some 30 ms, a cold start well under a second.
+    apiLatencyP99Threshold: Duration.seconds(1),
+    sourceMaps: false,
     logRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
+    requireAlarmSubscriber: true,
+    // alarmEmail: 'oncall@example.com', or alarmTopicArn: 'arn:aws:sns:<region>:<account>:<topic>',
+    // domain: { name: 'keys.example.com', hostedZone: { id: '<zone id>', name: 'example.com' } },
+    // backup: { copyToVaultArn: 'arn:aws:backup:<other region>:<account>:backup-vault:<name>' },
     // People sign in through a Cognito pool of the stack: MFA required and threat protection by default, the pool
     // kept and protected from deletion as this stage retains its data:
     // identity: { cognito: { tenants: ['default'] } },
@@ -158,4 +225,23 @@ export function stageConfig(name: string): StageConfig {
     throw new Error(`Unknown stage '${name}': use -c stage=${Object.keys(stages).join('|')} (stages are defined in cdk/stages.ts).`);
   }
   return stages[name as StageName];
+}
+
+/**
+ * The configuration `cdk synth` and `cdk deploy` use: the stage's, with `-c alarmEmail=<address>` or
+ * `-c alarmTopicArn=<arn>` from the command line. Refuses a stage that requires an alarm subscriber and has none.
+ */
+export function deployedStageConfig(name: string, context: Pick<Node, 'tryGetContext'>): StageConfig {
+  const given = (key: 'alarmEmail' | 'alarmTopicArn') => {
+    const value: unknown = context.tryGetContext(key);
+    return typeof value === 'string' && value ? { [key]: value } : {};
+  };
+  const config: StageConfig = { ...stageConfig(name), ...given('alarmEmail'), ...given('alarmTopicArn') };
+  if (config.requireAlarmSubscriber && !config.alarmEmail && !config.alarmTopicArn) {
+    throw new Error(
+      `Stage '${name}' needs someone to hear its alarms: set alarmEmail or alarmTopicArn for it in cdk/stages.ts, ` +
+        'or pass -c alarmEmail=<address> (or -c alarmTopicArn=<arn>) on the cdk command line.',
+    );
+  }
+  return config;
 }

@@ -33,8 +33,8 @@ export class KeywardApi extends apigateway.RestApi {
       restApiName: `keyward-${stage}`,
       description: `Keyward ${stage}: API-key management`,
       endpointTypes: [apigateway.EndpointType.REGIONAL],
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: config.removalPolicy,
+      // The account's CloudWatch role is set once per account and region (cdk/account-stack.ts), not by every stage.
+      cloudWatchRole: false,
       deployOptions: {
         stageName: stage,
         tracingEnabled: true,

@@ -26,6 +26,11 @@ export class TableKey extends kms.Key {
   }
 }
 
+/** Why the table gets no replica in another region, for as long as Keyward has no multi-region design. */
+export const multiRegionRefusal =
+  'Keyward runs in one region: a table replica in another region (a DynamoDB global table) is refused, as its last-writer-wins ' +
+  'replication would let a use undo a revocation, exceed limits and publish audit events twice. See docs/multi-region.md.';
+
 export interface KeyTableProps {
   encryptionKey: TableKey;
   removalPolicy: RemovalPolicy;
@@ -35,6 +40,7 @@ export interface KeyTableProps {
  * The one table (keys, tenants, audit events, settings, idempotency records) as
  * shared/adapters/table-definition.ts defines it, the same table the local run creates:
  * on demand, TTL as expiry backstop, point-in-time recovery, and deletion protection when retained.
+ * One region only: `addReplica` is refused.
  */
 export class KeyTable extends dynamodb.TableV2 {
   private readonly key: TableKey;
@@ -69,6 +75,10 @@ export class KeyTable extends dynamodb.TableV2 {
       ],
     });
     this.key = encryptionKey;
+  }
+
+  override addReplica(): never {
+    throw new Error(multiRegionRefusal);
   }
 
   /**

@@ -22,6 +22,9 @@ const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sa
  * bodies over 16 KiB blocked before any function runs, and AWS's known-bad-inputs rules.
  */
 export class ApiFirewall extends wafv2.CfnWebACL {
+  /** Also the `WebACL` dimension of its metrics. */
+  readonly webAclName: string;
+
   constructor(scope: Construct, id: string, { stage, config, api, tokenRoutes }: ApiFirewallProps) {
     // With and without a trailing slash, so `/v1/authentication/` cannot slip past the limit.
     const tokenPaths: wafv2.CfnWebACL.StatementProperty[] = tokenRoutes.flatMap((route) =>
@@ -44,8 +47,9 @@ export class ApiFirewall extends wafv2.CfnWebACL {
         textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
       },
     };
+    const webAclName = `keyward-${stage}`;
     super(scope, id, {
-      name: `keyward-${stage}`,
+      name: webAclName,
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility(`keyward-${stage}`),
@@ -94,6 +98,7 @@ export class ApiFirewall extends wafv2.CfnWebACL {
         },
       ],
     });
+    this.webAclName = webAclName;
     // Beside the web ACL, under its first id (`WebAcl` → `WebAclAssociation`): a new logical id would
     // associate again and then delete the old association, which disassociates the stage.
     new wafv2.CfnWebACLAssociation(scope, `${id}Association`, { resourceArn: api.deploymentStage.stageArn, webAclArn: this.attrArn });

@@ -16,7 +16,7 @@ export interface KeywardFunctionsProps {
   config: StageConfig;
   table: KeyTable;
   secretsKey: SecretsKey;
-  /** The token issuer, the API's stage URL. */
+  /** The token issuer: the API's stage URL, or its custom domain. */
   issuer: string;
   /** The one origin the functions' CORS answers allow: the console's. */
   corsOrigin: string;
@@ -35,6 +35,8 @@ export class KeywardFunctions extends Construct {
   /** What API Gateway calls: the function, or for the token routes with provisioned concurrency its `live` alias. */
   readonly invocable: Record<FunctionName, lambda.IFunction>;
   readonly logGroups: Record<FunctionName, logs.LogGroup>;
+  /** The functions with reserved concurrency, and how much. */
+  readonly reservedConcurrency: Partial<Record<FunctionName, number>>;
 
   constructor(scope: Construct, id: string, { config, table, secretsKey, issuer, corsOrigin, identityProviders }: KeywardFunctionsProps) {
     super(scope, id);
@@ -52,13 +54,14 @@ export class KeywardFunctions extends Construct {
         POWERTOOLS_SERVICE_NAME: 'keyward',
         POWERTOOLS_METRICS_NAMESPACE: 'Keyward',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(config.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
       },
       authorizer: { KEYWARD_ISSUER: issuer, KEYWARD_AUDIENCE: config.tokenAudience, POWERTOOLS_SERVICE_NAME: 'keyward-authorizer' },
     };
     const byName: Partial<Record<FunctionName, NodejsFunction>> = {};
     const invocable: Partial<Record<FunctionName, lambda.IFunction>> = {};
     const logGroups: Partial<Record<FunctionName, logs.LogGroup>> = {};
+    const reservedConcurrency: Partial<Record<FunctionName, number>> = {};
     for (const name of functionNames) {
       const settings = functionSettings[name];
       const access = functionAccess[name];
@@ -69,6 +72,8 @@ export class KeywardFunctions extends Construct {
         description: `Keyward functions/${name}.ts: only what that handler does`,
       });
       logGroup.grantWrite(role);
+      const reserved = settings.reservedConcurrency ? config.tokenRouteReservedConcurrency : undefined;
+      if (reserved) reservedConcurrency[name] = reserved;
       byName[name] = new NodejsFunction(this, name, {
         entry: join(projectRoot, 'functions', `${name}.ts`),
         handler: 'handler',
@@ -77,7 +82,7 @@ export class KeywardFunctions extends Construct {
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: settings.memorySize,
-        reservedConcurrentExecutions: settings.reservedConcurrency ? config.tokenRouteReservedConcurrency : undefined,
+        reservedConcurrentExecutions: reserved,
         timeout: Duration.seconds(settings.timeoutSeconds),
         role,
         logGroup,
@@ -102,5 +107,6 @@ export class KeywardFunctions extends Construct {
     this.byName = byName as Record<FunctionName, NodejsFunction>;
     this.invocable = invocable as Record<FunctionName, lambda.IFunction>;
     this.logGroups = logGroups as Record<FunctionName, logs.LogGroup>;
+    this.reservedConcurrency = reservedConcurrency;
   }
 }

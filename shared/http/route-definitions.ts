@@ -328,8 +328,8 @@ export const githubSecretScanning = {
   summary:
     "GitHub's secret_scanning_alert webhook, signed in X-Hub-Signature-256: a leaked Keyward key is dealt with by its tenant's onLeak policy and the alert resolved as revoked",
   bodyType: 'webhook',
-  // GitHub's alert payloads are far larger than any request of the API's own.
-  maxBodyBytes: 1024 * 1024,
+  // GitHub's alert payloads are far larger than any request of the API's own: 1 MiB (a literal, so bundles drop the route).
+  maxBodyBytes: 1_048_576,
   success: { status: 200, schema: s.webhookReceivedResponse, description: 'The delivery is received (and a new alert queued)' },
 } as const satisfies RouteDefinition;
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import { App, Aspects, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import nag from 'cdk-nag';
@@ -7,15 +6,13 @@ import { KeywardStack } from '../../cdk/keyward-stack.ts';
 import { type IdentityConfig, type StageConfig, stageConfig } from '../../cdk/stages.ts';
 import { outputNames, stackName } from '../../cdk/outputs.ts';
 import { identityProvidersSchema, membershipsOf } from '../../shared/domain/identity.ts';
+import { cdkJsonContext, cfnText, ofType, only, type Resource, type SynthesizedStack } from '../support/cdk-template.ts';
 
 /*
  * Template assertions for people on AWS: the Cognito pool a stage may create, or the external
  * issuers it may trust, and how either reaches the functions. Synthesized without bundling, as
  * in stack.test.ts.
  */
-
-const cdkJsonContext =
-  (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
 
 /** The functions that read the trusted providers, written out here and not taken from cdk/function-settings.ts. */
 const readsIdentityProviders = ['oauth-token', 'sign-in-providers'];
@@ -30,18 +27,7 @@ const okta = {
   groupPattern: 'keyward-{tenant}-{role}',
 };
 
-interface Resource {
-  Type: string;
-  Properties: Record<string, any>;
-  Metadata?: Record<string, any>;
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-}
-interface Synthesized {
-  stack: KeywardStack;
-  resources: Record<string, Resource>;
-  outputs: Record<string, { Value: unknown }>;
-  annotations: Annotations;
+interface Synthesized extends SynthesizedStack<KeywardStack> {
   /** Logical id of each function, by name. */
   functions: Record<string, string>;
 }
@@ -68,23 +54,7 @@ function synthesized(stage: string, identity?: IdentityConfig | null): Synthesiz
   return result;
 }
 
-const ofType = (s: Synthesized, type: string) => Object.entries(s.resources).filter(([, r]) => r.Type === type);
-
-function only(s: Synthesized, type: string): [string, Resource] {
-  const found = ofType(s, type);
-  expect(found, type).toHaveLength(1);
-  return found[0]!;
-}
-
-/** A CloudFormation string as text: a Ref is the logical id, a GetAtt `Id.Attribute`, joins concatenated. */
-function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const record = value as Record<string, any>;
-  if (typeof record.Ref === 'string') return record.Ref;
-  if (Array.isArray(record['Fn::GetAtt'])) return record['Fn::GetAtt'].join('.');
-  if (Array.isArray(record['Fn::Join'])) return (record['Fn::Join'][1] as unknown[]).map(text).join(record['Fn::Join'][0]);
-  throw new Error(`not a string value: ${JSON.stringify(value)}`);
-}
+const text = (value: unknown) => cfnText(value);
 
 /** The console's Content-Security-Policy, as CloudFront sends it. */
 function consolePolicy(s: Synthesized): string {

@@ -197,6 +197,7 @@ const defaultPolicy = {
   allowedIps: null,
   systemKey: 'enabled',
   personTokenSeconds: 900,
+  onLeak: 'revoke',
 };
 
 const pathParams = (route: Route) => [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
