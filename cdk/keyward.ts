@@ -127,7 +127,16 @@ export class Keyward extends Construct {
     const auditEvents = new AuditEvents(this, 'Events', { stage, table, tableKey, shaper: functions['shape-audit-events'] });
     const usageCounting = new UsageCounting(this, 'UsageCounting', { functions, logGroups: keywardFunctions.logGroups });
     this.eventBus = auditEvents.bus;
-    const firewall = config.waf ? new ApiFirewall(this, 'WebAcl', { stage, config, api, tokenRoutes }) : undefined;
+    // The public leak reports are limited per address as strictly as the token routes.
+    const firewall = config.waf
+      ? new ApiFirewall(this, 'WebAcl', {
+          stage,
+          config,
+          api,
+          tokenRoutes: [...tokenRoutes, routes.reportLeak],
+          largeBodyRoutes: [routes.githubSecretScanning],
+        })
+      : undefined;
     this.webAcl = firewall;
     const monitoring = new Monitoring(this, 'Monitoring', {
       stage,

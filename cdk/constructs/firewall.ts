@@ -11,7 +11,10 @@ export interface ApiFirewallProps {
   /** The API whose deployment stage the web ACL guards. */
   api: apigateway.RestApi;
   /** Held to the stricter per-IP limit. */
+  /** Routes under the strict per-address rate rule. */
   tokenRoutes: readonly RouteDefinition[];
+  /** Routes that take bodies over 16 KiB (GitHub's webhook), left out of the body-size rule; they check their own limit. */
+  largeBodyRoutes: readonly RouteDefinition[];
 }
 
 const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
@@ -25,7 +28,7 @@ export class ApiFirewall extends wafv2.CfnWebACL {
   /** Also the `WebACL` dimension of its metrics. */
   readonly webAclName: string;
 
-  constructor(scope: Construct, id: string, { stage, config, api, tokenRoutes }: ApiFirewallProps) {
+  constructor(scope: Construct, id: string, { stage, config, api, tokenRoutes, largeBodyRoutes }: ApiFirewallProps) {
     // With and without a trailing slash, so `/v1/authentication/` cannot slip past the limit.
     const tokenPaths: wafv2.CfnWebACL.StatementProperty[] = tokenRoutes.flatMap((route) =>
       [route.path, `${route.path}/`].map((searchString) => ({
@@ -47,6 +50,26 @@ export class ApiFirewall extends wafv2.CfnWebACL {
         textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
       },
     };
+    const oversize: wafv2.CfnWebACL.StatementProperty = {
+      sizeConstraintStatement: {
+        fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
+        comparisonOperator: 'GT',
+        size: MAX_BODY_BYTES,
+        textTransformations: [{ priority: 0, type: 'NONE' }],
+      },
+    };
+    const largeBodyExempt: wafv2.CfnWebACL.StatementProperty[] = largeBodyRoutes.map((route) => ({
+      notStatement: {
+        statement: {
+          byteMatchStatement: {
+            fieldToMatch: { uriPath: {} },
+            positionalConstraint: 'ENDS_WITH',
+            searchString: route.path,
+            textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+          },
+        },
+      },
+    }));
     const webAclName = `keyward-${stage}`;
     super(scope, id, {
       name: webAclName,
@@ -80,14 +103,7 @@ export class ApiFirewall extends wafv2.CfnWebACL {
           priority: 2,
           action: { block: {} },
           visibilityConfig: visibility('body-over-16-kib'),
-          statement: {
-            sizeConstraintStatement: {
-              fieldToMatch: { body: { oversizeHandling: 'MATCH' } },
-              comparisonOperator: 'GT',
-              size: MAX_BODY_BYTES,
-              textTransformations: [{ priority: 0, type: 'NONE' }],
-            },
-          },
+          statement: largeBodyRoutes.length > 0 ? { andStatement: { statements: [oversize, ...largeBodyExempt] } } : oversize,
         },
         {
           name: 'aws-known-bad-inputs',

@@ -380,6 +380,28 @@ describe('production alarms', () => {
   });
 });
 
+describe('the firewall of the routes leaks arrive on', () => {
+  const ruleOf = (name: string) => {
+    const [, acl] = only(prod(), 'AWS::WAFv2::WebACL');
+    return (acl.Properties.Rules as { Name: string; Statement: any }[]).find((rule) => rule.Name === name)!.Statement;
+  };
+
+  it('limits the public leak reports per address as strictly as the token routes', () => {
+    const paths = ruleOf('token-endpoints-rate-per-ip').RateBasedStatement.ScopeDownStatement.OrStatement.Statements.map(
+      (statement: any) => statement.ByteMatchStatement.SearchString,
+    );
+    expect(paths).toEqual(expect.arrayContaining([routes.reportLeak.path, `${routes.reportLeak.path}/`, routes.authenticate.path]));
+  });
+
+  it("lets GitHub's webhook past the 16 KiB body rule, and only it", () => {
+    const [oversize, ...exempt] = ruleOf('body-over-16-kib').AndStatement.Statements;
+    expect(oversize.SizeConstraintStatement).toMatchObject({ ComparisonOperator: 'GT', Size: 16 * 1024 });
+    expect(exempt.map((statement: any) => statement.NotStatement.Statement.ByteMatchStatement.SearchString)).toEqual([
+      routes.githubSecretScanning.path,
+    ]);
+  });
+});
+
 describe('one region only', () => {
   it('refuses a stage with replica regions, pointing at docs/multi-region.md', () => {
     expect(() => prod({ replicaRegions: ['eu-west-1'] })).toThrow(/docs\/multi-region\.md/);

@@ -1021,11 +1021,13 @@ describe.each(stageNames)('the %s stack', (stage) => {
         expect(rate.AggregateKeyType).toBe('IP');
         expect(rate.Limit).toBe(config.wafAuthenticationRateLimit);
         // WAF sees the stage in the path: /<stage>/v1/authentication.
-        for (const route of tokenRoutes) {
+        // The public leak reports are held to the token routes' limit too.
+        const strictRoutes = [...tokenRoutes, routes.reportLeak];
+        for (const route of strictRoutes) {
           expect(wafMatches(rate.ScopeDownStatement, `/${stage}${route.path}`), route.path).toBe(true);
           expect(wafMatches(rate.ScopeDownStatement, `/${stage}${route.path}/`), `${route.path}/`).toBe(true);
         }
-        for (const route of routeList.filter((r) => !tokenRoutes.some((t) => t.path === r.path))) {
+        for (const route of routeList.filter((r) => !strictRoutes.some((t) => t.path === r.path))) {
           expect(wafMatches(rate.ScopeDownStatement, `/${stage}${route.path}`), route.path).toBe(false);
         }
         const associations = resourcesOfType(s.json, 'AWS::WAFv2::WebACLAssociation');
