@@ -7,6 +7,7 @@ import { addLoginCommand } from './commands/login.ts';
 import { addLogoutCommand } from './commands/logout.ts';
 import { addPeopleCommands } from './commands/people.ts';
 import { addPolicyCommands } from './commands/policy.ts';
+import { addGithubCommands } from './commands/github.ts';
 import { addSecretPatternCommand } from './commands/secret-pattern.ts';
 import { addUsageCommand } from './commands/usage.ts';
 import { addWhoamiCommand } from './commands/whoami.ts';
@@ -24,5 +25,6 @@ addPolicyCommands(program);
 addAuditCommand(program);
 addUsageCommand(program);
 addSecretPatternCommand(program);
+addGithubCommands(program);
 
 await program.parseAsync();

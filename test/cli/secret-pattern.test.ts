@@ -53,4 +53,23 @@ describe('secret-pattern', () => {
     const text = await run(['secret-pattern'], {});
     expect(text.stdout).toContain('push protection');
   });
+
+  it('github setup prints the custom pattern, the webhook URL of this deployment and the App permissions', async () => {
+    const result = await run(['github', 'setup', '--endpoint', 'https://keys.example.com/', '--json'], {});
+    expect(result.code, result.stderr).toBe(0);
+    const settings = JSON.parse(result.stdout);
+    const pattern = JSON.parse((await run(['secret-pattern', '--json'], {})).stdout);
+    expect(settings).toEqual({
+      customPattern: { name: 'Keyward API key', ...pattern, pushProtection: true },
+      webhookUrl: 'https://keys.example.com/v1/integrations/github/secret-scanning',
+      app: {
+        repositoryPermissions: { secret_scanning_alerts: 'write' },
+        events: ['secret_scanning_alert'],
+        contentType: 'application/json',
+      },
+    });
+    const text = await run(['github', 'setup', '--endpoint', 'https://keys.example.com'], {});
+    expect(text.stdout).toContain('Webhook URL:    https://keys.example.com/v1/integrations/github/secret-scanning');
+    expect(text.stdout).toContain(`Secret format:  ${pattern.pattern}`);
+  });
 });
