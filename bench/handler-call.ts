@@ -9,6 +9,8 @@ export interface HandlerRequest {
   json?: unknown;
   /** An application/x-www-form-urlencoded body, as OAuth clients send. */
   form?: Record<string, string>;
+  /** A body sent as it is (with its own content type in `headers`), as a webhook's. */
+  raw?: string;
 }
 
 function eventParts(request: HandlerRequest) {
@@ -20,6 +22,8 @@ function eventParts(request: HandlerRequest) {
   } else if (request.form !== undefined) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(request.form).toString();
+  } else if (request.raw !== undefined) {
+    body = request.raw;
   }
   return { method: request.method, url: request.url, headers, body };
 }

@@ -1,5 +1,6 @@
 import './quiet-environment.ts';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +18,8 @@ import { functionSettings } from '../cdk/function-settings.ts';
 import type { FunctionName } from '../cdk/function-access.ts';
 import { DAY_MS, seedKey, seedKeys, writeKeys } from './seed-keys.ts';
 import { startBenchIssuer } from './identity-issuer.ts';
+import { startGithubStandIn } from './github-stand-in.ts';
+import { sign } from '@octokit/webhooks-methods';
 import { interleave, ms, percentile, type Measured } from './stats.ts';
 
 const TABLE_NAME = 'keyward-bench';
@@ -28,6 +31,7 @@ const KEY_ID_TIMING = { warmUp: 30, rounds: 300, minRatio: 0.9, maxRatio: 1.1 };
 const USE = { warmUp: 300, rounds: 300, countedCalls: 100, maxRatio: 1.2, parallel: 50, parallelLimit: 20 };
 const REVOKE_ALL = { keys: 10_000 };
 const MEMORY = { calls: 300 };
+const LEAKS = { deliveries: 20, timeoutMs: 10_000 };
 const PEOPLE = { warmUp: 200, rounds: 300, countedCalls: 100, maxRatio: 1.3, audience: 'bench-console' };
 
 const log = (line: string) => console.log(line);
@@ -329,6 +333,66 @@ async function benchAnalytics(runtime: Runtime, counter: CallCounter): Promise<R
 }
 
 type BenchIssuer = Awaited<ReturnType<typeof startBenchIssuer>>;
+type GithubStandIn = Awaited<ReturnType<typeof startGithubStandIn>>;
+
+/**
+ * Phase 2g: a leaked key on GitHub, from the signed webhook delivery to the key's refusal: the
+ * receiver answers, the worker (in process here, behind SQS on AWS) takes an installation token,
+ * reads the alert's secret, revokes the key and resolves the alert.
+ */
+async function benchLeakedKeys(runtime: Runtime, github: GithubStandIn, webhookSecret: string): Promise<ReportRow[]> {
+  const tenant = await runtime.bootstrap('bench-leaks');
+  const repository = 'bench-org/service';
+  const times: number[] = [];
+  for (let number = 1; number <= LEAKS.deliveries; number++) {
+    const created = await timedCall(
+      { method: 'POST', url: '/v1/keys', headers: { 'x-api-key': tenant.apiKey }, json: { name: `leaked ${number}`, type: 'viewer' } },
+      201,
+    );
+    const { apiKey } = JSON.parse(created.result.body) as { apiKey: string };
+    github.alert(repository, number, apiKey);
+    const body = JSON.stringify({
+      action: 'created',
+      alert: {
+        number,
+        secret_type: 'keyward',
+        state: 'open',
+        html_url: `https://github.com/${repository}/security/secret-scanning/${number}`,
+      },
+      repository: { full_name: repository },
+      installation: { id: 7 },
+    });
+    const headers = {
+      'content-type': 'application/json',
+      'x-github-event': 'secret_scanning_alert',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': await sign(webhookSecret, body),
+    };
+    const started = performance.now();
+    await timedCall({ method: 'POST', url: '/v1/integrations/github/secret-scanning', headers, raw: body }, 200);
+    for (;;) {
+      const answer = await prepareCall({ method: 'POST', url: '/v1/authentication', json: { apiKey } });
+      if (answer.statusCode !== 200) break;
+      if (performance.now() - started > LEAKS.timeoutMs) throw new Error('a leaked key was still accepted after 10 s');
+      await new Promise((done) => setTimeout(done, 5));
+    }
+    times.push(performance.now() - started);
+    // The alert is resolved just after the key is revoked.
+    while (!github.resolved(repository, number)) {
+      if (performance.now() - started > LEAKS.timeoutMs) throw new Error('the alert of a revoked key was not resolved within 10 s');
+      await new Promise((done) => setTimeout(done, 5));
+    }
+  }
+  log(`  ${LEAKS.deliveries} leaks: delivery to refusal p50 ${ms(percentile(times, 50))}, max ${ms(Math.max(...times))}`);
+  return [
+    checked(
+      'signed GitHub delivery to the leaked key refused, p50 / max (locally)',
+      `${ms(percentile(times, 50))} / ${ms(Math.max(...times))}`,
+      '< 5 s',
+      Math.max(...times) < 5000,
+    ),
+  ];
+}
 
 /**
  * Phase 2e: a person's token exchange (an ID token verified against the provider's cached keys,
@@ -586,7 +650,11 @@ async function benchPurge(runtime: Runtime, counter: CallCounter, bare: DynamoDB
   ];
 }
 
-async function runBenchmark(endpoint: string, issuer: BenchIssuer): Promise<ReportRow[]> {
+async function runBenchmark(
+  endpoint: string,
+  issuer: BenchIssuer,
+  github: { standIn: GithubStandIn; webhookSecret: string },
+): Promise<ReportRow[]> {
   const runtime = await loadRuntime();
   const adapters = runtime.getAdapters();
   const counter = new CallCounter();
@@ -608,6 +676,7 @@ async function runBenchmark(endpoint: string, issuer: BenchIssuer): Promise<Repo
       ['limited use', () => benchLimitedUse(runtime, counter, bare)],
       ['analytics', () => benchAnalytics(runtime, counter)],
       ['people', () => benchPeople(runtime, counter, issuer)],
+      ['leaked keys', () => benchLeakedKeys(runtime, github.standIn, github.webhookSecret)],
       ['memory', () => benchMemory(runtime)],
       ['list page', () => benchListPage(runtime, counter)],
       ['purge', () => benchPurge(runtime, counter, bare)],
@@ -626,6 +695,8 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'keyward-bench-'));
   let dynamoDb: RunningDynamoDb | undefined;
   const issuer = await startBenchIssuer(PEOPLE.audience);
+  const github = await startGithubStandIn();
+  const webhookSecret = randomUUID();
   try {
     dynamoDb = await startDynamoDbLocal();
     log(`DynamoDB Local (in memory) answers on port ${dynamoDb.port}`);
@@ -636,11 +707,17 @@ async function main(): Promise<void> {
       KEYWARD_KEYRING_FILE: join(scratch, 'keyring.key'),
       // As locally: uses go to a file (in Lambda, to standard output: a write of the same size).
       KEYWARD_USES_FILE: join(scratch, 'uses.ndjson'),
+      KEYWARD_GITHUB_API_URL: github.url,
+      KEYWARD_GITHUB_WEBHOOK_SECRET_FILE: join(scratch, 'webhook-secret'),
+      KEYWARD_GITHUB_APP_FILE: join(scratch, 'github-app.json'),
+      KEYWARD_GITHUB_DEAD_LETTER_FILE: join(scratch, 'github-dead-letters.ndjson'),
       KEYWARD_IDENTITY_PROVIDERS: JSON.stringify([
         { id: 'bench', name: 'Bench', issuer: issuer.issuer, audiences: [PEOPLE.audience], groupPattern: '{tenant}-{role}s' },
       ]),
     });
-    const rows = await runBenchmark(dynamoDb.endpoint, issuer);
+    writeFileSync(join(scratch, 'webhook-secret'), webhookSecret);
+    writeFileSync(join(scratch, 'github-app.json'), JSON.stringify({ appId: '1', privateKey: github.appPrivateKey }));
+    const rows = await runBenchmark(dynamoDb.endpoint, issuer, { standIn: github, webhookSecret });
     log('');
     log(formatReport(rows));
     log('');
@@ -648,6 +725,7 @@ async function main(): Promise<void> {
     if (rows.some((row) => row.verdict === 'FAIL')) process.exitCode = 1;
   } finally {
     await issuer.close();
+    await github.close();
     await dynamoDb?.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
