@@ -27,6 +27,19 @@ export class KeywardStack extends Stack {
     new CfnOutput(this, outputNames.region, { value: this.region });
     new CfnOutput(this, outputNames.keyPrefix, { value: props.config.keyPrefix });
     new CfnOutput(this, outputNames.auditRetentionDays, { value: String(props.config.auditRetentionDays) });
+    new CfnOutput(this, outputNames.githubWebhookUrl, {
+      value: keyward.githubWebhookUrl,
+      description: "The GitHub App's webhook URL (secret scanning)",
+    });
+    // ARNs only: the values are read with `aws secretsmanager get-secret-value`, never put in an output.
+    new CfnOutput(this, outputNames.githubWebhookSecretArn, {
+      value: keyward.github.webhookSecret.secretArn,
+      description: "The GitHub App's webhook secret, generated: copy it into the App's webhook settings",
+    });
+    new CfnOutput(this, outputNames.githubAppSecretArn, {
+      value: keyward.github.appSecret.secretArn,
+      description: 'Put the GitHub App here, as JSON {"appId", "privateKey"}',
+    });
     if (keyward.people) {
       const { people } = keyward;
       new CfnOutput(this, outputNames.userPoolId, { value: people.userPool.userPoolId, description: 'Cognito user pool of the people' });
@@ -69,7 +82,8 @@ function suppressReviewedFindings(stack: KeywardStack, config: StageConfig): voi
     },
     {
       id: 'AwsSolutions-SQS3',
-      reason: 'These queues are the dead-letter queues of the schedules.',
+      reason:
+        'These queues are dead-letter queues themselves (of the schedules, the events pipe, the usage counter and the GitHub alerts).',
     },
     {
       id: 'AwsSolutions-CFR1',

@@ -18,6 +18,7 @@ import { TableBackup } from './constructs/backup.ts';
 import { KeyTable, multiRegionRefusal, TableKey } from './constructs/data.ts';
 import { ApiDomain } from './constructs/domain.ts';
 import { ApiFirewall } from './constructs/firewall.ts';
+import { GithubSecretScanning } from './constructs/github.ts';
 import { CognitoPeople, trustedProviders } from './constructs/identity.ts';
 import { KeywardFunctions } from './constructs/functions.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -75,6 +76,10 @@ export class Keyward extends Construct {
   readonly domain: ApiDomain | undefined;
   /** The daily backup plan of the table, when the stage has one (see `backup` in cdk/stages.ts). */
   readonly backupPlan: backup.BackupPlan | undefined;
+  /** GitHub secret scanning: the alert queue and the two secrets (fill the App's in). */
+  readonly github: GithubSecretScanning;
+  /** Where GitHub sends the App's secret-scanning webhook. */
+  readonly githubWebhookUrl: string;
 
   constructor(scope: Construct, id: string, props: KeywardProps) {
     super(scope, id);
@@ -126,6 +131,12 @@ export class Keyward extends Construct {
     const schedules = new JobSchedules(this, 'Schedules', { config, functions });
     const auditEvents = new AuditEvents(this, 'Events', { stage, table, tableKey, shaper: functions['shape-audit-events'] });
     const usageCounting = new UsageCounting(this, 'UsageCounting', { functions, logGroups: keywardFunctions.logGroups });
+    const github = new GithubSecretScanning(this, 'Github', {
+      stage,
+      removalPolicy,
+      webhook: functions['github-secret-scanning'],
+      worker: functions['github-alert-worker'],
+    });
     this.eventBus = auditEvents.bus;
     // The public leak reports are limited per address as strictly as the token routes.
     const firewall = config.waf
@@ -152,6 +163,7 @@ export class Keyward extends Construct {
         ...schedules.deadLetterQueues,
         'audit-events': auditEvents.deadLetterQueue,
         'count-uses': usageCounting.deadLetterQueue,
+        'github-alerts': github.deadLetterQueue,
       },
     });
 
@@ -167,6 +179,8 @@ export class Keyward extends Construct {
     this.consoleUrl = consoleHosting.url;
     this.people = people;
     this.domain = domain;
+    this.github = github;
+    this.githubWebhookUrl = `${this.issuer}${routes.githubSecretScanning.path}`;
     this.backupPlan = config.backup
       ? new TableBackup(this, 'Backup', { stage, settings: config.backup, table, removalPolicy }).plan
       : undefined;

@@ -13,6 +13,9 @@ export const outputNames = {
   consoleClientId: 'ConsoleClientId',
   cliClientId: 'CliClientId',
   managedLoginUrl: 'ManagedLoginUrl',
+  githubWebhookUrl: 'GithubWebhookUrl',
+  githubWebhookSecretArn: 'GithubWebhookSecretArn',
+  githubAppSecretArn: 'GithubAppSecretArn',
 } as const;
 
 /**

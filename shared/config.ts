@@ -42,6 +42,10 @@ const configSchema = z.object({
   KEYWARD_GITHUB_ATTEMPTS: positiveInt(5),
   KEYWARD_GITHUB_RETRY_MS: positiveInt(1000),
   KEYWARD_GITHUB_DEAD_LETTER_FILE: z._default(z.string().check(z.minLength(1)), '.data/github-dead-letters.ndjson'),
+  /** In AWS: the SQS queue of alerts, and the Secrets Manager secrets of the webhook and the App (each function gets what it uses). */
+  KEYWARD_GITHUB_QUEUE_URL: z.optional(z.url()),
+  KEYWARD_GITHUB_WEBHOOK_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  KEYWARD_GITHUB_APP_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   PORT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), 3000),
 });
@@ -78,6 +82,9 @@ function toConfig(env: z.output<typeof configSchema>) {
       attempts: env.KEYWARD_GITHUB_ATTEMPTS,
       retryMs: env.KEYWARD_GITHUB_RETRY_MS,
       deadLetterFile: env.KEYWARD_GITHUB_DEAD_LETTER_FILE,
+      queueUrl: env.KEYWARD_GITHUB_QUEUE_URL,
+      webhookSecretArn: env.KEYWARD_GITHUB_WEBHOOK_SECRET_ARN,
+      appSecretArn: env.KEYWARD_GITHUB_APP_SECRET_ARN,
     },
     region: env.AWS_REGION,
     port: env.PORT,

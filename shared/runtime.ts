@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { getConfig, type Config } from './config.ts';
 import { KeywardError } from './errors.ts';
-import type { Cipher, Store, UseRecorder, WebhookDeliveries } from './ports.ts';
+import type { Cipher, GithubAlertQueue, GithubSecrets, Store, UseRecorder, WebhookDeliveries } from './ports.ts';
 import { createDynamoDbStore } from './adapters/dynamodb/store.ts';
 import { KmsCipher } from './adapters/kms-cipher.ts';
 import { LocalKeyringCipher, loadKeyringKey } from './adapters/local-keyring-cipher.ts';
@@ -26,6 +26,8 @@ import { GithubWebhook } from './services/github-webhook.ts';
 import { GithubAlerts } from './services/github-alerts.ts';
 import { LocalGithubSecrets } from './adapters/local-github-secrets.ts';
 import { InProcessAlertQueue } from './adapters/local-alert-queue.ts';
+import { sqsAlertQueue } from './adapters/sqs-alert-queue.ts';
+import { secretsManagerGithubSecrets } from './adapters/secrets-manager-github-secrets.ts';
 import { DynamoDbWebhookDeliveries } from './adapters/dynamodb/webhook-deliveries.ts';
 
 /** What the core runs on: the store, the cipher, where uses are recorded, the client under the store (for table setup and tests), and the webhook deliveries. */
@@ -169,38 +171,53 @@ export function getServices(): Promise<Services> {
   return services;
 }
 
-let githubSecrets: LocalGithubSecrets | undefined;
+let githubSecrets: GithubSecrets | undefined;
 let githubWebhook: GithubWebhook | undefined;
 let githubAlerts: Promise<GithubAlerts> | undefined;
 
-/** The GitHub integration's secrets, read once per process (locally from files). */
-function getGithubSecrets(config: Config = getConfig()): LocalGithubSecrets {
-  // In Lambda the secrets will come from Secrets Manager and the alerts go through SQS; until
-  // those adapters exist, a deployed stack says so rather than writing files it cannot keep.
-  if (process.env.AWS_LAMBDA_FUNCTION_NAME)
-    throw new KeywardError(
-      'service.unavailable',
-      'GitHub secret scanning is not set up on this deployment yet: report leaks with POST /v1/keys/report-leak.',
-    );
-  githubSecrets ??= new LocalGithubSecrets({ webhookSecret: config.github.webhookSecretFile, app: config.github.appFile });
+// A Lambda cannot keep local files nor run a job after it has answered: without the AWS
+// settings, a deployed function says so rather than losing alerts.
+const notSetUp = () =>
+  new KeywardError(
+    'service.unavailable',
+    'GitHub secret scanning is not set up on this deployment yet: report leaks with POST /v1/keys/report-leak.',
+  );
+const inLambda = () => Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
+
+/** The GitHub integration's secrets, read once per process: from Secrets Manager when their ARNs are set, else from local files. */
+function getGithubSecrets(config: Config = getConfig()): GithubSecrets {
+  if (githubSecrets) return githubSecrets;
+  const { webhookSecretArn, appSecretArn } = config.github;
+  if (webhookSecretArn || appSecretArn) {
+    githubSecrets = secretsManagerGithubSecrets({ webhookSecret: webhookSecretArn, app: appSecretArn }, config.region);
+  } else {
+    if (inLambda()) throw notSetUp();
+    githubSecrets = new LocalGithubSecrets({ webhookSecret: config.github.webhookSecretFile, app: config.github.appFile });
+  }
   return githubSecrets;
+}
+
+/** Where the webhook hands alerts to the worker: the SQS queue when its URL is set, else this process. */
+function githubAlertQueue(config: Config): GithubAlertQueue {
+  const { queueUrl, attempts, retryMs, deadLetterFile } = config.github;
+  if (queueUrl) return sqsAlertQueue(queueUrl, config.region);
+  if (inLambda()) throw notSetUp();
+  // In process: the alert runs here once the webhook has answered.
+  return new InProcessAlertQueue(async (job) => (await getGithubAlerts()).handle(job, new Date()), {
+    attempts,
+    retryMs,
+    deadLetterFile,
+  });
 }
 
 /** This process's receiver of GitHub's webhook: it opens no secret of the store, only the webhook's own. */
 export function getGithubWebhook(): GithubWebhook {
   if (githubWebhook) return githubWebhook;
   const { config, deliveries } = getAdapters();
-  const { attempts, retryMs, deadLetterFile } = config.github;
-  // In process: the alert runs here once the webhook has answered.
-  const queue = new InProcessAlertQueue(async (job) => (await getGithubAlerts()).handle(job, new Date()), {
-    attempts,
-    retryMs,
-    deadLetterFile,
-  });
   githubWebhook = new GithubWebhook({
     secrets: getGithubSecrets(config),
     deliveries,
-    queue,
+    queue: githubAlertQueue(config),
     secretTypes: config.github.secretTypes,
   });
   return githubWebhook;

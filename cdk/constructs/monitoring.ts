@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { jobs } from '../../shared/http/routes.ts';
+import type { Dependency } from '../../shared/adapters/dependency-errors.ts';
 import { metricNames } from '../../shared/limits.ts';
 import type { FunctionName } from '../function-access.ts';
 import type { ApiFirewall } from './firewall.ts';
@@ -99,8 +100,9 @@ export class Monitoring extends Construct {
       500,
       'A spike of failed authentications: someone may be guessing keys',
     );
-    // Requests answered 503 because DynamoDB or KMS could not answer in time.
-    for (const dependency of ['dynamodb', 'kms']) {
+    // Requests answered 503 because a service could not answer in time: SQS and Secrets Manager on GitHub's webhook,
+    // whose failed deliveries GitHub does not send again by itself.
+    for (const dependency of ['dynamodb', 'kms', 'sqs', 'secretsmanager'] satisfies Dependency[]) {
       const unavailable = new cloudwatch.Metric({
         namespace: metricNames.namespace,
         metricName: metricNames.dependencyUnavailable,

@@ -1,7 +1,8 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { KMSServiceException } from '@aws-sdk/client-kms';
 
-export type Dependency = 'dynamodb' | 'kms';
+/** The AWS services Keyward calls: SQS and Secrets Manager only on the GitHub integration's path. */
+export type Dependency = 'dynamodb' | 'kms' | 'sqs' | 'secretsmanager';
 
 /**
  * Why a dependency could not answer: it refused the rate, it did not answer in time, it could
