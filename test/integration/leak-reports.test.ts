@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatApiKey, generateSecret } from '#shared/domain/api-key.ts';
 import { getAdapters } from '#shared/runtime.ts';
+import { REPORT_ANSWER_FLOOR_MS } from '#functions/report-leak.ts';
 import { call, createKey, newTenant, withKey } from '../support/api.ts';
 
 // POST /v1/keys/report-leak: anyone may report a key they found; a valid key is dealt with by
@@ -50,6 +51,16 @@ describe('a report', () => {
     // Only the valid key was touched, and only once it was reported with its real secret.
     expect((await keyOf(valid.key.id)).body.status).toBe('revoked');
     expect((await keyOf(revoked.key.id)).body.leakedAt).toBeNull();
+  });
+
+  it('answers no sooner than its floor, so a valid key takes no longer to answer than a made-up one', async () => {
+    const { apiKey } = await createKey(systemKey, { name: 'timed' });
+    for (const key of [apiKey, 'kw_not_a_key', formatApiKey('kw', { keyId: 'Qq1Ww2Ee3Rr4Tt5Y', secret: generateSecret() })]) {
+      const started = performance.now();
+      expect((await report({ apiKey: key })).status).toBe(202);
+      // A lower bound only: timers never fire early, so this cannot flake on a slow machine.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(REPORT_ANSWER_FLOOR_MS - 1);
+    }
   });
 
   it('revokes a valid key by default, naming the leak in the audit log, and a repeat does nothing more', async () => {
