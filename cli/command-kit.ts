@@ -1,4 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
+import { keyPrefixPattern } from '#shared/domain/api-key.ts';
+import { tenantPattern } from '#shared/domain/tenant.ts';
 import { CliError } from './api-client.ts';
 import { paint, printable } from './output.ts';
 
@@ -39,6 +41,23 @@ export function list(value: string): string[] {
     .map((item) => item.trim())
     .filter((item) => item !== '');
 }
+
+/** `--tenant <id>`: a tenant id, as bootstrap makes them. */
+export function tenantId(value: string): string {
+  if (!tenantPattern.test(value))
+    throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
+  return value;
+}
+
+/** `--prefix <prefix>`: a deployment's key prefix, as KEYWARD_KEY_PREFIX takes it. */
+export function keyPrefix(value: string): string {
+  if (!keyPrefixPattern.test(value))
+    throw new InvalidArgumentError('a key prefix is 1-10 lowercase letters or digits, starting with a letter.');
+  return value;
+}
+
+/** The deployment's key prefix: the one given, else KEYWARD_KEY_PREFIX, else the default "kw". */
+export const deploymentPrefix = (given: string | undefined) => given ?? process.env.KEYWARD_KEY_PREFIX ?? 'kw';
 
 export function oneOf(name: string, values: string[]) {
   return (value: string): string => {

@@ -2,6 +2,7 @@
 // The namespace import lets esbuild drop what is unused (`import { z }` pulls in all of zod).
 import * as z from 'zod/mini';
 import { en } from 'zod/locales';
+import { keyPrefixPattern } from './domain/api-key.ts';
 import { identityProvidersSchema } from './domain/identity.ts';
 
 // zod/mini loads no locale: without this, every message below would read "Invalid input".
@@ -12,7 +13,7 @@ const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.i
 const configSchema = z.object({
   KEYWARD_TABLE_NAME: z._default(z.string().check(z.minLength(3)), 'keyward'),
   KEYWARD_KEY_PREFIX: z._default(
-    z.string().check(z.regex(/^[a-z][a-z0-9]{0,9}$/, 'must be 1-10 lowercase letters or digits, starting with a letter')),
+    z.string().check(z.regex(keyPrefixPattern, 'must be 1-10 lowercase letters or digits, starting with a letter')),
     'kw',
   ),
   KEYWARD_ISSUER: z._default(z.url(), 'http://127.0.0.1:3000'),

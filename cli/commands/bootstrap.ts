@@ -1,7 +1,6 @@
-import { type Command, InvalidArgumentError } from 'commander';
-import { tenantPattern } from '#shared/domain/tenant.ts';
+import type { Command } from 'commander';
 import { operatorAdapters, operatorSettings } from '../operator-store.ts';
-import { fail } from '../command-kit.ts';
+import { fail, tenantId } from '../command-kit.ts';
 
 export function addBootstrapCommand(program: Command): void {
   program
@@ -9,11 +8,7 @@ export function addBootstrapCommand(program: Command): void {
     .description(
       "Create a tenant and its protected system key, and print the key once. Locally it finds the store of a running 'npm start' by itself; with --stage it uses that deployed stack.",
     )
-    .requiredOption('--tenant <id>', 'tenant id: 2-63 lowercase letters, digits or dashes', (value: string) => {
-      if (!tenantPattern.test(value))
-        throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
-      return value;
-    })
+    .requiredOption('--tenant <id>', 'tenant id: 2-63 lowercase letters, digits or dashes', tenantId)
     .option('--json', 'print {"tenant", "keyId", "apiKey"} as JSON')
     .option('--stage <stage>', "bootstrap in the deployed stack of this stage, with your AWS credentials (the stack's table and KMS key)")
     .action(async (options: { tenant: string; json?: boolean; stage?: string }) => {

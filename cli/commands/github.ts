@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { scannerPattern } from '#shared/domain/api-key.ts';
 import { routes } from '#shared/http/routes.ts';
 import { DEFAULT_ENDPOINT, normaliseEndpoint } from '../api-client.ts';
-import { type JsonOption, run, withJson } from '../command-kit.ts';
+import { deploymentPrefix, type JsonOption, keyPrefix, run, withJson } from '../command-kit.ts';
 import { printJson } from '../output.ts';
 
 /** What an organisation sets in GitHub for Keyward to hear of its leaked keys. */
@@ -27,11 +27,11 @@ export function addGithubCommands(program: Command): void {
         "Print the organisation settings, webhook URL and GitHub App permissions that make GitHub report this deployment's leaked keys",
       )
       .option('--endpoint <url>', "the API's base URL, as GitHub reaches it", process.env.KEYWARD_ENDPOINT ?? DEFAULT_ENDPOINT)
-      .option('--prefix <prefix>', 'the key prefix (default: KEYWARD_KEY_PREFIX, else "kw")'),
+      .option('--prefix <prefix>', 'the key prefix (default: KEYWARD_KEY_PREFIX, else "kw")', keyPrefix),
     'print the settings as JSON',
   ).action(
     run(async (options: { endpoint: string; prefix?: string } & JsonOption) => {
-      const settings = githubSettings(normaliseEndpoint(options.endpoint), options.prefix ?? process.env.KEYWARD_KEY_PREFIX ?? 'kw');
+      const settings = githubSettings(normaliseEndpoint(options.endpoint), deploymentPrefix(options.prefix));
       if (options.json) return printJson(settings);
       const { customPattern, webhookUrl } = settings;
       console.log(`1. Organisation → Settings → Code security → Secret scanning → Custom patterns → New pattern:

@@ -1,20 +1,13 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { roles, type Role } from '#shared/domain/identity.ts';
-import { tenantPattern } from '#shared/domain/tenant.ts';
 import { CliError, client } from '../api-client.ts';
-import { type JsonOption, oneOf, positiveInteger, run, withJson } from '../command-kit.ts';
+import { type JsonOption, oneOf, positiveInteger, run, tenantId, withJson } from '../command-kit.ts';
 import { printable, printJson, relativeTime, table } from '../output.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 function email(value: string): string {
   if (!EMAIL.test(value) || value.length > 254) throw new InvalidArgumentError('give an e-mail address such as ada@example.com.');
-  return value;
-}
-
-function tenantId(value: string): string {
-  if (!tenantPattern.test(value))
-    throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
   return value;
 }
 

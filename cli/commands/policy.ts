@@ -1,7 +1,6 @@
-import { type Command, InvalidArgumentError } from 'commander';
-import { tenantPattern } from '#shared/domain/tenant.ts';
+import type { Command } from 'commander';
 import { CliError, client } from '../api-client.ts';
-import { type JsonOption, list, noneToNull, oneOf, orNone, positiveInteger, run, trueOrFalse, withJson } from '../command-kit.ts';
+import { type JsonOption, list, noneToNull, oneOf, orNone, positiveInteger, run, tenantId, trueOrFalse, withJson } from '../command-kit.ts';
 import { operatorAdapters, operatorSettings } from '../operator-store.ts';
 import { policyDetails, printable, printJson, type TenantPolicy } from '../output.ts';
 
@@ -17,12 +16,6 @@ interface PolicySetOptions extends JsonOption {
   onLeak?: TenantPolicy['onLeak'];
   tenant?: string;
   stage?: string;
-}
-
-function tenantId(value: string): string {
-  if (!tenantPattern.test(value))
-    throw new InvalidArgumentError('use 2-63 lowercase letters, digits or dashes, starting with a letter or digit.');
-  return value;
 }
 
 /** The rules the options change, in the policy's own field names. */

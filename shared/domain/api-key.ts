@@ -10,6 +10,9 @@ export const SECRET_LENGTH = 32;
 export const CHECKSUM_LENGTH = 6;
 const PREVIEW_TAIL = 4;
 
+/** A deployment's key prefix: 1-10 lowercase letters or digits, starting with a letter. */
+export const keyPrefixPattern = /^[a-z][a-z0-9]{0,9}$/;
+
 export const keyIdPattern = new RegExp(`^[0-9A-Za-z]{${KEY_ID_LENGTH}}$`);
 export const secretPattern = new RegExp(`^[0-9A-Za-z]{${SECRET_LENGTH}}$`);
 
