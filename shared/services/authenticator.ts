@@ -192,15 +192,10 @@ export class Authenticator {
       await this.store.audit.countUnknownKeyAttempt(event, windowStart);
       return refuse(invalidApiKey());
     }
-    const current = this.hasher.matches(key.keyId, parts.secret, key.secretHash);
-    const grace =
-      !current &&
-      key.previousSecretHash !== undefined &&
-      key.previousSecretValidUntil !== undefined &&
-      Date.parse(key.previousSecretValidUntil) > now.getTime() &&
-      this.hasher.matches(key.keyId, parts.secret, key.previousSecretHash);
+    const which = this.hasher.secretOf(key, parts.secret, now);
+    const grace = which === 'previous';
     const { actor } = context;
-    if (!current && !grace) {
+    if (!which) {
       await this.auditFailure(key, actor, 'wrong_secret', sourceIp, now);
       return refuse(invalidApiKey());
     }

@@ -48,7 +48,8 @@ export class LeakResponse {
     if (!parts) return nothing;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const key = await this.deps.store.keys.get(parts.keyId);
-      if (!key || !this.secretWorks(key, parts.secret, now)) return nothing;
+      // The current secret, or the previous one while its grace period lasts: either opens the key.
+      if (!key || !this.deps.hasher.secretOf(key, parts.secret, now)) return nothing;
       const status = effectiveStatus(key, now);
       if (status === 'revoked' || status === 'expired' || key.leakedAt !== undefined) return nothing;
       const { ops, action } = await this.response(key, report, now);
@@ -62,18 +63,6 @@ export class LeakResponse {
       }
     }
     throw new Error('the leaked key kept changing: the report is retried');
-  }
-
-  /** The current secret, or the previous one while its grace period lasts: either opens the key. */
-  private secretWorks(key: KeyRecord, secret: string, now: Date): boolean {
-    const { hasher } = this.deps;
-    if (hasher.matches(key.keyId, secret, key.secretHash)) return true;
-    return (
-      key.previousSecretHash !== undefined &&
-      key.previousSecretValidUntil !== undefined &&
-      Date.parse(key.previousSecretValidUntil) > now.getTime() &&
-      hasher.matches(key.keyId, secret, key.previousSecretHash)
-    );
   }
 
   private async response(key: KeyRecord, report: LeakReport, now: Date) {

@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { KeywardError } from '../errors.ts';
-import type { Cipher, SealContext, SettingsStore } from '../ports.ts';
+import type { Cipher, KeyRecord, SealContext, SettingsStore } from '../ports.ts';
 import { WriteConflict } from '../ports.ts';
 
 const PEPPER_SETTING = 'pepper';
@@ -28,6 +28,20 @@ export class SecretHasher {
     const expected = Buffer.from(storedHash, 'base64url');
     const actual = createHmac('sha256', this.pepper).update(`${keyId}:${secret}`).digest();
     return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+
+  /**
+   * Which of a key's secrets `secret` is: its current one, or the one a regenerate replaced
+   * while its grace period lasts; undefined for neither.
+   */
+  secretOf(key: Pick<KeyRecord, 'keyId' | 'secretHash' | 'previousSecretHash' | 'previousSecretValidUntil'>, secret: string, now: Date) {
+    if (this.matches(key.keyId, secret, key.secretHash)) return 'current' as const;
+    const inGrace =
+      key.previousSecretHash !== undefined &&
+      key.previousSecretValidUntil !== undefined &&
+      Date.parse(key.previousSecretValidUntil) > now.getTime() &&
+      this.matches(key.keyId, secret, key.previousSecretHash);
+    return inGrace ? ('previous' as const) : undefined;
   }
 
   /** A key for another purpose (such as signing list cursors), derived so the pepper itself is never reused. */
