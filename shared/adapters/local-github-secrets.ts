@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { GithubApp, GithubSecrets } from '../ports.ts';
+import { readOrCreateSecretFile } from './local-secret-file.ts';
 
 /**
  * The GitHub integration's secrets in local files: the webhook secret, made on first use for
@@ -18,7 +18,7 @@ export class LocalGithubSecrets implements GithubSecrets {
   }
 
   async webhookSecret(): Promise<string> {
-    this.webhook ??= readOrCreateSecret(this.files.webhookSecret);
+    this.webhook ??= readOrCreateSecretFile(this.files.webhookSecret, () => randomBytes(32).toString('hex'));
     return this.webhook;
   }
 
@@ -34,22 +34,5 @@ export class LocalGithubSecrets implements GithubSecrets {
       throw new Error(`${this.files.app} must hold {"appId": "<App id>", "privateKey": "<PEM>"}.`);
     this.appCredentials = { appId: String(app.appId), privateKey: app.privateKey };
     return this.appCredentials;
-  }
-}
-
-function readOrCreateSecret(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const secret = randomBytes(32).toString('hex');
-  mkdirSync(dirname(file), { recursive: true });
-  // `wx`: a second process making it at the same moment keeps the first one's secret.
-  try {
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    return secret;
-  } catch {
-    return readFileSync(file, 'utf8').trim();
   }
 }

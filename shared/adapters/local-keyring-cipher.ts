@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Cipher, SealContext } from '../ports.ts';
+import { readOrCreateSecretFile } from './local-secret-file.ts';
 
 const VERSION = 'lk1';
 
@@ -13,24 +12,12 @@ const aad = (context: SealContext) => Buffer.from(JSON.stringify([context.tenant
  * on one machine: whoever can read this file can open every sealed blob, as with a KMS key.
  */
 export function loadKeyringKey(file: string): Buffer {
-  try {
-    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32)
-      throw new Error(`The keyring file ${file} does not hold a 32-byte key; restore it or remove it with the data it protects.`);
-    return key;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(dirname(file), { recursive: true });
-  const key = randomBytes(32);
-  try {
-    writeFileSync(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another process created it first: use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadKeyringKey(file);
-    throw error;
-  }
-  chmodSync(file, 0o600);
+  const key = Buffer.from(
+    readOrCreateSecretFile(file, () => randomBytes(32).toString('base64')),
+    'base64',
+  );
+  if (key.length !== 32)
+    throw new Error(`The keyring file ${file} does not hold a 32-byte key; restore it or remove it with the data it protects.`);
   return key;
 }
 
