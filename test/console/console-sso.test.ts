@@ -64,6 +64,17 @@ async function signInWithSso(email: string, password: string, check?: (page: Pag
   return page;
 }
 
+/** The status of an authentication with the tenant's system key. */
+async function systemKeyStatus(): Promise<number> {
+  const response = await fetch(`${base}/v1/authentication`, {
+    method: 'POST',
+    body: JSON.stringify({ apiKey: systemKey }),
+    headers: { 'content-type': 'application/json' },
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
 async function apiKeySignIn(page: Page, apiKey: string) {
   await page.goto(base);
   await page.getByLabel('API key').fill(apiKey);
@@ -176,36 +187,12 @@ describe('people in the console', () => {
     await visible(admin.getByText('Policy saved.'));
 
     // A warm function sees a policy change within its cache time (10 s).
-    await expect
-      .poll(
-        async () =>
-          (
-            await fetch(`${base}/v1/authentication`, {
-              method: 'POST',
-              body: JSON.stringify({ apiKey: systemKey }),
-              headers: { 'content-type': 'application/json' },
-            })
-          ).status,
-        { timeout: 20_000, interval: 1000 },
-      )
-      .toBe(403);
+    await expect.poll(systemKeyStatus, { timeout: 20_000, interval: 1000 }).toBe(403);
     await apiKeySignIn(page, systemKey);
     await visible(page.getByText(/turns its system key off/));
 
     cli('policy', 'set', '--tenant', 'default', '--system-key', 'enabled');
-    await expect
-      .poll(
-        async () =>
-          (
-            await fetch(`${base}/v1/authentication`, {
-              method: 'POST',
-              body: JSON.stringify({ apiKey: systemKey }),
-              headers: { 'content-type': 'application/json' },
-            })
-          ).status,
-        { timeout: 20_000, interval: 1000 },
-      )
-      .toBe(200);
+    await expect.poll(systemKeyStatus, { timeout: 20_000, interval: 1000 }).toBe(200);
     await apiKeySignIn(page, systemKey);
     await visible(page.getByRole('heading', { name: 'API keys' }));
   }, 90_000);

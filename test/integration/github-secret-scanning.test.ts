@@ -205,20 +205,16 @@ const authenticate = (apiKey: string) => call('POST', '/v1/authentication', { js
 const keyOf = async (id: string) => (await call('GET', `/v1/keys/${id}`, { headers: withKey(systemKey) })).body;
 const leakEventsOf = async (keyId: string) =>
   (await getAdapters().store.audit.list(TENANT, { keyId, limit: 50 })).items.filter((event) => event.action === 'key.leaked');
-const deadLetterLines = () =>
-  existsSync(deadLetters)
-    ? readFileSync(deadLetters, 'utf8')
+/** The JSON lines of a file the run appends to, none while it does not exist. */
+const jsonLines = (file: string) =>
+  existsSync(file)
+    ? readFileSync(file, 'utf8')
         .split('\n')
         .filter(Boolean)
         .map((line) => JSON.parse(line))
     : [];
-const eventLines = () =>
-  existsSync(events)
-    ? readFileSync(events, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line))
-    : [];
+const deadLetterLines = () => jsonLines(deadLetters);
+const eventLines = () => jsonLines(events);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);

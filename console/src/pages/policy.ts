@@ -6,6 +6,10 @@ import { errorBox, loading, pageTitle, pendingNotice } from '../page.ts';
 import { redraw, setNotice } from '../state.ts';
 import { InputError, type FieldTarget, type Problem } from '../usage.ts';
 
+/** A select of `[value, label]` options with `selected` chosen. */
+const choices = (name: string, selected: string, disabled: boolean, options: [string, string][]) =>
+  h('select', { name, disabled }, ...options.map(([value, label]) => h('option', { value, selected: selected === value }, label)));
+
 /** The tenant policy: a form for keys:admin, read-only for the others; and the bulk revoke. */
 export async function policyPage(main: HTMLElement) {
   pageTitle(main, 'Tenant policy');
@@ -50,15 +54,11 @@ export async function policyPage(main: HTMLElement) {
   ips.control.value = policy.allowedIps?.join('\n') ?? '';
   const systemKey = field(
     'System key',
-    h(
-      'select',
-      { name: 'systemKey', disabled: !admin },
-      ...[
-        ['enabled', 'Enabled'],
-        ['break-glass', 'Break-glass: works, each use audited as tenant.break_glass'],
-        ['disabled', 'Disabled: refused everywhere'],
-      ].map(([value, label]) => h('option', { value, selected: (policy.systemKey ?? 'enabled') === value }, label)),
-    ),
+    choices('systemKey', policy.systemKey ?? 'enabled', !admin, [
+      ['enabled', 'Enabled'],
+      ['break-glass', 'Break-glass: works, each use audited as tenant.break_glass'],
+      ['disabled', 'Disabled: refused everywhere'],
+    ]),
     `With people signing in, keep the system key for emergencies: break-glass leaves an alarm-ready event on each use. ` +
       `Once disabled, only an operator with AWS access turns it back on: keyward policy set --tenant ${currentSession()!.tenant} --system-key enabled.`,
   );
@@ -70,15 +70,11 @@ export async function policyPage(main: HTMLElement) {
   personTokens.control.value = String(policy.personTokenSeconds ?? 900);
   const onLeak = field(
     'When a key leaks',
-    h(
-      'select',
-      { name: 'onLeak', disabled: !admin },
-      ...[
-        ['revoke', 'Revoke it'],
-        ['disable', 'Disable it'],
-        ['notify', 'Only tell (the key.leaked event)'],
-      ].map(([value, label]) => h('option', { value, selected: (policy.onLeak ?? 'revoke') === value }, label)),
-    ),
+    choices('onLeak', policy.onLeak ?? 'revoke', !admin, [
+      ['revoke', 'Revoke it'],
+      ['disable', 'Disable it'],
+      ['notify', 'Only tell (the key.leaked event)'],
+    ]),
     'What a report of a valid key of this tenant leaking does (GitHub secret scanning, or anyone’s report): every case is audited as key.leaked.',
   );
 
